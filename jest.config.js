@@ -1,0 +1,29 @@
+// Three tiers, each its own project: `unit` needs no network, `integration` runs against a real
+// DynamoDB Local started by its global setup, `e2e` drives the real `serverless offline` stack.
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
+// Middy ships ESM only; Jest runs CommonJS, so those packages must be transformed too.
+const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
+
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns,
+  testMatch: [`<rootDir>/tests/${name}/**/*.test.ts`],
+  setupFiles: ['<rootDir>/tests/setup-env.js'],
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    project('unit'),
+    project('integration', {
+      globalSetup: '<rootDir>/tests/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
+    }),
+    project('e2e', {
+      globalSetup: '<rootDir>/tests/e2e/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/e2e/global-teardown.ts',
+    }),
+  ],
+};
