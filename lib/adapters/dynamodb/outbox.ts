@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import {
+  QueryCommand,
+  UpdateItemCommand,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import type { AnyEnvelope } from '../../domain/events/envelope';
+import { fromItem, toItem, toValues, type Item } from './marshalling';
+
+/**
+ * An outbox row. While unpublished it carries `pendingShard`, which puts it in the sparse
+ * `UnpublishedIndex` (partition `pendingShard`, sort `createdAt`): the sweeper queries that index
+ * instead of scanning, and publishing removes the attribute, which removes the row from the index.
+ * Sharding spreads the index's write traffic over several partitions.
+ */
+export interface OutboxRow {
+  id: string;
+  type: string;
+  aggregateId: string;
+  sequence: number;
+  createdAt: number;
+  payload: string;
+  pendingShard?: string;
+  publishedAt?: number;
+  expiresAt?: number;
+  deadLetterReason?: string;
+}
+
+export const UNPUBLISHED_INDEX = 'UnpublishedIndex';
+export const DEFAULT_OUTBOX_SHARDS = 8;
+/** Published rows stay this long for replay, then DynamoDB's TTL deletes them. */
+export const OUTBOX_RETENTION_SECONDS = 7 * 24 * 60 * 60;
+
+export const shardOf = (id: string, shards: number): string =>
+  `p${createHash('sha1').update(id).digest().readUInt16BE(0) % shards}`;
+
+export const toOutboxRow = (event: AnyEnvelope, shards = DEFAULT_OUTBOX_SHARDS): OutboxRow => ({
+  id: event.id,
+  type: event.type,
+  aggregateId: event.aggregateId,
+  sequence: event.sequence,
+  createdAt: Date.parse(event.time),
+  payload: JSON.stringify(event),
+  pendingShard: shardOf(event.id, shards),
+});
+
+export const outboxPut = (tableName: string, event: AnyEnvelope, shards?: number): TransactWriteItem => ({
+  Put: {
+    TableName: tableName,
+    Item: toItem(toOutboxRow(event, shards)),
+    ConditionExpression: 'attribute_not_exists(id)',
+  },
+});
+
+export const outboxRowFromImage = (image: Item): OutboxRow => fromItem<OutboxRow>(image);
+
+export class OutboxStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly shards: number = DEFAULT_OUTBOX_SHARDS,
+  ) {}
+
+  /** Unpublished rows created at or before `createdBefore` (epoch ms), oldest first per shard. */
+  async findUnpublished(createdBefore: number, limit = 500): Promise<OutboxRow[]> {
+    const perShard = await Promise.all(
+      Array.from({ length: this.shards }, (_, i) => this.queryShard(`p${i}`, createdBefore, limit)),
+    );
+    return perShard.flat().sort((a, b) => a.createdAt - b.createdAt).slice(0, limit);
+  }
+
+  /** Age in ms of the oldest unpublished row, 0 when there is none: the outbox lag. */
+  async oldestUnpublishedAge(now: number): Promise<number> {
+    const heads = await Promise.all(Array.from({ length: this.shards }, (_, i) => this.queryShard(`p${i}`, now, 1)));
+    const oldest = Math.min(...heads.flat().map((row) => row.createdAt));
+    return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
+  }
+
+  async markPublished(ids: string[], now: number): Promise<{ marked: string[]; failed: string[] }> {
+    const results = await Promise.allSettled(
+      ids.map((id) =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: toValues({ id }),
+            UpdateExpression: 'REMOVE pendingShard SET publishedAt = if_not_exists(publishedAt, :now), expiresAt = :expires',
+            ConditionExpression: 'attribute_exists(id)',
+            ExpressionAttributeValues: toValues({ ':now': now, ':expires': Math.floor(now / 1000) + OUTBOX_RETENTION_SECONDS }),
+          }),
+        ),
+      ),
+    );
+    const marked: string[] = [];
+    const failed: string[] = [];
+    results.forEach((r, i) => (r.status === 'fulfilled' ? marked : failed).push(ids[i]!));
+    return { marked, failed };
+  }
+
+  /** Takes a row that can never be published (it breaks its contract) out of the pending index. */
+  async markDeadLettered(id: string, reason: string, now: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: toValues({ id }),
+          UpdateExpression: 'REMOVE pendingShard SET deadLetterReason = :reason, deadLetteredAt = :now',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: toValues({ ':reason': reason, ':now': now }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async queryShard(shard: string, createdBefore: number, limit: number): Promise<OutboxRow[]> {
+    const rows: OutboxRow[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: UNPUBLISHED_INDEX,
+          KeyConditionExpression: 'pendingShard = :shard AND createdAt <= :before',
+          ExpressionAttributeValues: toValues({ ':shard': shard, ':before': createdBefore }),
+          Limit: Math.min(limit - rows.length, 100),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      rows.push(...(page.Items ?? []).map((item) => fromItem<OutboxRow>(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && rows.length < limit);
+    return rows;
+  }
+}

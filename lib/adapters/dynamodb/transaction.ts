@@ -1,0 +1,119 @@
+import {
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  type CancellationReason,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { DuplicateEventError } from '../../domain/errors';
+import type { AnyEnvelope } from '../../domain/events/envelope';
+import { toItem } from './marshalling';
+import { outboxPut } from './outbox';
+
+/** A write that may fail its condition; `onConditionFailed` says what that means to the domain. */
+export interface TxWrite {
+  write: TransactWriteItem;
+  onConditionFailed?: () => Error;
+}
+
+/** What a use case hands over to be committed atomically: state changes plus the events they raise. */
+export interface UnitOfWork {
+  writes: TxWrite[];
+  events: AnyEnvelope[];
+}
+
+/** "Consumer X processed event Y": written in the same transaction as X's effects. */
+export interface ProcessedMarker {
+  consumer: string;
+  eventId: string;
+  eventType: string;
+}
+
+export const MARKER_TTL_SECONDS = 7 * 24 * 60 * 60;
+export const markerKey = (consumer: string, eventId: string): string => `${consumer}#${eventId}`;
+
+export class TransactionConflictError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('Transaction kept conflicting with concurrent writes', options);
+    this.name = 'TransactionConflictError';
+  }
+}
+
+export interface TransactionWriterOptions {
+  outboxTable: string;
+  inboxTable?: string;
+  outboxShards?: number;
+  /** Attempts when DynamoDB cancels because of a concurrent transaction on the same items. */
+  maxAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Commits a unit of work (business writes + outbox records + optional processed-event marker) in
+ * ONE TransactWriteItems. The marker goes first so that a duplicate is recognised from the
+ * cancellation reasons without a read beforehand: no check-then-act race.
+ */
+export class TransactionWriter {
+  private readonly maxAttempts: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly options: TransactionWriterOptions,
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 6;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  async commit(unit: UnitOfWork, marker?: ProcessedMarker, now: Date = new Date()): Promise<void> {
+    const writes: TxWrite[] = [];
+    if (marker) writes.push(this.markerWrite(marker, now));
+    writes.push(...unit.writes);
+    writes.push(...unit.events.map((event) => ({ write: outboxPut(this.options.outboxTable, event, this.options.outboxShards) })));
+    if (writes.length === 0) return;
+
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: writes.map((w) => w.write) }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons: CancellationReason[] = error.CancellationReasons ?? [];
+        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        if (failed >= 0) {
+          if (marker && failed === 0) throw new DuplicateEventError(marker.consumer, marker.eventId);
+          const mapped = writes[failed]?.onConditionFailed?.();
+          if (mapped) throw mapped;
+          throw error;
+        }
+        const conflicting = reasons.some((r) => r.Code === 'TransactionConflict');
+        if (!conflicting) throw error;
+        if (attempt >= this.maxAttempts) throw new TransactionConflictError({ cause: error });
+        // Full jitter: concurrent sagas on one hot product spread out instead of colliding again.
+        await this.sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
+      }
+    }
+  }
+
+  private markerWrite(marker: ProcessedMarker, now: Date): TxWrite {
+    if (!this.options.inboxTable) throw new Error('TransactionWriter needs inboxTable to record processed events');
+    return {
+      write: {
+        Put: {
+          TableName: this.options.inboxTable,
+          Item: toItem({
+            pk: markerKey(marker.consumer, marker.eventId),
+            consumer: marker.consumer,
+            eventId: marker.eventId,
+            eventType: marker.eventType,
+            processedAt: now.toISOString(),
+            expiresAt: Math.floor(now.getTime() / 1000) + MARKER_TTL_SECONDS,
+          }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    };
+  }
+}

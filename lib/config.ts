@@ -1,0 +1,46 @@
+/**
+ * The one place that reads the environment. Every variable comes from `serverless.yml`
+ * (`!Ref`/`!GetAtt` of the resources in `resources/*.yml`); each is read once, on first use, and a
+ * missing one fails loudly instead of turning into `undefined` deep inside an SDK call.
+ */
+const cache = new Map<string, string>();
+
+export class MissingConfigError extends Error {
+  constructor(name: string) {
+    super(`Environment variable ${name} is not set`);
+    this.name = 'MissingConfigError';
+  }
+}
+
+const required = (name: string): string => {
+  const cached = cache.get(name);
+  if (cached !== undefined) return cached;
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new MissingConfigError(name);
+  cache.set(name, value);
+  return value;
+};
+
+const positiveNumber = (name: string): number => {
+  const value = Number(required(name));
+  if (!Number.isFinite(value) || value < 0) throw new Error(`Environment variable ${name} must be a non-negative number`);
+  return value;
+};
+
+export const config = {
+  eventBusName: () => required('EVENT_BUS_NAME'),
+  outboxTable: () => required('OUTBOX_TABLE'),
+  inboxTable: () => required('INBOX_TABLE'),
+  deadLetterTable: () => required('DEAD_LETTER_TABLE'),
+  ordersTable: () => required('ORDERS_TABLE'),
+  sagaTable: () => required('SAGA_TABLE'),
+  productsTable: () => required('PRODUCTS_TABLE'),
+  reservationsTable: () => required('RESERVATIONS_TABLE'),
+  accountsTable: () => required('ACCOUNTS_TABLE'),
+  paymentsTable: () => required('PAYMENTS_TABLE'),
+  rewardsTable: () => required('REWARDS_TABLE'),
+  sagaTimeoutSeconds: () => positiveNumber('SAGA_TIMEOUT_SECONDS'),
+  sweepGraceSeconds: () => positiveNumber('SWEEP_GRACE_SECONDS'),
+  sweepIntervalSeconds: () => positiveNumber('SWEEP_INTERVAL_SECONDS'),
+  sweepsPerRun: () => positiveNumber('SWEEPS_PER_RUN'),
+};

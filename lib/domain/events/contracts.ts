@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** The services that own events. The EventBridge `Source` of an event is its owner. */
+export const sources = {
+  orders: 'saga.orders',
+  inventory: 'saga.inventory',
+  payments: 'saga.payments',
+} as const;
+export type EventSource = (typeof sources)[keyof typeof sources];
+
+const id = z.string().min(1).max(128);
+const money = z.number().int().nonnegative(); // minor units (cents): integers never round
+const line = z.object({ productId: id, quantity: z.number().int().positive() }).strict();
+const pricedLine = line.extend({ unitPrice: money }).strict();
+
+/** One contract per event type: owner, schema version and the schema of `data`. */
+export const contracts = {
+  'order.created': {
+    source: sources.orders,
+    version: 1,
+    data: z.object({ orderId: id, customerId: id, items: z.array(line).min(1), deadline: z.string().datetime() }).strict(),
+  },
+  'order.confirmed': {
+    source: sources.orders,
+    version: 1,
+    data: z.object({ orderId: id, customerId: id, amount: money }).strict(),
+  },
+  'order.cancelled': {
+    source: sources.orders,
+    version: 1,
+    data: z.object({ orderId: id, customerId: id, reason: z.string().min(1) }).strict(),
+  },
+  'inventory.reserved': {
+    source: sources.inventory,
+    version: 1,
+    data: z.object({ orderId: id, customerId: id, items: z.array(pricedLine).min(1), amount: money }).strict(),
+  },
+  'inventory.reservation.failed': {
+    source: sources.inventory,
+    version: 1,
+    data: z.object({ orderId: id, customerId: id, reason: z.string().min(1) }).strict(),
+  },
+  'inventory.released': {
+    source: sources.inventory,
+    version: 1,
+    data: z.object({ orderId: id, items: z.array(line) }).strict(),
+  },
+  'payment.succeeded': {
+    source: sources.payments,
+    version: 1,
+    data: z.object({ orderId: id, customerId: id, amount: money }).strict(),
+  },
+  'payment.failed': {
+    source: sources.payments,
+    version: 1,
+    data: z.object({ orderId: id, customerId: id, amount: money, reason: z.string().min(1) }).strict(),
+  },
+  'payment.refunded': {
+    source: sources.payments,
+    version: 1,
+    data: z.object({ orderId: id, customerId: id, amount: money }).strict(),
+  },
+} as const;
+
+export type EventType = keyof typeof contracts;
+export type EventDataOf<T extends EventType> = z.infer<(typeof contracts)[T]['data']>;
+export const eventTypes = Object.keys(contracts) as EventType[];

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { createEnvelope, type Envelope } from '../events/envelope';
+import { ValidationError } from '../errors';
+import { newSagaState, type SagaState } from './saga';
+
+/**
+ * Inventory reserves every line in one DynamoDB transaction (one update per line plus the
+ * reservation, its outbox record and the idempotency marker), and a transaction holds at most 100
+ * items. 25 lines leaves ample headroom and is more than a real basket needs.
+ */
+export const MAX_ORDER_LINES = 25;
+export const MAX_LINE_QUANTITY = 1000;
+
+const identifier = z
+  .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits, and _ . : -');
+
+export const placeOrderSchema = z
+  .object({
+    customerId: identifier,
+    items: z
+      .array(
+        z
+          .object({
+            productId: identifier,
+            quantity: z
+              .number({ required_error: 'is required', invalid_type_error: 'must be a number' })
+              .int('must be an integer')
+              .positive('must be greater than 0')
+              .max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY}`),
+          })
+          .strict(),
+        { required_error: 'is required', invalid_type_error: 'must be an array' },
+      )
+      .min(1, 'must contain at least one line')
+      .max(MAX_ORDER_LINES, `must contain at most ${MAX_ORDER_LINES} lines`)
+      .superRefine((items, ctx) => {
+        const seen = new Set<string>();
+        items.forEach((item, index) => {
+          if (seen.has(item.productId)) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: [index, 'productId'],
+              message: `duplicate line for product "${item.productId}": combine the quantities`,
+            });
+          }
+          seen.add(item.productId);
+        });
+      }),
+  })
+  .strict();
+
+export type PlaceOrderInput = z.infer<typeof placeOrderSchema>;
+export type OrderLine = PlaceOrderInput['items'][number];
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
+
+export interface Order {
+  orderId: string;
+  customerId: string;
+  items: OrderLine[];
+  status: OrderStatus;
+  sagaId: string;
+  createdAt: string;
+  updatedAt: string;
+  deadline: string;
+  /** Sequence of the last event this order emitted: the per-aggregate sequence of its envelopes. */
+  version: number;
+  amount?: number;
+  reason?: string;
+}
+
+export const parsePlaceOrder = (body: unknown): PlaceOrderInput => {
+  const parsed = placeOrderSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(body)',
+    message: issue.message,
+  }));
+  const summary = details.map((d) => `${d.path} ${d.message}`).join('; ');
+  throw new ValidationError(`Invalid order: ${summary}`, details);
+};
+
+export interface PlacedOrder {
+  result: { order: Order; saga: SagaState };
+  events: [Envelope<'order.created'>];
+}
+
+/** Step 1 of the saga: a PENDING order, its saga state and the `order.created` event. */
+export const placeOrder = (input: PlaceOrderInput, options: { now: Date; sagaTimeoutSeconds: number }): PlacedOrder => {
+  const orderId = randomUUID();
+  const sagaId = randomUUID();
+  const createdAt = options.now.toISOString();
+  const deadline = new Date(options.now.getTime() + options.sagaTimeoutSeconds * 1000).toISOString();
+  const event = createEnvelope(
+    {
+      type: 'order.created',
+      aggregateId: orderId,
+      sequence: 1,
+      correlationId: sagaId,
+      causationId: null,
+      data: { orderId, customerId: input.customerId, items: input.items, deadline },
+    },
+    options.now,
+  );
+  const order: Order = {
+    orderId,
+    customerId: input.customerId,
+    items: input.items,
+    status: 'PENDING',
+    sagaId,
+    createdAt,
+    updatedAt: createdAt,
+    deadline,
+    version: 1,
+  };
+  return { result: { order, saga: newSagaState({ sagaId, orderId, now: options.now, deadline, eventId: event.id }) }, events: [event] };
+};

@@ -1,0 +1,91 @@
+import middy, { type MiddlewareObj, type Request } from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import {
+  hasStatusCode,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../domain/errors';
+import { logger } from '../observability';
+
+export type HttpEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body?: unknown };
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+type HttpRequest = Request<HttpEvent, HttpResult, Error, Context>;
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode,
+  headers: { ...JSON_HEADERS, ...headers },
+  body: JSON.stringify(body),
+});
+
+/**
+ * Parses a JSON body, refusing what is not JSON, too large or malformed with a 4xx that says why.
+ * Runs before the handler, so nothing is written for a request that fails here.
+ */
+export const jsonBody = (opts: { maxBytes?: number } = {}): MiddlewareObj<HttpEvent, HttpResult> => {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const jsonBodyBefore = (request: HttpRequest): void => {
+    const { event } = request;
+    const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (contentType && contentType !== 'application/json' && !contentType.endsWith('+json')) {
+      throw new UnsupportedMediaTypeError(contentType);
+    }
+    const raw = typeof event.body === 'string' ? event.body : '';
+    const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+    if (Buffer.byteLength(text) > maxBytes) throw new PayloadTooLargeError(maxBytes);
+    if (text.trim() === '') throw new ValidationError('Request body is empty: expected a JSON object');
+    try {
+      event.body = JSON.parse(text);
+    } catch (error) {
+      throw new ValidationError(`Malformed JSON: ${(error as Error).message}`, [], { cause: error });
+    }
+  };
+  return { before: jsonBodyBefore };
+};
+
+/** The one place that turns typed errors into JSON responses: `{ error, message, details? }`. */
+export const jsonErrors = (): MiddlewareObj<HttpEvent, HttpResult> => {
+  const jsonErrorsOnError = (request: HttpRequest): void => {
+    const { error } = request;
+    if (!error || !hasStatusCode(error) || error.statusCode >= 500) return;
+    const details = error instanceof ValidationError && error.details.length ? { details: error.details } : {};
+    logger.info('Request refused', { statusCode: error.statusCode, error: error.name, message: error.message });
+    request.response = json(error.statusCode, { error: error.name, message: error.message, ...details });
+  };
+  return { onError: jsonErrorsOnError };
+};
+
+/**
+ * Middleware first, handler last. onError handlers run in reverse order of `use`, so
+ * `jsonErrors` maps our typed errors and `http-error-handler` answers everything else with a
+ * generic 500 that leaks nothing.
+ */
+export const httpHandler = (
+  handler: (event: HttpEvent) => Promise<HttpResult>,
+  opts: { body?: boolean; maxBodyBytes?: number } = {},
+) => {
+  const chain = middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(
+      httpErrorHandler({
+        logger: (error: unknown) => logger.error('Unhandled error', error as Error),
+        fallbackMessage: JSON.stringify({ error: 'InternalError', message: 'Internal server error' }),
+      }),
+    )
+    .use(jsonErrors())
+    .use(httpHeaderNormalizer());
+  if (opts.body) chain.use(jsonBody({ maxBytes: opts.maxBodyBytes }));
+  return chain.handler(handler);
+};
+
+export const pathParameter = (event: HttpEvent, name: string): string => {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new ValidationError(`Missing path parameter ${name}`);
+  return value;
+};

@@ -1,0 +1,20 @@
+import type { OrdersRepository } from '../../adapters/dynamodb/orders-repository';
+import type { TransactionWriter } from '../../adapters/dynamodb/transaction';
+import { parsePlaceOrder, placeOrder, type Order } from '../../domain/orders/order';
+import { count } from '../../observability';
+
+export interface PlaceOrderDeps {
+  orders: OrdersRepository;
+  tx: TransactionWriter;
+  sagaTimeoutSeconds: number;
+  now?: () => Date;
+}
+
+/** POST /orders: the order, its saga state and `order.created`, all in one transaction. */
+export const placeOrderUseCase = async (body: unknown, deps: PlaceOrderDeps): Promise<Order> => {
+  const input = parsePlaceOrder(body);
+  const { result, events } = placeOrder(input, { now: (deps.now ?? (() => new Date()))(), sagaTimeoutSeconds: deps.sagaTimeoutSeconds });
+  await deps.tx.commit({ writes: deps.orders.createWrites(result.order, result.saga), events });
+  count('SagasStarted');
+  return result.order;
+};

@@ -1,0 +1,14 @@
+import { dynamoDbClient } from '../../adapters/dynamodb/client';
+import { OrdersRepository } from '../../adapters/dynamodb/orders-repository';
+import { TransactionWriter } from '../../adapters/dynamodb/transaction';
+import { config } from '../../config';
+
+/** Composition root of the orders service: adapters built once per container from config. */
+export const ordersRepository = (): OrdersRepository =>
+  new OrdersRepository(dynamoDbClient(), { orders: config.ordersTable(), sagas: config.sagaTable() });
+
+export const ordersTransactions = (withInbox = false): TransactionWriter =>
+  new TransactionWriter(dynamoDbClient(), {
+    outboxTable: config.outboxTable(),
+    ...(withInbox ? { inboxTable: config.inboxTable() } : {}),
+  });

@@ -1,0 +1,31 @@
+import type { DynamoDBRecord, DynamoDBBatchResponse } from 'aws-lambda';
+import type { Item } from '../../adapters/dynamodb/marshalling';
+import { outboxRowFromImage, type OutboxStore } from '../../adapters/dynamodb/outbox';
+import type { EventPublisher } from '../../adapters/eventbridge/publisher';
+import { publishOutboxRows } from './publish-outbox-rows';
+
+export interface ForwarderDeps {
+  publisher: EventPublisher;
+  outbox: Pick<OutboxStore, 'markPublished' | 'markDeadLettered'>;
+  now?: () => number;
+}
+
+/**
+ * Change-data capture path of the outbox: every INSERT on the outbox table's stream is published
+ * within seconds of its commit. Records that could not be published are reported back as batch
+ * item failures, so Lambda retries from the first of them (at-least-once; consumers deduplicate).
+ */
+export const forwardStreamRecords = async (records: DynamoDBRecord[], deps: ForwarderDeps): Promise<DynamoDBBatchResponse> => {
+  const inserts = records.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage);
+  const rows = inserts.map((r) => ({
+    row: outboxRowFromImage(r.dynamodb!.NewImage as unknown as Item),
+    sequenceNumber: r.dynamodb!.SequenceNumber!,
+  }));
+  const { failedIds } = await publishOutboxRows(
+    rows.map((r) => r.row),
+    { ...deps, path: 'stream' },
+  );
+  return {
+    batchItemFailures: rows.filter((r) => failedIds.has(r.row.id)).map((r) => ({ itemIdentifier: r.sequenceNumber })),
+  };
+};

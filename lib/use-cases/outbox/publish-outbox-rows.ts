@@ -1,0 +1,54 @@
+import { EventSchemaError } from '../../domain/errors';
+import { parseEnvelope, type AnyEnvelope } from '../../domain/events/envelope';
+import type { OutboxRow, OutboxStore } from '../../adapters/dynamodb/outbox';
+import type { EventPublisher } from '../../adapters/eventbridge/publisher';
+import { count, logger, metrics, MetricUnit } from '../../observability';
+
+export interface PublishRowsDeps {
+  publisher: EventPublisher;
+  outbox: Pick<OutboxStore, 'markPublished' | 'markDeadLettered'>;
+  now?: () => number;
+  /** Which path published: the stream forwarder, the sweeper or a replay. Tags logs and metrics. */
+  path: 'stream' | 'sweeper' | 'replay';
+}
+
+/**
+ * The one publishing routine shared by the stream forwarder, the sweeper and replay: validate
+ * each row against its contract (a row that breaks it is set aside with the reason, never
+ * retried), publish, then mark what was accepted as published.
+ */
+export const publishOutboxRows = async (rows: OutboxRow[], deps: PublishRowsDeps): Promise<{ failedIds: Set<string>; published: number }> => {
+  const now = deps.now ?? Date.now;
+  const events: AnyEnvelope[] = [];
+  for (const row of rows) {
+    try {
+      events.push(parseEnvelope(JSON.parse(row.payload)));
+    } catch (error) {
+      const reason = error instanceof EventSchemaError ? `${error.message}: ${JSON.stringify(error.details)}` : `Unreadable payload: ${(error as Error).message}`;
+      logger.error('Outbox record breaks its contract; set aside', { outboxId: row.id, type: row.type, reason });
+      await deps.outbox.markDeadLettered(row.id, reason, now());
+      count('OutboxRecordsDeadLettered');
+    }
+  }
+  if (events.length === 0) return { failedIds: new Set(), published: 0 };
+
+  const { published, failed } = await deps.publisher.publish(events);
+  const publishedAt = now();
+  if (published.length) {
+    const { failed: unmarked } = await deps.outbox.markPublished(published, publishedAt);
+    // Unmarked rows stay in the pending index: the sweeper publishes them again later, which
+    // consumers absorb as duplicates. Nothing is lost, so this is not a batch failure.
+    if (unmarked.length) logger.warn('Published but not marked; the sweeper will re-publish', { ids: unmarked });
+  }
+  for (const f of failed) logger.error('Publish failed after retries', { outboxId: f.id, code: f.code, message: f.message, path: deps.path });
+
+  const byId = new Map(events.map((e) => [e.id, e]));
+  for (const id of published) {
+    const event = byId.get(id)!;
+    metrics.addMetric('OutboxLag', MetricUnit.Milliseconds, publishedAt - Date.parse(event.time));
+  }
+  count('EventsPublished', published.length);
+  count('PublishFailures', failed.length);
+  logger.info('Outbox rows published', { path: deps.path, published: published.length, failed: failed.length });
+  return { failedIds: new Set(failed.map((f) => f.id)), published: published.length };
+};

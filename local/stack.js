@@ -1,0 +1,91 @@
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { startDynamoDbLocal } = require('./dynamodb-local');
+const { localPorts } = require('./ports');
+
+const ROOT = path.resolve(__dirname, '..');
+const SLS = path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
+
+const killGroup = (pid, signal) => {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Resolves once the HTTP API answers (any status), which also means the Lambda workers can start. */
+const waitForHttp = async (url, { timeoutMs, exited }) => {
+  const until = Date.now() + timeoutMs;
+  let stopped = false;
+  exited.then(() => (stopped = true));
+  for (;;) {
+    if (stopped) throw new Error('serverless offline exited before it was ready');
+    try {
+      const response = await fetch(url);
+      await response.text();
+      if (response.status < 500) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > until) throw new Error(`serverless offline did not answer at ${url} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+/**
+ * The whole local stack: DynamoDB Local, then `serverless offline` (HTTP API, stream forwarders,
+ * EventBridge emulator, schedules) in its own process group. `stop()` takes both down, JVM included.
+ */
+const startStack = async ({
+  env = {},
+  params = {},
+  stage = 'local',
+  dataDir,
+  stdio = 'inherit',
+  logFile,
+  log = (line) => console.log(line),
+  readyTimeoutMs = 120000,
+} = {}) => {
+  const fullEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env };
+  const ports = localPorts(fullEnv);
+  const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir, log });
+
+  const args = [SLS, 'offline', 'start', '--stage', stage, ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)];
+  let output = stdio;
+  if (logFile) {
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    const fd = fs.openSync(logFile, 'w');
+    output = ['ignore', fd, fd];
+  }
+  const offline = spawn(process.execPath, args, { cwd: ROOT, env: fullEnv, detached: true, stdio: output });
+  const exited = new Promise((resolve) => offline.once('exit', (code, signal) => resolve({ code, signal })));
+
+  let stopping;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (offline.exitCode === null && offline.signalCode === null && killGroup(offline.pid, 'SIGTERM')) {
+        const timer = setTimeout(() => killGroup(offline.pid, 'SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      killGroup(offline.pid, 'SIGKILL'); // workers it may have left behind
+      await dynamodb.stop();
+    })());
+  process.once('exit', () => {
+    killGroup(offline.pid, 'SIGKILL');
+  });
+
+  try {
+    await waitForHttp(`http://127.0.0.1:${ports.http}/orders/readiness-probe`, { timeoutMs: readyTimeoutMs, exited });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { ports, stop, exited, dynamodb, baseUrl: `http://127.0.0.1:${ports.http}` };
+};
+
+module.exports = { startStack, ROOT };

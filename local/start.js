@@ -1,0 +1,54 @@
+'use strict';
+// `npm start`: the whole system on this machine. `--persist` (or LOCAL_PERSIST=1) keeps the
+// DynamoDB Local data in .local-data/dynamodb across restarts; the default is in memory.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const path = require('node:path');
+const { startStack, ROOT } = require('./stack');
+const { JavaMissingError } = require('./java');
+
+const persist = process.argv.includes('--persist') || process.env.LOCAL_PERSIST === '1';
+
+const banner = ({ ports, baseUrl }) => `
+  Order saga is running locally.
+
+  HTTP API           ${baseUrl}
+    POST ${baseUrl}/orders
+    GET  ${baseUrl}/orders/{orderId}
+    GET  ${baseUrl}/orders/{orderId}/saga
+  DynamoDB Local     http://127.0.0.1:${ports.dynamodb}   (${persist ? 'persistent: .local-data/dynamodb' : 'in memory'})
+  EventBridge mock   http://127.0.0.1:${ports.eventBridge}
+
+  Try it:
+    curl -s -X POST ${baseUrl}/orders -H 'Content-Type: application/json' \\
+      -d '{"customerId":"customer-123","items":[{"productId":"product-1","quantity":2}]}'
+
+  Ctrl-C stops everything.
+`;
+
+const main = async () => {
+  let stack;
+  let shuttingDown = false;
+  const shutdown = async (code) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.log('\nStopping the local stack...');
+    if (stack) await stack.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
+
+  stack = await startStack({ dataDir: persist ? path.join(ROOT, '.local-data', 'dynamodb') : undefined });
+  console.log(banner(stack));
+  const { code, signal } = await stack.exited;
+  if (!shuttingDown) {
+    console.error(`serverless offline exited (code ${code}, signal ${signal})`);
+    await shutdown(code || 1);
+  }
+};
+
+main().catch((error) => {
+  console.error(error instanceof JavaMissingError ? `\n${error.message}\n` : error);
+  process.exit(1);
+});
