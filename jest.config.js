@@ -1,4 +1,5 @@
 // Three tiers, each its own project: `unit` needs no network, `integration` runs against a real
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // DynamoDB Local started by its global setup, `e2e` drives the real `serverless offline` stack.
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
 // Middy ships ESM only; Jest runs CommonJS, so those packages must be transformed too.
@@ -10,8 +11,8 @@ const project = (name, extra = {}) => ({
   transform,
   transformIgnorePatterns,
   testMatch: [`<rootDir>/tests/${name}/**/*.test.ts`],
-  setupFiles: ['<rootDir>/tests/setup-env.js'],
   ...extra,
+  setupFiles: ['<rootDir>/tests/setup-env.js', ...(extra.setupFiles ?? [])],
 });
 
 module.exports = {
@@ -20,10 +21,12 @@ module.exports = {
     project('integration', {
       globalSetup: '<rootDir>/tests/integration/global-setup.ts',
       globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
+      setupFiles: ['<rootDir>/tests/integration/setup-env.js'],
     }),
     project('e2e', {
       globalSetup: '<rootDir>/tests/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/tests/e2e/global-teardown.ts',
+      setupFiles: ['<rootDir>/tests/e2e/setup-env.js'],
     }),
   ],
 };

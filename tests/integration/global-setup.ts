@@ -1,0 +1,33 @@
+/* Starts a real DynamoDB Local (in memory, its own port) and creates every table of the stack. */
+import { startDynamoDbLocal, localClient } from '../../local/dynamodb-local';
+import { createTables } from '../../local/tables';
+import { resolvedResources } from '../../local/resolved-resources';
+
+export const INTEGRATION_DYNAMODB_PORT = Number(process.env.INTEGRATION_DYNAMODB_PORT ?? 8200);
+
+export default async function globalSetup(): Promise<void> {
+  const [dynamodb, resources] = await Promise.all([
+    startDynamoDbLocal({ port: INTEGRATION_DYNAMODB_PORT }),
+    Promise.resolve().then(() => resolvedResources('itest')),
+  ]);
+  (globalThis as { __DYNAMODB__?: { stop: () => Promise<void> } }).__DYNAMODB__ = dynamodb;
+  const client = localClient(INTEGRATION_DYNAMODB_PORT);
+  await createTables(client, resources);
+  client.destroy();
+
+  // Workers inherit this; tests/integration/setup.js applies it per test file (the e2e tier runs
+  // its own stack, so the two tiers must not share one set of AWS_* variables).
+  const tables = Object.fromEntries(
+    Object.entries(resources)
+      .filter(([, r]) => (r as { Type: string }).Type === 'AWS::DynamoDB::Table')
+      .map(([id, r]) => [id, (r as { Properties: { TableName: string } }).Properties.TableName]),
+  );
+  process.env.INTEGRATION_ENV = JSON.stringify({
+    TEST_TABLES: JSON.stringify(tables),
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+}

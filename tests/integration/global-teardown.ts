@@ -1,0 +1,3 @@
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __DYNAMODB__?: { stop: () => Promise<void> } }).__DYNAMODB__?.stop();
+}

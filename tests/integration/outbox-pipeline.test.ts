@@ -1,0 +1,134 @@
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { OutboxStore, toOutboxRow } from '../../lib/adapters/dynamodb/outbox';
+import { toItem } from '../../lib/adapters/dynamodb/marshalling';
+import { TransactionWriter } from '../../lib/adapters/dynamodb/transaction';
+import { EventBridgePublisher } from '../../lib/adapters/eventbridge/publisher';
+import { createEnvelope } from '../../lib/domain/events/envelope';
+import { forwardStreamRecords } from '../../lib/use-cases/outbox/forward-stream-records';
+import { sweepOutbox } from '../../lib/use-cases/outbox/sweep-outbox';
+import { startFakeEventBridge } from '../steps/fake-eventbridge';
+import { ddb, getItem, table } from '../steps/local-aws';
+
+type FakeBus = Awaited<ReturnType<typeof startFakeEventBridge>>;
+
+const anEvent = (orderId: string, at = new Date()) =>
+  createEnvelope(
+    {
+      type: 'order.created',
+      aggregateId: orderId,
+      sequence: 1,
+      correlationId: `saga-${orderId}`,
+      causationId: null,
+      data: { orderId, customerId: 'customer-123', items: [{ productId: 'product-1', quantity: 1 }], deadline: at.toISOString() },
+    },
+    at,
+  );
+
+/** Reads every record currently in the outbox table's real stream, from the trim horizon. */
+const readStream = async (tableName: string): Promise<DynamoDBRecord[]> => {
+  const streams = new DynamoDBStreamsClient({});
+  const { Table } = await ddb().send(new DescribeTableCommand({ TableName: tableName }));
+  const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: Table!.LatestStreamArn! }));
+  const records: _Record[] = [];
+  for (const shard of StreamDescription!.Shards ?? []) {
+    let { ShardIterator: iterator } = await streams.send(
+      new GetShardIteratorCommand({ StreamArn: Table!.LatestStreamArn!, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
+    for (let i = 0; iterator && i < 20; i += 1) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      records.push(...(page.Records ?? []));
+      if (!page.Records?.length) break;
+      iterator = page.NextShardIterator;
+    }
+  }
+  streams.destroy();
+  return records as unknown as DynamoDBRecord[];
+};
+
+describe('outbox publishing against real DynamoDB Local', () => {
+  let bus: FakeBus;
+  let publisher: EventBridgePublisher;
+  beforeAll(async () => {
+    bus = await startFakeEventBridge();
+    publisher = new EventBridgePublisher(new EventBridgeClient({ endpoint: bus.endpoint }), { busName: 'test-bus', sleep: async () => {} });
+  });
+  afterAll(() => bus.close());
+
+  it('forwards records read from the outbox stream, marks them published and skips MODIFY records', async () => {
+    // Prepare: two orders committed through the outbox, as the orders service does.
+    const outboxTable = table('OrdersOutboxTable');
+    const events = [anEvent('stream-1'), anEvent('stream-2')];
+    await new TransactionWriter(ddb(), { outboxTable }).commit({ writes: [], events });
+    const store = new OutboxStore(ddb(), outboxTable);
+
+    // Act
+    const records = (await readStream(outboxTable)).filter((r) => events.some((e) => e.id === r.dynamodb?.Keys?.id?.S));
+    const response = await forwardStreamRecords(records, { publisher, outbox: store });
+    const modifies = (await readStream(outboxTable)).filter((r) => r.eventName === 'MODIFY');
+    const before = bus.entries.length;
+    await forwardStreamRecords(modifies, { publisher, outbox: store });
+
+    // Assess
+    expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'INSERT']);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(bus.envelopes().map((e) => e.id)).toEqual(expect.arrayContaining(events.map((e) => e.id)));
+    expect(bus.entries.length).toBe(before);
+    for (const event of events) {
+      const row = await getItem<{ publishedAt?: number; pendingShard?: string; expiresAt?: number }>('OrdersOutboxTable', { id: event.id });
+      expect(row?.publishedAt).toEqual(expect.any(Number));
+      expect(row?.pendingShard).toBeUndefined();
+      expect(row?.expiresAt).toBeGreaterThan(Date.now() / 1000);
+    }
+  });
+
+  it('reports refused entries as batch item failures and leaves them pending for the sweeper', async () => {
+    // Prepare
+    const outboxTable = table('InventoryOutboxTable');
+    const event = anEvent('refused-1');
+    await new TransactionWriter(ddb(), { outboxTable }).commit({ writes: [], events: [event] });
+    const records = (await readStream(outboxTable)).filter((r) => r.dynamodb?.Keys?.id?.S === event.id);
+    bus.failNext(100);
+
+    // Act
+    const response = await forwardStreamRecords(records, { publisher, outbox: new OutboxStore(ddb(), outboxTable) });
+    bus.failNext(0);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0]!.dynamodb!.SequenceNumber }]);
+    expect((await getItem<{ pendingShard?: string }>('InventoryOutboxTable', { id: event.id }))?.pendingShard).toMatch(/^p\d+$/);
+  });
+
+  it('sweeps only unpublished records older than the grace period, without a scan', async () => {
+    // Prepare: in the payments outbox, one stale unpublished, one fresh unpublished, one stale published.
+    const outboxTable = table('PaymentsOutboxTable');
+    const now = Date.now();
+    const stale = anEvent('sweep-stale', new Date(now - 120_000));
+    const fresh = anEvent('sweep-fresh', new Date(now - 1_000));
+    const done = anEvent('sweep-done', new Date(now - 120_000));
+    await new TransactionWriter(ddb(), { outboxTable }).commit({ writes: [], events: [stale, fresh] });
+    const { pendingShard: _removed, ...published } = toOutboxRow(done);
+    await ddb().send(new PutItemCommand({ TableName: outboxTable, Item: toItem({ ...published, publishedAt: now - 100_000 }) }));
+    const store = new OutboxStore(ddb(), outboxTable);
+    const before = bus.entries.length;
+
+    // Act
+    const first = await sweepOutbox({ publisher, outbox: store, graceMs: 30_000 });
+    const second = await sweepOutbox({ publisher, outbox: store, graceMs: 30_000 });
+
+    // Assess
+    expect(first).toEqual({ found: 1, recovered: 1, failed: 0 });
+    expect(second).toEqual({ found: 0, recovered: 0, failed: 0 });
+    expect(bus.envelopes().slice(before).map((e) => e.id)).toEqual([stale.id]);
+    expect((await getItem<{ pendingShard?: string }>('PaymentsOutboxTable', { id: fresh.id }))?.pendingShard).toBeDefined();
+    expect(await store.oldestUnpublishedAge(now)).toBeGreaterThanOrEqual(1_000);
+  });
+});

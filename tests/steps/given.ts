@@ -1,0 +1,173 @@
+/**
+ * "Given" steps shared by every test tier: builders of domain inputs, envelopes, stream records,
+ * API Gateway events and Lambda contexts, plus in-memory fakes of the outbox ports. Builders return
+ * valid values by default; a test overrides only what it is about.
+ */
+import { randomUUID } from 'node:crypto';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Context, DynamoDBRecord, StreamRecord } from 'aws-lambda';
+import type { OutboxRow, OutboxStore } from '../../lib/adapters/dynamodb/outbox';
+import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox';
+import type { EventPublisher, PublishFailure, PublishResult } from '../../lib/adapters/eventbridge/publisher';
+import type { EventDataOf, EventType } from '../../lib/domain/events/contracts';
+import { createEnvelope, type AnyEnvelope, type Envelope, type NewEvent } from '../../lib/domain/events/envelope';
+import type { HttpEvent } from '../../lib/middleware/http';
+
+/** The seed's example request body for POST /orders. */
+export const aPlaceOrderBody = () => ({
+  customerId: 'customer-123',
+  items: [{ productId: 'product-1', quantity: 2 }],
+});
+
+export const A_FIXED_NOW = new Date('2025-01-15T10:00:00.000Z');
+
+/** A valid `order.created` envelope of a fresh order; `data` and envelope fields can be overridden. */
+export const anOrderCreatedEvent = (
+  overrides: { data?: Partial<EventDataOf<'order.created'>> } & Partial<Omit<NewEvent<'order.created'>, 'type' | 'data'>> = {},
+  now: Date = A_FIXED_NOW,
+): Envelope<'order.created'> => {
+  const orderId = overrides.data?.orderId ?? overrides.aggregateId ?? randomUUID();
+  const { data, ...envelopeFields } = overrides;
+  return createEnvelope(
+    {
+      type: 'order.created',
+      aggregateId: orderId,
+      sequence: 1,
+      correlationId: randomUUID(),
+      causationId: null,
+      ...envelopeFields,
+      data: {
+        orderId,
+        customerId: 'customer-123',
+        items: [{ productId: 'product-1', quantity: 2 }],
+        deadline: new Date(now.getTime() + 15 * 60 * 1000).toISOString(),
+        ...data,
+      },
+    },
+    now,
+  );
+};
+
+/** `count` valid `order.created` envelopes, each of its own order. */
+export const someOrderCreatedEvents = (count: number): Envelope<'order.created'>[] =>
+  Array.from({ length: count }, () => anOrderCreatedEvent());
+
+/** A valid envelope of any type, for tests that need more than `order.created`. */
+export const anEvent = <T extends EventType>(event: NewEvent<T>, now: Date = A_FIXED_NOW): Envelope<T> => createEnvelope(event, now);
+
+/** The plain JSON form of an envelope: what a consumer receives and `parseEnvelope` reads. */
+export const asJson = (envelope: AnyEnvelope): Record<string, unknown> => JSON.parse(JSON.stringify(envelope)) as Record<string, unknown>;
+
+let streamSequence = 100;
+const nextSequenceNumber = (): string => String((streamSequence += 1)).padStart(21, '0');
+
+type StreamImage = NonNullable<StreamRecord['NewImage']>;
+const toImage = (row: OutboxRow): StreamImage => marshall(row, { removeUndefinedValues: true }) as unknown as StreamImage;
+
+/** A DynamoDB stream record of the outbox table, as Lambda hands it to the forwarder. */
+export const anOutboxStreamRecord = (
+  row: OutboxRow,
+  options: { eventName?: 'INSERT' | 'MODIFY' | 'REMOVE'; sequenceNumber?: string } = {},
+): DynamoDBRecord => {
+  const eventName = options.eventName ?? 'INSERT';
+  const image = toImage(row);
+  return {
+    eventID: randomUUID(),
+    eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'eu-west-1',
+    eventSourceARN: 'arn:aws:dynamodb:eu-west-1:123456789012:table/outbox/stream/2025-01-15T00:00:00.000',
+    dynamodb: {
+      Keys: { id: { S: row.id } },
+      ...(eventName === 'REMOVE' ? {} : { NewImage: image }),
+      ...(eventName === 'INSERT' ? {} : { OldImage: image }),
+      SequenceNumber: options.sequenceNumber ?? nextSequenceNumber(),
+      SizeBytes: 512,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
+};
+
+/** The INSERT the outbox write of `envelope` produces on the stream. */
+export const anInsertRecordOf = (envelope: AnyEnvelope, sequenceNumber?: string): DynamoDBRecord =>
+  anOutboxStreamRecord(toOutboxRow(envelope), { eventName: 'INSERT', sequenceNumber });
+
+/** An outbox row whose payload has been altered after the envelope was validated. */
+export const aTamperedOutboxRow = (envelope: AnyEnvelope, tamper: (payload: Record<string, unknown>) => Record<string, unknown>): OutboxRow => ({
+  ...toOutboxRow(envelope),
+  payload: JSON.stringify(tamper(asJson(envelope))),
+});
+
+/** A publisher that accepts everything except the ids it is told to refuse. Records its calls. */
+export const aFakePublisher = (refuse: Record<string, Pick<PublishFailure, 'code'>> = {}) => {
+  const publish = jest.fn<Promise<PublishResult>, [AnyEnvelope[]]>(async (events) => ({
+    published: events.filter((e) => !refuse[e.id]).map((e) => e.id),
+    failed: events
+      .filter((e) => refuse[e.id])
+      .map((e) => ({ id: e.id, code: refuse[e.id]!.code, message: `refused: ${refuse[e.id]!.code}` })),
+  }));
+  const publisher: EventPublisher = { publish };
+  return { publisher, publish };
+};
+
+/** An outbox whose writes all succeed; `unpublished` is what `findUnpublished` returns. */
+export const aFakeOutbox = (unpublished: OutboxRow[] = []) => {
+  const findUnpublished = jest.fn<Promise<OutboxRow[]>, [number, number?]>(async () => unpublished);
+  const markPublished = jest.fn<Promise<{ marked: string[]; failed: string[] }>, [string[], number]>(async (ids) => ({
+    marked: ids,
+    failed: [],
+  }));
+  const markDeadLettered = jest.fn<Promise<void>, [string, string, number]>(async () => undefined);
+  const outbox: Pick<OutboxStore, 'findUnpublished' | 'markPublished' | 'markDeadLettered'> = {
+    findUnpublished,
+    markPublished,
+    markDeadLettered,
+  };
+  return { outbox, findUnpublished, markPublished, markDeadLettered };
+};
+
+/** A minimal API Gateway HTTP API (payload v2) event. */
+export const anHttpApiEvent = (
+  options: { body?: string; headers?: Record<string, string>; isBase64Encoded?: boolean; method?: string; path?: string } = {},
+): HttpEvent => {
+  const method = options.method ?? 'POST';
+  const path = options.path ?? '/orders';
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: options.headers ?? { 'Content-Type': 'application/json' },
+    body: options.body,
+    isBase64Encoded: options.isBase64Encoded ?? false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api-id',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
+      requestId: randomUUID(),
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: '15/Jan/2025:10:00:00 +0000',
+      timeEpoch: A_FIXED_NOW.getTime(),
+    },
+  };
+};
+
+/** A Lambda context with what Powertools' `injectLambdaContext` reads. */
+export const aLambdaContext = (functionName = 'orders-create-order'): Context => ({
+  callbackWaitsForEmptyEventLoop: true,
+  functionName,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
+  memoryLimitInMB: '256',
+  awsRequestId: randomUUID(),
+  logGroupName: `/aws/lambda/${functionName}`,
+  logStreamName: '2025/01/15/[$LATEST]abcdef',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { startStack } from '../../local/stack';
+import { resolvedResources } from '../../local/resolved-resources';
+
+export interface TestStack {
+  baseUrl: string;
+  /** Environment that points a test file at this stack (table names, endpoints, credentials). */
+  env: Record<string, string>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The real local stack (DynamoDB Local + `serverless offline` with the streams and EventBridge
+ * emulators) on its own block of ports, so tests never collide with a running `npm start`.
+ */
+export const startTestStack = async (opts: { stage: string; portBase: number; params?: Record<string, string> }): Promise<TestStack> => {
+  const p = opts.portBase;
+  const ports = {
+    HTTP_PORT: String(p),
+    LAMBDA_PORT: String(p + 2),
+    EVENTBRIDGE_PORT: String(p + 10),
+    EVENTBRIDGE_PUBSUB_PORT: String(p + 11),
+    DYNAMODB_PORT: String(p + 20),
+  };
+  const [stack, resources] = await Promise.all([
+    startStack({
+      env: ports,
+      stage: opts.stage,
+      params: opts.params ?? {},
+      logFile: path.join(__dirname, '..', '..', '.local-data', `${opts.stage}-stack.log`),
+      log: () => {},
+    }),
+    Promise.resolve().then(() => resolvedResources(opts.stage)),
+  ]);
+  const tables = Object.fromEntries(
+    Object.entries(resources as Record<string, { Type: string; Properties: { TableName?: string } }>)
+      .filter(([, r]) => r.Type === 'AWS::DynamoDB::Table')
+      .map(([id, r]) => [id, r.Properties.TableName!]),
+  );
+  return {
+    baseUrl: stack.baseUrl,
+    stop: stack.stop,
+    env: {
+      BASE_URL: stack.baseUrl,
+      TEST_TABLES: JSON.stringify(tables),
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.DYNAMODB_PORT}`,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.EVENTBRIDGE_PORT}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    },
+  };
+};
