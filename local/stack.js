@@ -39,6 +39,8 @@ const waitForHttp = async (url, { timeoutMs, exited }) => {
 /**
  * The whole local stack: DynamoDB Local, then `serverless offline` (HTTP API, stream forwarders,
  * EventBridge emulator, schedules) in its own process group. `stop()` takes both down, JVM included.
+ * @param {{ env?: Record<string, string>, params?: Record<string, string>, stage?: string, dataDir?: string,
+ *   stdio?: any, logFile?: string, log?: (line: string) => void, readyTimeoutMs?: number }} [options]
  */
 const startStack = async ({
   env = {},

@@ -1,10 +1,14 @@
 import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConflictError } from '../../domain/errors';
 import type { Order } from '../../domain/orders/order';
+import type { OrderReaction, SagaUpdate } from '../../domain/orders/transitions';
 import type { SagaState } from '../../domain/orders/saga';
 import { fromItem, toItem, toValues } from './marshalling';
 import type { TxWrite } from './transaction';
 
 export const ORDER_ID_INDEX = 'OrderIdIndex';
+export const PENDING_DEADLINE_INDEX = 'PendingDeadlineIndex';
+const RUNNING = 'RUNNING';
 
 export class OrdersRepository {
   constructor(
@@ -23,7 +27,7 @@ export class OrdersRepository {
         write: {
           Put: {
             TableName: this.tables.sagas,
-            Item: toItem({ ...saga, watch: 'RUNNING' }),
+            Item: toItem({ ...saga, watch: RUNNING }),
             ConditionExpression: 'attribute_not_exists(sagaId)',
           },
         },
@@ -52,5 +56,74 @@ export class OrdersRepository {
     if (!Items?.[0]) return undefined;
     const { watch: _watch, ...saga } = fromItem<SagaState & { watch?: string }>(Items[0]);
     return saga;
+  }
+
+  /**
+   * The writes of one orders-side reaction. Every one is guarded by the order's version as read,
+   * so a concurrent change (another event, the watchdog) cancels the transaction and the reaction
+   * is recomputed on fresh state: state transitions can never interleave.
+   */
+  reactionWrites(orderId: string, reaction: OrderReaction): TxWrite[] {
+    const conflict = () => new ConflictError(`Order ${orderId} changed concurrently; retrying`);
+    const guard = { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: toValues({ ':v': reaction.expectedVersion }) };
+    const orderWrite: TxWrite = reaction.order
+      ? { write: { Put: { TableName: this.tables.orders, Item: toItem(reaction.order), ...guard } }, onConditionFailed: conflict }
+      : { write: { ConditionCheck: { TableName: this.tables.orders, Key: toValues({ orderId }), ...guard } }, onConditionFailed: conflict };
+    return [orderWrite, this.sagaWrite(reaction.saga)];
+  }
+
+  /** Sagas still running whose deadline has passed, oldest first, from the sparse deadline index. */
+  async findOverdueSagas(now: Date, limit = 100): Promise<{ sagaId: string; orderId: string }[]> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.sagas,
+        IndexName: PENDING_DEADLINE_INDEX,
+        KeyConditionExpression: 'watch = :running AND deadline < :now',
+        ExpressionAttributeValues: toValues({ ':running': RUNNING, ':now': now.toISOString() }),
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => fromItem<{ sagaId: string; orderId: string }>(item));
+  }
+
+  /** Takes a saga whose order already finished out of the watchdog's index. */
+  stopWatching(sagaId: string): TxWrite {
+    return { write: { Update: { TableName: this.tables.sagas, Key: toValues({ sagaId }), UpdateExpression: 'REMOVE watch', ConditionExpression: 'attribute_exists(sagaId)' } } };
+  }
+
+  private sagaWrite(update: SagaUpdate): TxWrite {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    Object.entries(update.steps).forEach(([step, record], i) => {
+      names[`#s${i}`] = step;
+      values[`:s${i}`] = record;
+      sets.push(`steps.#s${i} = :s${i}`);
+    });
+    if (update.currentStep) {
+      values[':current'] = update.currentStep;
+      sets.push('currentStep = :current');
+    }
+    if (update.compensationReason) {
+      values[':true'] = true;
+      values[':reason'] = update.compensationReason;
+      sets.push('compensationRequired = :true', 'compensationReason = :reason');
+    }
+    if (update.completedAt) {
+      values[':completed'] = update.completedAt;
+      sets.push('completedAt = :completed');
+    }
+    return {
+      write: {
+        Update: {
+          TableName: this.tables.sagas,
+          Key: toValues({ sagaId: update.sagaId }),
+          UpdateExpression: `SET ${sets.join(', ')}${update.finished ? ' REMOVE watch' : ''}`,
+          ConditionExpression: 'attribute_exists(sagaId)',
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: toValues(values),
+        },
+      },
+    };
   }
 }

@@ -40,7 +40,8 @@ export class TransactionConflictError extends Error {
 }
 
 export interface TransactionWriterOptions {
-  outboxTable: string;
+  /** Absent for a service that emits nothing (rewards). */
+  outboxTable?: string;
   inboxTable?: string;
   outboxShards?: number;
   /** Attempts when DynamoDB cancels because of a concurrent transaction on the same items. */
@@ -71,7 +72,8 @@ export class TransactionWriter {
     const writes: TxWrite[] = [];
     if (marker) writes.push(this.markerWrite(marker, now));
     writes.push(...unit.writes);
-    writes.push(...unit.events.map((event) => ({ write: outboxPut(this.options.outboxTable, event, this.options.outboxShards) })));
+    if (unit.events.length && !this.options.outboxTable) throw new Error('TransactionWriter needs outboxTable to write events');
+    writes.push(...unit.events.map((event) => ({ write: outboxPut(this.options.outboxTable!, event, this.options.outboxShards) })));
     if (writes.length === 0) return;
 
     for (let attempt = 1; ; attempt += 1) {

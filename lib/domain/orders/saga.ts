@@ -7,7 +7,8 @@ export type StepName =
   | 'confirmation'
   | 'cancellation'
   | 'inventoryRelease'
-  | 'paymentRefund';
+  | 'paymentRefund'
+  | 'timeout';
 
 export type SagaStep =
   | 'CREATED'

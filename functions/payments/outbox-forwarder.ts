@@ -1,0 +1,3 @@
+import { outboxForwarderHandler } from '../../lib/use-cases/outbox/handlers';
+
+export const handler = outboxForwarderHandler();

@@ -1,0 +1,3 @@
+import { outboxSweeperHandler } from '../../lib/use-cases/outbox/handlers';
+
+export const handler = outboxSweeperHandler();

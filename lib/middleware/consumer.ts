@@ -1,0 +1,109 @@
+import middy, { type MiddlewareObj, type Request } from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { DeadLetterStore, InboxStore } from '../adapters/dynamodb/inbox';
+import type { TransactionWriter, UnitOfWork } from '../adapters/dynamodb/transaction';
+import { DuplicateEventError, EventSchemaError } from '../domain/errors';
+import type { EventType } from '../domain/events/contracts';
+import { parseEnvelope, type AnyEnvelope, type Envelope } from '../domain/events/envelope';
+import { count, logger, metrics } from '../observability';
+
+type BusEvent = EventBridgeEvent<string, unknown>;
+export type ConsumerOutcome = { status: 'processed' | 'duplicate' | 'dead-lettered'; eventId?: string };
+
+/** What the idempotency middleware hands the handler: the event, and a commit that carries its marker. */
+export interface ConsumerContext extends Context {
+  envelope: AnyEnvelope;
+  commit: (unit: UnitOfWork) => Promise<void>;
+  committed: boolean;
+}
+type ConsumerRequest = Request<BusEvent, ConsumerOutcome, Error, ConsumerContext>;
+
+/**
+ * Validates the envelope in `detail` against its contract. An event that breaks it, or that this
+ * consumer does not accept, can never succeed: it is dead-lettered with the reason at once and the
+ * invocation succeeds, so it is neither retried nor able to block anything behind it.
+ */
+export const envelopeValidator = (opts: { consumer: string; accepts: readonly EventType[]; deadLetters: Pick<DeadLetterStore, 'put'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
+  const envelopeValidatorBefore = async (request: ConsumerRequest): Promise<void> => {
+    let envelope: AnyEnvelope;
+    try {
+      envelope = parseEnvelope(request.event.detail);
+      if (!opts.accepts.includes(envelope.type)) {
+        throw new EventSchemaError(`${opts.consumer} does not accept "${envelope.type}"`, [{ path: 'type', message: `expected one of ${opts.accepts.join(', ')}` }]);
+      }
+    } catch (error) {
+      if (!(error instanceof EventSchemaError)) throw error;
+      await opts.deadLetters.put({ consumer: opts.consumer, reason: error.message, details: error.details, event: request.event });
+      logger.error('Event dead-lettered', { consumer: opts.consumer, reason: error.message, details: error.details });
+      count('EventsDeadLettered');
+      request.earlyResponse = { status: 'dead-lettered' };
+      return;
+    }
+    request.context.envelope = envelope;
+    logger.appendKeys({ correlationId: envelope.correlationId, eventId: envelope.id, eventType: envelope.type, consumer: opts.consumer });
+  };
+  return { before: envelopeValidatorBefore };
+};
+
+/**
+ * Exactly-once effects. The marker "consumer X processed event Y" is committed in the SAME
+ * transaction as X's writes and outbox records (`context.commit` adds it), guarded by
+ * `attribute_not_exists`: a duplicate fails that condition atomically and is skipped. The read
+ * in `before` is only a shortcut for the common duplicate; correctness never depends on it.
+ */
+export const idempotentConsumer = (opts: { consumer: string; tx: Pick<TransactionWriter, 'commit'>; inbox: Pick<InboxStore, 'hasProcessed'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
+  const duplicate = (request: ConsumerRequest): ConsumerOutcome => {
+    logger.info('Duplicate event skipped');
+    count('DuplicatesSkipped');
+    return { status: 'duplicate', eventId: request.context.envelope.id };
+  };
+  const idempotentConsumerBefore = async (request: ConsumerRequest): Promise<void> => {
+    const { envelope } = request.context;
+    if (await opts.inbox.hasProcessed(opts.consumer, envelope.id)) {
+      request.earlyResponse = duplicate(request);
+      return;
+    }
+    const marker = { consumer: opts.consumer, eventId: envelope.id, eventType: envelope.type };
+    request.context.committed = false;
+    request.context.commit = async (unit) => {
+      await opts.tx.commit(unit, marker);
+      request.context.committed = true;
+    };
+  };
+  const idempotentConsumerAfter = (request: ConsumerRequest): void => {
+    // A handler that returned without committing would leave an effect-free event unmarked, or
+    // worse, effects without a marker: refuse, so the event is retried.
+    if (!request.context.committed) throw new Error(`${opts.consumer} returned without committing its unit of work`);
+  };
+  const idempotentConsumerOnError = (request: ConsumerRequest): void => {
+    if (request.error instanceof DuplicateEventError) request.response = duplicate(request);
+  };
+  return { before: idempotentConsumerBefore, after: idempotentConsumerAfter, onError: idempotentConsumerOnError };
+};
+
+export interface ConsumerDeps {
+  tx: Pick<TransactionWriter, 'commit'>;
+  inbox: Pick<InboxStore, 'hasProcessed'>;
+  deadLetters: Pick<DeadLetterStore, 'put'>;
+}
+
+/**
+ * Middleware first, handler last: context in logs, metrics, contract validation, idempotency.
+ * The handler receives a validated envelope of an accepted type and a commit function.
+ */
+export const consumerHandler = <T extends EventType>(
+  opts: { consumer: string; accepts: readonly T[] },
+  deps: ConsumerDeps,
+  handler: (envelope: { [K in T]: Envelope<K> }[T], commit: (unit: UnitOfWork) => Promise<void>) => Promise<void>,
+) =>
+  middy<BusEvent, ConsumerOutcome, Error, ConsumerContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, deadLetters: deps.deadLetters }))
+    .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx, inbox: deps.inbox }))
+    .handler(async (_event, context) => {
+      await handler(context.envelope as unknown as { [K in T]: Envelope<K> }[T], context.commit);
+      return { status: 'processed', eventId: context.envelope.id };
+    });

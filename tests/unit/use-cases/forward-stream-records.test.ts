@@ -1,0 +1,198 @@
+import { toOutboxRow } from '../../../lib/adapters/dynamodb/outbox';
+import { forwardStreamRecords } from '../../../lib/use-cases/outbox/forward-stream-records';
+import {
+  aFakeOutbox,
+  aFakePublisher,
+  anInsertRecordOf,
+  anOutboxStreamRecord,
+  aTamperedOutboxRow,
+  someOrderCreatedEvents,
+} from '../../steps/given';
+
+const NOW = 1_736_935_200_000;
+const now = () => NOW;
+
+describe('forwardStreamRecords', () => {
+  it('publishes the events of INSERT records and marks them published', async () => {
+    // Prepare
+    const events = someOrderCreatedEvents(3);
+    const records = events.map((e) => anInsertRecordOf(e));
+    const { publisher, publish } = aFakePublisher();
+    const { outbox, markPublished, markDeadLettered } = aFakeOutbox();
+
+    // Act
+    const response = await forwardStreamRecords(records, { publisher, outbox, now });
+
+    // Assess
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(publish).toHaveBeenCalledWith(events);
+    expect(markPublished).toHaveBeenCalledTimes(1);
+    expect(markPublished).toHaveBeenCalledWith(
+      events.map((e) => e.id),
+      NOW,
+    );
+    expect(markDeadLettered).not.toHaveBeenCalled();
+    expect(response).toEqual({ batchItemFailures: [] });
+  });
+
+  it('ignores MODIFY and REMOVE records: only INSERTs are new events', async () => {
+    // Prepare
+    const [inserted, modified, removed, insertedToo] = someOrderCreatedEvents(4);
+    const records = [
+      anInsertRecordOf(inserted!),
+      anOutboxStreamRecord({ ...toOutboxRow(modified!), pendingShard: undefined, publishedAt: NOW }, { eventName: 'MODIFY' }),
+      anOutboxStreamRecord(toOutboxRow(removed!), { eventName: 'REMOVE' }),
+      anInsertRecordOf(insertedToo!),
+    ];
+    const { publisher, publish } = aFakePublisher();
+    const { outbox, markPublished } = aFakeOutbox();
+
+    // Act
+    const response = await forwardStreamRecords(records, { publisher, outbox, now });
+
+    // Assess
+    expect(publish).toHaveBeenCalledWith([inserted, insertedToo]);
+    expect(markPublished).toHaveBeenCalledWith([inserted!.id, insertedToo!.id], NOW);
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it('ignores an INSERT without a new image', async () => {
+    // Prepare
+    const [event] = someOrderCreatedEvents(1);
+    const record = anInsertRecordOf(event!);
+    delete record.dynamodb!.NewImage;
+    const { publisher, publish } = aFakePublisher();
+    const { outbox } = aFakeOutbox();
+
+    // Act
+    const response = await forwardStreamRecords([record], { publisher, outbox, now });
+
+    // Assess
+    expect(publish).not.toHaveBeenCalled();
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it('reports exactly the records whose events failed to publish as batch item failures', async () => {
+    // Prepare
+    const events = someOrderCreatedEvents(5);
+    const records = events.map((e, i) => anInsertRecordOf(e, `${1000 + i}`));
+    const { publisher } = aFakePublisher({ [events[1]!.id]: { code: 'InternalFailure' }, [events[3]!.id]: { code: 'ThrottlingException' } });
+    const { outbox, markPublished } = aFakeOutbox();
+
+    // Act
+    const response = await forwardStreamRecords(records, { publisher, outbox, now });
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1001' }, { itemIdentifier: '1003' }]);
+    expect(markPublished).toHaveBeenCalledWith([events[0]!.id, events[2]!.id, events[4]!.id], NOW);
+  });
+
+  it('does not mark anything when nothing was published', async () => {
+    // Prepare
+    const events = someOrderCreatedEvents(2);
+    const records = events.map((e) => anInsertRecordOf(e));
+    const { publisher } = aFakePublisher(Object.fromEntries(events.map((e) => [e.id, { code: 'InternalFailure' }])));
+    const { outbox, markPublished } = aFakeOutbox();
+
+    // Act
+    const response = await forwardStreamRecords(records, { publisher, outbox, now });
+
+    // Assess
+    expect(markPublished).not.toHaveBeenCalled();
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(records.map((r) => r.dynamodb!.SequenceNumber));
+  });
+
+  it.each([
+    ['an unknown type', (p: Record<string, unknown>) => ({ ...p, type: 'order.shipped' }), /Unknown event type "order.shipped"/],
+    ['a forged source', (p: Record<string, unknown>) => ({ ...p, source: 'saga.payments' }), /owned by saga.orders, not saga.payments/],
+    [
+      'invalid data',
+      (p: Record<string, unknown>) => ({ ...p, data: { ...(p.data as object), items: [{ productId: 'product-1', quantity: -1 }] } }),
+      /data\.items\.0\.quantity/,
+    ],
+  ])('sets aside a record whose payload has %s: dead-lettered, not published, not retried', async (_name, tamper, reason) => {
+    // Prepare
+    const [good, bad, goodToo] = someOrderCreatedEvents(3);
+    const tampered = aTamperedOutboxRow(bad!, tamper);
+    const records = [anInsertRecordOf(good!, '1'), anOutboxStreamRecord(tampered, { sequenceNumber: '2' }), anInsertRecordOf(goodToo!, '3')];
+    const { publisher, publish } = aFakePublisher();
+    const { outbox, markPublished, markDeadLettered } = aFakeOutbox();
+
+    // Act
+    const response = await forwardStreamRecords(records, { publisher, outbox, now });
+
+    // Assess
+    expect(markDeadLettered).toHaveBeenCalledTimes(1);
+    expect(markDeadLettered).toHaveBeenCalledWith(bad!.id, expect.stringMatching(reason), NOW);
+    expect(publish).toHaveBeenCalledWith([good, goodToo]);
+    expect(markPublished).toHaveBeenCalledWith([good!.id, goodToo!.id], NOW);
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it('sets aside a record whose payload is not JSON', async () => {
+    // Prepare
+    const [event] = someOrderCreatedEvents(1);
+    const row = { ...toOutboxRow(event!), payload: '{"id": "truncated' };
+    const { publisher, publish } = aFakePublisher();
+    const { outbox, markDeadLettered } = aFakeOutbox();
+
+    // Act
+    const response = await forwardStreamRecords([anOutboxStreamRecord(row)], { publisher, outbox, now });
+
+    // Assess
+    expect(markDeadLettered).toHaveBeenCalledWith(event!.id, expect.stringMatching(/^Unreadable payload: /), NOW);
+    expect(publish).not.toHaveBeenCalled();
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it('does not report a published record as failed when marking it published fails', async () => {
+    // Prepare
+    const events = someOrderCreatedEvents(2);
+    const { publisher } = aFakePublisher();
+    const { outbox, markPublished } = aFakeOutbox();
+    markPublished.mockResolvedValueOnce({ marked: [events[0]!.id], failed: [events[1]!.id] });
+
+    // Act
+    const response = await forwardStreamRecords(
+      events.map((e) => anInsertRecordOf(e)),
+      { publisher, outbox, now },
+    );
+
+    // Assess
+    expect(markPublished).toHaveBeenCalledTimes(1);
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it('publishes nothing for an empty batch', async () => {
+    // Prepare
+    const { publisher, publish } = aFakePublisher();
+    const { outbox, markPublished, markDeadLettered } = aFakeOutbox();
+
+    // Act
+    const response = await forwardStreamRecords([], { publisher, outbox, now });
+
+    // Assess
+    expect(publish).not.toHaveBeenCalled();
+    expect(markPublished).not.toHaveBeenCalled();
+    expect(markDeadLettered).not.toHaveBeenCalled();
+    expect(response).toEqual({ batchItemFailures: [] });
+  });
+
+  it('publishes nothing for a batch of MODIFY and REMOVE records only', async () => {
+    // Prepare
+    const [a, b] = someOrderCreatedEvents(2);
+    const records = [
+      anOutboxStreamRecord(toOutboxRow(a!), { eventName: 'MODIFY' }),
+      anOutboxStreamRecord(toOutboxRow(b!), { eventName: 'REMOVE' }),
+    ];
+    const { publisher, publish } = aFakePublisher();
+    const { outbox } = aFakeOutbox();
+
+    // Act
+    const response = await forwardStreamRecords(records, { publisher, outbox, now });
+
+    // Assess
+    expect(publish).not.toHaveBeenCalled();
+    expect(response).toEqual({ batchItemFailures: [] });
+  });
+});
