@@ -49,7 +49,7 @@ export const parseEnvelope = (input: unknown): AnyEnvelope => {
   const base = envelopeSchema.safeParse(input);
   if (!base.success) throw new EventSchemaError('Invalid event envelope', toDetails(base.error.issues));
   const { type, source, version } = base.data;
-  const contract = (contracts as Record<string, (typeof contracts)[EventType] | undefined>)[type];
+  const contract = Object.hasOwn(contracts, type) ? contracts[type as EventType] : undefined;
   if (!contract) throw new EventSchemaError(`Unknown event type "${type}"`, [{ path: 'type', message: 'unknown' }]);
   if (source !== contract.source) {
     throw new EventSchemaError(`Event type "${type}" is owned by ${contract.source}, not ${source}`, [

@@ -22,7 +22,10 @@ export const publishOutboxRows = async (rows: OutboxRow[], deps: PublishRowsDeps
   const events: AnyEnvelope[] = [];
   for (const row of rows) {
     try {
-      events.push(parseEnvelope(JSON.parse(row.payload)));
+      const event = parseEnvelope(JSON.parse(row.payload));
+      // A row whose key disagrees with its payload could never be marked published correctly.
+      if (event.id !== row.id || event.type !== row.type) throw new EventSchemaError(`Row ${row.id} (${row.type}) holds event ${event.id} (${event.type})`);
+      events.push(event);
     } catch (error) {
       const reason = error instanceof EventSchemaError ? `${error.message}: ${JSON.stringify(error.details)}` : `Unreadable payload: ${(error as Error).message}`;
       logger.error('Outbox record breaks its contract; set aside', { outboxId: row.id, type: row.type, reason });
