@@ -22,11 +22,13 @@ module.exports = {
       globalSetup: '<rootDir>/tests/integration/global-setup.ts',
       globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
       setupFiles: ['<rootDir>/tests/integration/setup-env.js'],
+      setupFilesAfterEnv: ['<rootDir>/tests/integration/timeouts.js'],
     }),
     project('e2e', {
       globalSetup: '<rootDir>/tests/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/tests/e2e/global-teardown.ts',
       setupFiles: ['<rootDir>/tests/e2e/setup-env.js'],
+      setupFilesAfterEnv: ['<rootDir>/tests/e2e/timeouts.js'],
     }),
   ],
 };

@@ -5,12 +5,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { Context, DynamoDBRecord, StreamRecord } from 'aws-lambda';
+import type { Context, DynamoDBRecord, EventBridgeEvent, StreamRecord } from 'aws-lambda';
+import type { DeadLetter } from '../../lib/adapters/dynamodb/inbox';
 import type { OutboxRow, OutboxStore } from '../../lib/adapters/dynamodb/outbox';
+import type { ProcessedMarker, UnitOfWork } from '../../lib/adapters/dynamodb/transaction';
 import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox';
 import type { EventPublisher, PublishFailure, PublishResult } from '../../lib/adapters/eventbridge/publisher';
 import type { EventDataOf, EventType } from '../../lib/domain/events/contracts';
 import { createEnvelope, type AnyEnvelope, type Envelope, type NewEvent } from '../../lib/domain/events/envelope';
+import type { Product, Reservation } from '../../lib/domain/inventory/reservation';
+import type { Order } from '../../lib/domain/orders/order';
+import type { OrderSagaEvent } from '../../lib/domain/orders/transitions';
+import type { Payment } from '../../lib/domain/payments/payment';
+import type { ConsumerContext, ConsumerDeps, ConsumerOutcome } from '../../lib/middleware/consumer';
 import type { HttpEvent } from '../../lib/middleware/http';
 
 /** The seed's example request body for POST /orders. */
@@ -171,3 +178,135 @@ export const aLambdaContext = (functionName = 'orders-create-order'): Context =>
   fail: () => undefined,
   succeed: () => undefined,
 });
+
+/** A valid envelope of `type` about `orderId`, as a participant would receive it (`data` is the contract's). */
+export const anEventAbout = <T extends EventType>(
+  type: T,
+  data: EventDataOf<T>,
+  overrides: Partial<Omit<NewEvent<T>, 'type' | 'data'>> = {},
+  now: Date = A_FIXED_NOW,
+): Envelope<T> =>
+  createEnvelope(
+    {
+      type,
+      aggregateId: (data as { orderId: string }).orderId,
+      sequence: 1,
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      ...overrides,
+      data,
+    },
+    now,
+  );
+
+/** A valid `order.cancelled` envelope (what inventory and payments compensate on). */
+export const anOrderCancelledEvent = (
+  data: Partial<EventDataOf<'order.cancelled'>> = {},
+  overrides: Partial<Omit<NewEvent<'order.cancelled'>, 'type' | 'data'>> = {},
+): Envelope<'order.cancelled'> =>
+  anEventAbout('order.cancelled', { orderId: randomUUID(), customerId: 'customer-123', reason: 'Saga timed out', ...data }, { sequence: 2, ...overrides });
+
+/** A valid `inventory.reserved` envelope (what payments charges on): one line of 2 × 1500 = 3000 cents. */
+export const anInventoryReservedEvent = (
+  data: Partial<EventDataOf<'inventory.reserved'>> = {},
+  overrides: Partial<Omit<NewEvent<'inventory.reserved'>, 'type' | 'data'>> = {},
+): Envelope<'inventory.reserved'> =>
+  anEventAbout(
+    'inventory.reserved',
+    { orderId: randomUUID(), customerId: 'customer-123', items: [{ productId: 'product-1', quantity: 2, unitPrice: 1500 }], amount: 3000, ...data },
+    overrides,
+  );
+
+/** Inventory's catalogue as `decideReservation` receives it. */
+export const aCatalogue = (...products: Product[]): Map<string, Product> => new Map(products.map((p) => [p.productId, p]));
+
+/** Inventory's record of an order; RESERVED with one line of 2 × 1500 by default. */
+export const aReservation = (overrides: Partial<Reservation> = {}): Reservation => ({
+  orderId: randomUUID(),
+  customerId: 'customer-123',
+  status: 'RESERVED',
+  items: [{ productId: 'product-1', quantity: 2, unitPrice: 1500 }],
+  amount: 3000,
+  version: 1,
+  updatedAt: A_FIXED_NOW.toISOString(),
+  ...overrides,
+});
+
+/** Payments' record of an order; CHARGED 3000 cents by default. */
+export const aPayment = (overrides: Partial<Payment> = {}): Payment => ({
+  orderId: randomUUID(),
+  customerId: 'customer-123',
+  status: 'CHARGED',
+  amount: 3000,
+  version: 1,
+  updatedAt: A_FIXED_NOW.toISOString(),
+  ...overrides,
+});
+
+/** An order as the orders service stores it; PENDING with a deadline 15 minutes after A_FIXED_NOW by default. */
+export const anOrder = (overrides: Partial<Order> = {}): Order => ({
+  orderId: randomUUID(),
+  customerId: 'customer-123',
+  items: [{ productId: 'product-1', quantity: 2 }],
+  status: 'PENDING',
+  sagaId: randomUUID(),
+  createdAt: A_FIXED_NOW.toISOString(),
+  updatedAt: A_FIXED_NOW.toISOString(),
+  deadline: new Date(A_FIXED_NOW.getTime() + 15 * 60 * 1000).toISOString(),
+  version: 1,
+  ...overrides,
+});
+
+type OrderSagaEventType = OrderSagaEvent['type'];
+/** An event of one of the six types the orders service reacts to, about `order` and in its saga. */
+export const aSagaEventFor = <T extends OrderSagaEventType>(order: Order, type: T, data: Partial<EventDataOf<T>> = {}): { [K in T]: Envelope<K> }[T] => {
+  const { orderId, customerId } = order;
+  const defaults: { [K in OrderSagaEventType]: EventDataOf<K> } = {
+    'inventory.reserved': { orderId, customerId, items: [{ productId: 'product-1', quantity: 2, unitPrice: 1500 }], amount: 3000 },
+    'inventory.reservation.failed': { orderId, customerId, reason: 'Insufficient stock for product-1' },
+    'payment.succeeded': { orderId, customerId, amount: 3000 },
+    'payment.failed': { orderId, customerId, amount: 3000, reason: 'Insufficient funds' },
+    'inventory.released': { orderId, items: [{ productId: 'product-1', quantity: 2 }] },
+    'payment.refunded': { orderId, customerId, amount: 3000 },
+  };
+  return anEventAbout(type, { ...defaults[type], ...data } as EventDataOf<T>, { correlationId: order.sagaId, sequence: 2 }) as unknown as { [K in T]: Envelope<K> }[T];
+};
+
+/**
+ * The EventBridge event that delivers `envelope` to a consumer. Every delivery (a re-publication by
+ * the sweeper, a replay, an EventBridge retry) has its own EventBridge `id`; the envelope is the same.
+ */
+export const anEventBridgeEvent = (envelope: AnyEnvelope | Record<string, unknown>, overrides: Partial<EventBridgeEvent<string, unknown>> = {}): EventBridgeEvent<string, unknown> => {
+  const json = JSON.parse(JSON.stringify(envelope)) as Record<string, unknown>;
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': String(json.type ?? 'unknown'),
+    source: String(json.source ?? 'unknown'),
+    account: '123456789012',
+    time: A_FIXED_NOW.toISOString(),
+    region: 'eu-west-1',
+    resources: [],
+    detail: json,
+    ...overrides,
+  };
+};
+
+/** Consumer plumbing whose every call succeeds (nothing processed yet); each port is a jest.fn to inspect or re-program. */
+export const aFakeConsumerDeps = () => {
+  const commit = jest.fn<Promise<void>, [UnitOfWork, ProcessedMarker?, Date?]>(async () => undefined);
+  const hasProcessed = jest.fn<Promise<boolean>, [string, string]>(async () => false);
+  const put = jest.fn<Promise<string>, [DeadLetter, Date?]>(async () => randomUUID());
+  const deps: ConsumerDeps = { tx: { commit }, inbox: { hasProcessed }, deadLetters: { put } };
+  return { deps, commit, hasProcessed, put };
+};
+
+/**
+ * Invokes a consumer the way Lambda does: a fresh context per invocation (Lambda never shares one
+ * between invocations, and the middleware keeps per-invocation state on it).
+ */
+export const invokeConsumer = (
+  handler: (event: EventBridgeEvent<string, unknown>, context: ConsumerContext) => Promise<ConsumerOutcome>,
+  event: EventBridgeEvent<string, unknown>,
+  functionName = 'consumer-under-test',
+): Promise<ConsumerOutcome> => handler(event, aLambdaContext(functionName) as ConsumerContext);

@@ -2,6 +2,7 @@
  * "Then" steps shared by every test tier: assertions that return what they checked, so a test can
  * go on asserting on it.
  */
+import { parseEnvelope } from '../../lib/domain/events/envelope';
 
 type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
 
@@ -35,4 +36,26 @@ export const pathsOf = (error: { details: { path: string }[] }): string[] => err
 /** Asserts `value` is a version-4 UUID. */
 export const expectUuid = (value: unknown): void => {
   expect(value).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+};
+
+/**
+ * Asserts `event` was raised in reaction to `cause`: same saga (correlation), caused by it, about the
+ * same order, and valid against its contract once serialised (what its consumers will parse).
+ */
+export const thenItReactsTo = (
+  event: { id: string; aggregateId: string; correlationId: string; causationId: string | null },
+  cause: { id: string; correlationId: string },
+  orderId: string,
+): void => {
+  expect(event.correlationId).toBe(cause.correlationId);
+  expect(event.causationId).toBe(cause.id);
+  expect(event.aggregateId).toBe(orderId);
+  expect(event.id).not.toBe(cause.id);
+  expect(parseEnvelope(JSON.parse(JSON.stringify(event)))).toEqual(event);
+};
+
+/** Asserts a domain decision is of `kind` and returns it narrowed to that kind. */
+export const thenDecided = <D extends { kind: string }, K extends D['kind']>(decision: D, kind: K): Extract<D, { kind: K }> => {
+  expect(decision.kind).toBe(kind);
+  return decision as Extract<D, { kind: K }>;
 };

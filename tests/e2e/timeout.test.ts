@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { aProduct, fetchOrder, invokeFunction, sagaHasSteps, stockOf } from '../steps/api';
+import { ddb, getItem, table } from '../steps/local-aws';
+
+const put = (logicalId: string, item: Record<string, unknown>) => ddb().send(new PutItemCommand({ TableName: table(logicalId), Item: marshall(item) }));
+
+describe('saga deadline', () => {
+  it('cancels an order whose saga stalled past its deadline and compensates what was done', async () => {
+    // Prepare: inventory reserved 3 units, then the saga stalled (nothing more will ever arrive).
+    const productId = await aProduct({ stock: 7, price: 1000 });
+    const orderId = randomUUID();
+    const sagaId = randomUUID();
+    const past = new Date(Date.now() - 60_000).toISOString();
+    const createdAt = new Date(Date.now() - 120_000).toISOString();
+    await put('OrdersTable', { orderId, customerId: 'customer-123', items: [{ productId, quantity: 3 }], status: 'PENDING', sagaId, createdAt, updatedAt: createdAt, deadline: past, version: 1 });
+    await put('SagaStateTable', {
+      sagaId,
+      orderId,
+      currentStep: 'INVENTORY_RESERVED',
+      steps: { created: { status: 'SUCCESS', timestamp: createdAt, eventId: randomUUID() } },
+      compensationRequired: false,
+      deadline: past,
+      startedAt: createdAt,
+      watch: 'RUNNING',
+    });
+    await put('ReservationsTable', { orderId, customerId: 'customer-123', status: 'RESERVED', items: [{ productId, quantity: 3, unitPrice: 1000 }], amount: 3000, version: 1, updatedAt: createdAt });
+
+    // Act: the watchdog's scheduled run, now.
+    const result = await invokeFunction<{ cancelled: number }>('sagaWatchdog', {});
+
+    // Assess
+    expect(result.cancelled).toBeGreaterThanOrEqual(1);
+    const { body: order } = await fetchOrder(orderId);
+    expect(order).toMatchObject({ status: 'CANCELLED', reason: 'Saga timed out' });
+    const saga = await sagaHasSteps(orderId, ['timeout', 'cancellation', 'inventoryRelease', 'paymentRefund']);
+    expect(saga).toMatchObject({ currentStep: 'CANCELLED', compensationRequired: true, compensationReason: 'Saga timed out' });
+    expect(saga.steps.inventoryRelease?.detail).toEqual({ items: [{ productId, quantity: 3 }] });
+    expect(await stockOf(productId)).toBe(10);
+    expect(await getItem('SagaStateTable', { sagaId })).not.toHaveProperty('watch');
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * "When" and "then" steps of the e2e tier: the HTTP API of the running stack, the EventBridge
+ * emulator for injecting duplicates and out-of-order events, the Lambda endpoint of
+ * `serverless offline` for invoking scheduled functions now, and polling helpers.
+ */
+import { randomUUID } from 'node:crypto';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { AnyEnvelope } from '../../lib/domain/events/envelope';
+import type { Order } from '../../lib/domain/orders/order';
+import type { SagaState } from '../../lib/domain/orders/saga';
+import { ddb, getItem, table } from './local-aws';
+
+export const baseUrl = (): string => {
+  const url = process.env.BASE_URL;
+  if (!url) throw new Error('BASE_URL is not set: run through the e2e Jest project');
+  return url;
+};
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export const http = async <T = unknown>(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<HttpResponse<T>> => {
+  const response = await fetch(`${baseUrl()}${path}`, {
+    method,
+    headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+    body,
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON: keep the text so the assertion shows it */
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T };
+};
+
+export const placeOrder = (body: unknown) => http<Order>('POST', '/orders', JSON.stringify(body));
+export const fetchOrder = (orderId: string) => http<Order>('GET', `/orders/${orderId}`);
+export const fetchSaga = (orderId: string) => http<SagaState>('GET', `/orders/${orderId}/saga`);
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` returns a value (not undefined), or fails with what it saw last. */
+export const eventually = async <T>(check: () => Promise<T | undefined>, { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {}): Promise<T> => {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(intervalMs);
+  }
+};
+
+export const orderSettles = (orderId: string, timeoutMs = 30_000): Promise<Order> =>
+  eventually(
+    async () => {
+      const { body } = await fetchOrder(orderId);
+      return body.status === 'CONFIRMED' || body.status === 'CANCELLED' ? body : undefined;
+    },
+    { timeoutMs, what: `order ${orderId} to be CONFIRMED or CANCELLED` },
+  );
+
+/** Waits until the saga records every named step (compensation arrives after the status changes). */
+export const sagaHasSteps = (orderId: string, steps: string[], timeoutMs = 30_000): Promise<SagaState> =>
+  eventually(
+    async () => {
+      const { body } = await fetchSaga(orderId);
+      return steps.every((s) => s in (body.steps ?? {})) ? body : undefined;
+    },
+    { timeoutMs, what: `saga of ${orderId} to record ${steps.join(', ')}` },
+  );
+
+// ---- data owned by the participants, seeded per test so tests never share stock or money ----
+
+export const aProduct = async (opts: { stock: number; price: number }): Promise<string> => {
+  const productId = `e2e-product-${randomUUID().slice(0, 8)}`;
+  await ddb().send(new PutItemCommand({ TableName: table('ProductsTable'), Item: marshall({ productId, name: 'test product', ...opts }) }));
+  return productId;
+};
+
+export const aCustomer = async (balance: number): Promise<string> => {
+  const customerId = `e2e-customer-${randomUUID().slice(0, 8)}`;
+  await ddb().send(new PutItemCommand({ TableName: table('AccountsTable'), Item: marshall({ customerId, balance }) }));
+  return customerId;
+};
+
+export const stockOf = async (productId: string): Promise<number> => (await getItem<{ stock: number }>('ProductsTable', { productId }))!.stock;
+export const balanceOf = async (customerId: string): Promise<number> => (await getItem<{ balance: number }>('AccountsTable', { customerId }))!.balance;
+export const pointsOf = async (customerId: string): Promise<number> =>
+  (await getItem<{ points: number }>('RewardsTable', { pk: `CUSTOMER#${customerId}` }))?.points ?? 0;
+
+// ---- the bus and the functions, driven directly ----
+
+let bus: EventBridgeClient | undefined;
+/** Puts envelopes on the stage's bus as their owner would, bypassing the outboxes. */
+export const putOnBus = async (envelopes: AnyEnvelope[], busName = process.env.E2E_BUS_NAME ?? 'order-saga-e2e-bus'): Promise<void> => {
+  bus ??= new EventBridgeClient({});
+  for (let i = 0; i < envelopes.length; i += 10) {
+    const chunk = envelopes.slice(i, i + 10);
+    await bus.send(
+      new PutEventsCommand({
+        Entries: chunk.map((e) => ({ EventBusName: busName, Source: e.source, DetailType: e.type, Detail: JSON.stringify(e) })),
+      }),
+    );
+  }
+};
+
+/** Invokes a function through `serverless offline`'s Lambda endpoint, as `aws lambda invoke` would. */
+export const invokeFunction = async <T = unknown>(functionKey: string, payload: unknown = {}): Promise<T> => {
+  const name = `${process.env.E2E_SERVICE_PREFIX ?? 'order-saga-e2e'}-${functionKey}`;
+  const response = await fetch(`${process.env.LAMBDA_URL}/2015-03-31/functions/${name}/invocations`, {
+    method: 'POST',
+    body: JSON.stringify(payload),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`invoke ${functionKey} failed: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+};

@@ -1,0 +1,258 @@
+import { TransactionConflictError, type UnitOfWork } from '../../../lib/adapters/dynamodb/transaction';
+import { DuplicateEventError } from '../../../lib/domain/errors';
+import type { Envelope } from '../../../lib/domain/events/envelope';
+import { consumerHandler } from '../../../lib/middleware/consumer';
+import { aFakeConsumerDeps, anEventBridgeEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson, invokeConsumer } from '../../steps/given';
+import { expectToReject } from '../../steps/then';
+
+const CONSUMER = 'reserveStock';
+type Handler = (envelope: Envelope<'order.created'>, commit: (unit: UnitOfWork) => Promise<void>) => Promise<void>;
+
+/** A unit of work as a participant would commit it (the writes themselves do not matter to the middleware). */
+const aUnitOfWork = (): UnitOfWork => ({ writes: [], events: [anInventoryReservedEvent()] });
+
+/** A consumer of `order.created` built on fake ports; by default its handler commits one unit of work. */
+const aConsumer = (handler: Handler = async (_envelope, commit) => commit(aUnitOfWork())) => {
+  const fakes = aFakeConsumerDeps();
+  const handle = jest.fn<Promise<void>, Parameters<Handler>>(handler);
+  const consumer = consumerHandler({ consumer: CONSUMER, accepts: ['order.created'] }, fakes.deps, handle);
+  return { ...fakes, handle, consumer };
+};
+
+describe('consumerHandler: a valid event of an accepted type', () => {
+  it('reaches the handler as the validated envelope and commits with the marker of this consumer and event', async () => {
+    // Prepare
+    const unit = aUnitOfWork();
+    const { consumer, handle, commit } = aConsumer(async (_envelope, commitUnit) => commitUnit(unit));
+    const envelope = anOrderCreatedEvent();
+
+    // Act
+    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'processed', eventId: envelope.id });
+    expect(handle).toHaveBeenCalledTimes(1);
+    expect(handle.mock.calls[0]![0]).toEqual(envelope);
+    expect(commit).toHaveBeenCalledTimes(1);
+    expect(commit).toHaveBeenCalledWith(unit, { consumer: CONSUMER, eventId: envelope.id, eventType: 'order.created' });
+  });
+
+  it('asks the inbox about the envelope id, never the EventBridge id', async () => {
+    // Prepare
+    const { consumer, hasProcessed } = aConsumer();
+    const envelope = anOrderCreatedEvent();
+    const delivery = anEventBridgeEvent(envelope);
+
+    // Act
+    await invokeConsumer(consumer, delivery);
+
+    // Assess
+    expect(hasProcessed).toHaveBeenCalledWith(CONSUMER, envelope.id);
+    expect(hasProcessed).not.toHaveBeenCalledWith(CONSUMER, delivery.id);
+  });
+
+  it('marks two deliveries of one envelope (re-published, so with different EventBridge ids) with the same marker', async () => {
+    // Prepare
+    const { consumer, commit } = aConsumer();
+    const envelope = anOrderCreatedEvent();
+    const first = anEventBridgeEvent(envelope);
+    const second = anEventBridgeEvent(envelope);
+
+    // Act
+    await invokeConsumer(consumer, first);
+    await invokeConsumer(consumer, second);
+
+    // Assess
+    expect(first.id).not.toBe(second.id);
+    expect(commit).toHaveBeenCalledTimes(2);
+    expect(commit.mock.calls[0]![1]).toEqual(commit.mock.calls[1]![1]);
+    expect(commit.mock.calls[1]![1]).toEqual({ consumer: CONSUMER, eventId: envelope.id, eventType: 'order.created' });
+  });
+});
+
+describe('consumerHandler: an event that can never be processed is dead-lettered', () => {
+  const invalid: [string, () => Record<string, unknown>, string][] = [
+    ['an envelope without an id', () => ({ ...asJson(anOrderCreatedEvent()), id: undefined }), 'Invalid event envelope'],
+    ['an envelope with an unknown field', () => ({ ...asJson(anOrderCreatedEvent()), extra: 1 }), 'Invalid event envelope'],
+    ['data that breaks its contract', () => ({ ...asJson(anOrderCreatedEvent()), data: { orderId: 'o-1' } }), 'Invalid data for "order.created"'],
+    ['an unknown event type', () => ({ ...asJson(anOrderCreatedEvent()), type: 'order.exploded' }), 'Unknown event type "order.exploded"'],
+    ['a type sent by a service that does not own it', () => ({ ...asJson(anOrderCreatedEvent()), source: 'saga.payments' }), 'Event type "order.created" is owned by saga.orders, not saga.payments'],
+    ['an unsupported schema version', () => ({ ...asJson(anOrderCreatedEvent()), version: 2 }), 'Unsupported version 2 of "order.created"'],
+    ['a valid event of a type this consumer does not accept', () => asJson(anInventoryReservedEvent()), `${CONSUMER} does not accept "inventory.reserved"`],
+  ];
+
+  it.each(invalid)('dead-letters %s with the reason, without calling the handler', async (_name, detail, reason) => {
+    // Prepare
+    const { consumer, handle, commit, hasProcessed, put } = aConsumer();
+    const delivery = anEventBridgeEvent(detail());
+
+    // Act
+    const outcome = await invokeConsumer(consumer, delivery);
+
+    // Assess
+    expect(outcome).toEqual({ status: 'dead-lettered' });
+    expect(put).toHaveBeenCalledTimes(1);
+    const [letter] = put.mock.calls[0]!;
+    expect(letter.consumer).toBe(CONSUMER);
+    expect(letter.reason).toBe(reason);
+    expect(letter.event).toEqual(delivery);
+    expect(Array.isArray(letter.details) && letter.details.length).toBeGreaterThan(0);
+    expect(handle).not.toHaveBeenCalled();
+    expect(hasProcessed).not.toHaveBeenCalled();
+    expect(commit).not.toHaveBeenCalled();
+  });
+
+  it('dead-letters an event with no detail at all', async () => {
+    // Prepare
+    const { consumer, handle, put } = aConsumer();
+    const delivery = { ...anEventBridgeEvent(anOrderCreatedEvent()), detail: undefined };
+
+    // Act
+    const outcome = await invokeConsumer(consumer, delivery);
+
+    // Assess
+    expect(outcome).toEqual({ status: 'dead-lettered' });
+    expect(put).toHaveBeenCalledWith(expect.objectContaining({ consumer: CONSUMER, reason: 'Invalid event envelope' }));
+    expect(handle).not.toHaveBeenCalled();
+  });
+
+  it('fails the invocation (so the event is retried, not lost) when the dead letter cannot be stored', async () => {
+    // Prepare
+    const { consumer, handle, put } = aConsumer();
+    put.mockRejectedValueOnce(new Error('dead-letter table unavailable'));
+    const delivery = anEventBridgeEvent({ ...asJson(anOrderCreatedEvent()), id: 'not-a-uuid' });
+
+    // Act
+    const error = await expectToReject(() => invokeConsumer(consumer, delivery), Error);
+
+    // Assess
+    expect(error.message).toBe('dead-letter table unavailable');
+    expect(handle).not.toHaveBeenCalled();
+  });
+});
+
+describe('consumerHandler: duplicates', () => {
+  it('skips an event the inbox already holds, without calling the handler or committing', async () => {
+    // Prepare
+    const { consumer, handle, commit, hasProcessed, put } = aConsumer();
+    hasProcessed.mockResolvedValue(true);
+    const envelope = anOrderCreatedEvent();
+
+    // Act
+    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'duplicate', eventId: envelope.id });
+    expect(handle).not.toHaveBeenCalled();
+    expect(commit).not.toHaveBeenCalled();
+    expect(put).not.toHaveBeenCalled();
+  });
+
+  it('answers duplicate when the atomic marker write says the event was processed meanwhile', async () => {
+    // Prepare: the early read saw nothing; a concurrent delivery committed first.
+    const { consumer, handle, commit } = aConsumer();
+    const envelope = anOrderCreatedEvent();
+    commit.mockRejectedValueOnce(new DuplicateEventError(CONSUMER, envelope.id));
+
+    // Act
+    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'duplicate', eventId: envelope.id });
+    expect(handle).toHaveBeenCalledTimes(1);
+    expect(commit).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers duplicate even when the handler lets the DuplicateEventError through a catch of its own', async () => {
+    // Prepare: a handler that retries its commit on a business error, as reserveStock does.
+    const { consumer, commit } = aConsumer(async (_envelope, commitUnit) => {
+      try {
+        await commitUnit(aUnitOfWork());
+      } catch (error) {
+        if (error instanceof DuplicateEventError) throw error;
+        await commitUnit(aUnitOfWork());
+      }
+    });
+    const envelope = anOrderCreatedEvent();
+    commit.mockRejectedValueOnce(new DuplicateEventError(CONSUMER, envelope.id));
+
+    // Act
+    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'duplicate', eventId: envelope.id });
+    expect(commit).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('consumerHandler: failures make the invocation fail, so the platform retries', () => {
+  it('refuses a handler that returns without committing its unit of work', async () => {
+    // Prepare
+    const { consumer, commit } = aConsumer(async () => undefined);
+
+    // Act
+    const error = await expectToReject(() => invokeConsumer(consumer, anEventBridgeEvent(anOrderCreatedEvent())), Error);
+
+    // Assess
+    expect(error.message).toBe(`${CONSUMER} returned without committing its unit of work`);
+    expect(commit).not.toHaveBeenCalled();
+  });
+
+  it('propagates any other error from the commit', async () => {
+    // Prepare
+    const { consumer, commit, put } = aConsumer();
+    const conflict = new TransactionConflictError({ cause: new Error('TransactionConflict') });
+    commit.mockRejectedValueOnce(conflict);
+
+    // Act
+    const error = await expectToReject(() => invokeConsumer(consumer, anEventBridgeEvent(anOrderCreatedEvent())), TransactionConflictError);
+
+    // Assess
+    expect(error).toBe(conflict);
+    expect(put).not.toHaveBeenCalled();
+  });
+
+  it('propagates an error thrown by the handler before it commits, and dead-letters nothing', async () => {
+    // Prepare
+    const boom = new Error('products table throttled');
+    const { consumer, commit, put } = aConsumer(async () => {
+      throw boom;
+    });
+
+    // Act
+    const error = await expectToReject(() => invokeConsumer(consumer, anEventBridgeEvent(anOrderCreatedEvent())), Error);
+
+    // Assess
+    expect(error).toBe(boom);
+    expect(commit).not.toHaveBeenCalled();
+    expect(put).not.toHaveBeenCalled();
+  });
+
+  it('propagates a failure of the inbox read', async () => {
+    // Prepare
+    const { consumer, handle, hasProcessed } = aConsumer();
+    hasProcessed.mockRejectedValueOnce(new Error('inbox unavailable'));
+
+    // Act
+    const error = await expectToReject(() => invokeConsumer(consumer, anEventBridgeEvent(anOrderCreatedEvent())), Error);
+
+    // Assess
+    expect(error.message).toBe('inbox unavailable');
+    expect(handle).not.toHaveBeenCalled();
+  });
+
+  it('processes the redelivery of an event whose first commit failed', async () => {
+    // Prepare
+    const { consumer, commit } = aConsumer();
+    commit.mockRejectedValueOnce(new Error('network reset'));
+    const envelope = anOrderCreatedEvent();
+    await expectToReject(() => invokeConsumer(consumer, anEventBridgeEvent(envelope)), Error);
+
+    // Act
+    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'processed', eventId: envelope.id });
+    expect(commit).toHaveBeenCalledTimes(2);
+  });
+});
