@@ -13,7 +13,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
   {
@@ -21,6 +21,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node }, sourceType: 'commonjs' },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
+  { files: ['tests/**/*.js'], languageOptions: { globals: { ...globals.jest } } },
   {
     files: ['tests/**/*.ts'],
     ...jest.configs['flat/recommended'],
