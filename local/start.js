@@ -7,6 +7,9 @@ const { startStack, ROOT } = require('./stack');
 const { JavaMissingError } = require('./java');
 
 const persist = process.argv.includes('--persist') || process.env.LOCAL_PERSIST === '1';
+// `--no-streams`: the outbox stream forwarders are off, as if each had crashed after its commit;
+// the sweeper alone moves the saga (the seed's Scenario 3), sweeping every 5 s.
+const noStreams = process.argv.includes('--no-streams');
 
 const banner = ({ ports, baseUrl }) => `
   Order saga is running locally.
@@ -22,7 +25,7 @@ const banner = ({ ports, baseUrl }) => `
     curl -s -X POST ${baseUrl}/orders -H 'Content-Type: application/json' \\
       -d '{"customerId":"customer-123","items":[{"productId":"product-1","quantity":2}]}'
 
-  Ctrl-C stops everything.
+  ${noStreams ? 'Outbox stream forwarders are OFF: only the sweeper publishes (every 5 s).\n\n  ' : ''}Ctrl-C stops everything.
 `;
 
 const main = async () => {
@@ -39,7 +42,10 @@ const main = async () => {
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGHUP', () => void shutdown(0));
 
-  stack = await startStack({ dataDir: persist ? path.join(ROOT, '.local-data', 'dynamodb') : undefined });
+  stack = await startStack({
+    dataDir: persist ? path.join(ROOT, '.local-data', 'dynamodb') : undefined,
+    params: noStreams ? { outboxStreams: 'false', sweepIntervalSeconds: '5', sweepsPerRun: '11' } : {},
+  });
   console.log(banner(stack));
   const { code, signal } = await stack.exited;
   if (!shuttingDown) {

@@ -3,15 +3,27 @@ import { startDynamoDbLocal, localClient } from '../../local/dynamodb-local';
 import { createTables } from '../../local/tables';
 import { resolvedResources } from '../../local/resolved-resources';
 
-export const INTEGRATION_DYNAMODB_PORT = Number(process.env.INTEGRATION_DYNAMODB_PORT ?? 8200);
+import { createServer } from 'node:net';
+
+/** A port nobody listens on right now, so parallel runs (or a running `npm start`) never collide. */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 
 export default async function globalSetup(): Promise<void> {
+  const port = Number(process.env.INTEGRATION_DYNAMODB_PORT ?? (await freePort()));
   const [dynamodb, resources] = await Promise.all([
-    startDynamoDbLocal({ port: INTEGRATION_DYNAMODB_PORT }),
+    startDynamoDbLocal({ port }),
     Promise.resolve().then(() => resolvedResources('itest')),
   ]);
   (globalThis as { __DYNAMODB__?: { stop: () => Promise<void> } }).__DYNAMODB__ = dynamodb;
-  const client = localClient(INTEGRATION_DYNAMODB_PORT);
+  const client = localClient(port);
   await createTables(client, resources);
   client.destroy();
 

@@ -1,0 +1,168 @@
+/**
+ * TransactionWriter's reading of DynamoDB's cancellation reasons. DynamoDB Local serialises
+ * transactions and never answers `TransactionConflict`, so the retry path is proven here, on a
+ * mocked client; the integration tier proves the rest on the real thing.
+ */
+import { DynamoDBClient, TransactionCanceledException, TransactWriteItemsCommand, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { MARKER_TTL_SECONDS, TransactionConflictError, TransactionWriter, type TxWrite, type ProcessedMarker } from '../../../lib/adapters/dynamodb/transaction';
+import { DuplicateEventError } from '../../../lib/domain/errors';
+import { InsufficientStockError } from '../../../lib/domain/inventory/reservation';
+import { A_FIXED_NOW, anInventoryReservedEvent } from '../../steps/given';
+import { expectToReject } from '../../steps/then';
+
+const dynamo = mockClient(DynamoDBClient);
+beforeEach(() => dynamo.reset());
+
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
+    $metadata: {},
+    CancellationReasons: codes.map((Code): CancellationReason => ({ Code })),
+  });
+
+const aWriter = (maxAttempts?: number) => {
+  const sleeps: number[] = [];
+  const writer = new TransactionWriter(new DynamoDBClient({ region: 'eu-west-1' }), {
+    inboxTable: 'inbox',
+    outboxTable: 'outbox',
+    ...(maxAttempts ? { maxAttempts } : {}),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  });
+  return { writer, sleeps };
+};
+
+const marker: ProcessedMarker = { consumer: 'reserveStock', eventId: '5f0c1c8e-3b7e-4a8e-9d55-2c1d8c6f4b11', eventType: 'order.created' };
+const decrement: TxWrite = {
+  write: { Update: { TableName: 'products', Key: { productId: { S: 'p-1' } }, UpdateExpression: 'SET stock = stock - :q', ExpressionAttributeValues: { ':q': { N: '1' } } } },
+  onConditionFailed: () => new InsufficientStockError('p-1'),
+};
+const sentItems = (call = 0) => dynamo.commandCalls(TransactWriteItemsCommand)[call]!.args[0].input.TransactItems ?? [];
+
+describe('TransactionWriter.commit', () => {
+  it('sends the marker first, then the business writes, then one outbox put per event, in one transaction', async () => {
+    // Prepare
+    dynamo.on(TransactWriteItemsCommand).resolves({});
+    const event = anInventoryReservedEvent();
+    const { writer } = aWriter();
+
+    // Act
+    await writer.commit({ writes: [decrement], events: [event] }, marker, A_FIXED_NOW);
+
+    // Assess
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(1);
+    const items = sentItems();
+    expect(items).toHaveLength(3);
+    expect(items[0]!.Put).toMatchObject({
+      TableName: 'inbox',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: {
+        pk: { S: `reserveStock#${marker.eventId}` },
+        eventType: { S: 'order.created' },
+        expiresAt: { N: String(Math.floor(A_FIXED_NOW.getTime() / 1000) + MARKER_TTL_SECONDS) },
+      },
+    });
+    expect(items[1]).toBe(decrement.write);
+    expect(items[2]!.Put).toMatchObject({ TableName: 'outbox', ConditionExpression: 'attribute_not_exists(id)', Item: { id: { S: event.id } } });
+  });
+
+  it('classifies a failed marker condition as a duplicate, whatever else failed', async () => {
+    // Prepare
+    dynamo.on(TransactWriteItemsCommand).rejects(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed', 'None'));
+    const { writer } = aWriter();
+
+    // Act
+    const error = await expectToReject(() => writer.commit({ writes: [decrement], events: [anInventoryReservedEvent()] }, marker), DuplicateEventError);
+
+    // Assess
+    expect(error).toMatchObject({ consumer: marker.consumer, eventId: marker.eventId });
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(1);
+  });
+
+  it("maps a failed business condition to that write's domain error", async () => {
+    // Prepare
+    dynamo.on(TransactWriteItemsCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None'));
+    const { writer } = aWriter();
+
+    // Act
+    const error = await expectToReject(() => writer.commit({ writes: [decrement], events: [anInventoryReservedEvent()] }, marker), InsufficientStockError);
+
+    // Assess
+    expect(error.productId).toBe('p-1');
+  });
+
+  it('retries a transaction cancelled by a concurrent one, with a bounded backoff, until it commits', async () => {
+    // Prepare
+    dynamo
+      .on(TransactWriteItemsCommand)
+      .rejectsOnce(cancelled('None', 'TransactionConflict'))
+      .rejectsOnce(cancelled('TransactionConflict', 'None'))
+      .resolves({});
+    const { writer, sleeps } = aWriter();
+
+    // Act
+    await writer.commit({ writes: [decrement], events: [] }, marker);
+
+    // Assess
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps.every((ms) => ms >= 0 && ms <= 1000)).toBe(true);
+  });
+
+  it('sees the marker on a retry after a conflict: the concurrent delivery won, so it is a duplicate', async () => {
+    // Prepare
+    dynamo
+      .on(TransactWriteItemsCommand)
+      .rejectsOnce(cancelled('TransactionConflict', 'None'))
+      .rejects(cancelled('ConditionalCheckFailed', 'None'));
+    const { writer } = aWriter();
+
+    // Act
+    const error = await expectToReject(() => writer.commit({ writes: [decrement], events: [] }, marker), DuplicateEventError);
+
+    // Assess
+    expect(error.eventId).toBe(marker.eventId);
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(2);
+  });
+
+  it('gives up with TransactionConflictError after maxAttempts, so the invocation is retried later', async () => {
+    // Prepare
+    const conflict = cancelled('None', 'TransactionConflict');
+    dynamo.on(TransactWriteItemsCommand).rejects(conflict);
+    const { writer, sleeps } = aWriter(4);
+
+    // Act
+    const error = await expectToReject(() => writer.commit({ writes: [decrement], events: [] }, marker), TransactionConflictError);
+
+    // Assess
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(4);
+    expect(sleeps).toHaveLength(3);
+    expect(error.cause).toBeInstanceOf(TransactionCanceledException);
+  });
+
+  it('commits nothing, and sends nothing, for an empty unit without a marker', async () => {
+    // Prepare
+    const { writer } = aWriter();
+
+    // Act
+    await writer.commit({ writes: [], events: [] });
+
+    // Assess
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(0);
+  });
+
+  it('commits the marker alone for an event that needs no change (an ignored event is still marked)', async () => {
+    // Prepare
+    dynamo.on(TransactWriteItemsCommand).resolves({});
+    const { writer } = aWriter();
+
+    // Act
+    await writer.commit({ writes: [], events: [] }, marker);
+
+    // Assess
+    expect(sentItems()).toHaveLength(1);
+    expect(sentItems()[0]!.Put?.TableName).toBe('inbox');
+  });
+});
