@@ -8,6 +8,7 @@ import { DuplicateEventError, EventSchemaError } from '../domain/errors';
 import type { EventType } from '../domain/events/contracts';
 import { parseEnvelope, type AnyEnvelope, type Envelope } from '../domain/events/envelope';
 import { count, logger, metrics } from '../observability';
+import { logFailures } from './event';
 
 type BusEvent = EventBridgeEvent<string, unknown>;
 export type ConsumerOutcome = { status: 'processed' | 'duplicate' | 'dead-lettered'; eventId?: string };
@@ -101,6 +102,7 @@ export const consumerHandler = <T extends EventType>(
   middy<BusEvent, ConsumerOutcome, Error, ConsumerContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
+    .use(logFailures<BusEvent, ConsumerOutcome>())
     .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, deadLetters: deps.deadLetters }))
     .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx, inbox: deps.inbox }))
     .handler(async (_event, context) => {

@@ -1,7 +1,20 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { logger, metrics } from '../observability';
+import { count, logger, metrics } from '../observability';
+
+/**
+ * Logs a failed invocation with its context (correlation id, event id) before the platform
+ * retries it: the error is rethrown untouched.
+ */
+export const logFailures = <TEvent, TResult>(): MiddlewareObj<TEvent, TResult> => {
+  const logFailuresOnError = (request: Request<TEvent, TResult>): void => {
+    if (request.response !== undefined) return; // handled by a later middleware (e.g. a duplicate)
+    logger.error('Invocation failed; it will be retried', request.error as Error);
+    count('InvocationFailures');
+  };
+  return { onError: logFailuresOnError };
+};
 
 /**
  * Shared chain for non-HTTP handlers (streams, schedules, invocations): Lambda context in every
@@ -11,4 +24,5 @@ export const eventHandler = <TEvent, TResult>(handler: (event: TEvent) => Promis
   middy<TEvent, TResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
+    .use(logFailures<TEvent, TResult>())
     .handler(handler);

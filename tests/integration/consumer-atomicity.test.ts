@@ -201,6 +201,22 @@ describe('reserveStock through consumerHandler on DynamoDB Local', () => {
     expect(await markerOf(RESERVE_STOCK, event.id)).toMatchObject({ consumer: RESERVE_STOCK, eventId: event.id, eventType: 'order.created' });
   });
 
+  it("(c) leaves a marker the inbox's early read finds, for this consumer only", async () => {
+    // Prepare
+    const productId = await aProductInStock(10);
+    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 1 }] } });
+    const inbox = new InboxStore(ddb(), table('InventoryInboxTable'));
+    const before = await inbox.hasProcessed(RESERVE_STOCK, event.id);
+
+    // Act
+    await aReserveStockConsumer()(anEventBridgeEvent(event));
+
+    // Assess
+    expect(before).toBe(false);
+    expect(await inbox.hasProcessed(RESERVE_STOCK, event.id)).toBe(true);
+    expect(await inbox.hasProcessed('releaseStock', event.id)).toBe(false);
+  });
+
   it('(c) applies an event once when 5 deliveries of it run concurrently', async () => {
     // Prepare
     const productId = await aProductInStock(10);

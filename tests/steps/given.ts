@@ -126,12 +126,16 @@ export const aFakeOutbox = (unpublished: OutboxRow[] = []) => {
     failed: [],
   }));
   const markDeadLettered = jest.fn<Promise<void>, [string, string, number]>(async () => undefined);
-  const outbox: Pick<OutboxStore, 'findUnpublished' | 'markPublished' | 'markDeadLettered'> = {
+  const oldestUnpublishedAge = jest.fn<Promise<number>, [number]>(async (now) =>
+    unpublished.length ? now - Math.min(...unpublished.map((r) => r.createdAt)) : 0,
+  );
+  const outbox: Pick<OutboxStore, 'findUnpublished' | 'markPublished' | 'markDeadLettered' | 'oldestUnpublishedAge'> = {
     findUnpublished,
     markPublished,
     markDeadLettered,
+    oldestUnpublishedAge,
   };
-  return { outbox, findUnpublished, markPublished, markDeadLettered };
+  return { outbox, findUnpublished, markPublished, markDeadLettered, oldestUnpublishedAge };
 };
 
 /** A minimal API Gateway HTTP API (payload v2) event. */

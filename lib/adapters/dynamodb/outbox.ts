@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  GetItemCommand,
   QueryCommand,
   UpdateItemCommand,
   ConditionalCheckFailedException,
@@ -29,6 +30,8 @@ export interface OutboxRow {
 }
 
 export const UNPUBLISHED_INDEX = 'UnpublishedIndex';
+export const AGGREGATE_INDEX = 'AggregateIndex';
+export const TYPE_INDEX = 'TypeIndex';
 export const DEFAULT_OUTBOX_SHARDS = 8;
 /** Published rows stay this long for replay, then DynamoDB's TTL deletes them. */
 export const OUTBOX_RETENTION_SECONDS = 7 * 24 * 60 * 60;
@@ -113,6 +116,40 @@ export class OutboxStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+  }
+
+  async get(id: string): Promise<OutboxRow | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: toValues({ id }), ConsistentRead: true }));
+    return Item ? fromItem<OutboxRow>(Item) : undefined;
+  }
+
+  /** Every stored event of one aggregate (order), in commit order. */
+  findByAggregate(aggregateId: string, limit: number): Promise<OutboxRow[]> {
+    return this.queryAll({ IndexName: AGGREGATE_INDEX, KeyConditionExpression: 'aggregateId = :a', ExpressionAttributeValues: toValues({ ':a': aggregateId }) }, limit);
+  }
+
+  /** Stored events of one type committed in [from, to] (epoch ms). */
+  findByType(type: string, from: number, to: number, limit: number): Promise<OutboxRow[]> {
+    return this.queryAll(
+      {
+        IndexName: TYPE_INDEX,
+        KeyConditionExpression: '#t = :t AND createdAt BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: toValues({ ':t': type, ':from': from, ':to': to }),
+      },
+      limit,
+    );
+  }
+
+  private async queryAll(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit: number): Promise<OutboxRow[]> {
+    const rows: OutboxRow[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ ...query, TableName: this.tableName, ExclusiveStartKey: startKey }));
+      rows.push(...(page.Items ?? []).map((item) => fromItem<OutboxRow>(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && rows.length < limit);
+    return rows.slice(0, limit);
   }
 
   private async queryShard(shard: string, createdBefore: number, limit: number): Promise<OutboxRow[]> {

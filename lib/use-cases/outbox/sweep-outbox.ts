@@ -1,11 +1,11 @@
 import type { OutboxStore } from '../../adapters/dynamodb/outbox';
 import type { EventPublisher } from '../../adapters/eventbridge/publisher';
-import { count, logger } from '../../observability';
+import { count, logger, metrics, MetricUnit } from '../../observability';
 import { publishOutboxRows } from './publish-outbox-rows';
 
 export interface SweepDeps {
   publisher: EventPublisher;
-  outbox: Pick<OutboxStore, 'findUnpublished' | 'markPublished' | 'markDeadLettered'>;
+  outbox: Pick<OutboxStore, 'findUnpublished' | 'markPublished' | 'markDeadLettered' | 'oldestUnpublishedAge'>;
   /** Rows younger than this are left to the stream forwarder, which is normally done in ms. */
   graceMs: number;
   now?: () => number;
@@ -23,6 +23,9 @@ export interface SweepResult {
  */
 export const sweepOutbox = async (deps: SweepDeps): Promise<SweepResult> => {
   const now = deps.now ?? Date.now;
+  // The seed's "outbox lag": age of the oldest unpublished row. Emitted on every sweep, so a
+  // missing datapoint means the sweeper itself stopped (the alarm treats that as breaching).
+  metrics.addMetric('OutboxOldestUnpublishedAge', MetricUnit.Milliseconds, await deps.outbox.oldestUnpublishedAge(now()));
   const stale = await deps.outbox.findUnpublished(now() - deps.graceMs);
   if (stale.length === 0) return { found: 0, recovered: 0, failed: 0 };
   const { failedIds, published } = await publishOutboxRows(stale, { ...deps, path: 'sweeper' });
