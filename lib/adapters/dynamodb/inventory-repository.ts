@@ -1,4 +1,10 @@
-import { BatchGetItemCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  GetItemCommand,
+  type AttributeValue,
+  type BatchGetItemCommandOutput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../../domain/errors';
 import { InsufficientStockError, type Product, type Reservation } from '../../domain/inventory/reservation';
 import { fromItem, toItem, toValues } from './marshalling';
@@ -12,14 +18,28 @@ export class InventoryRepository {
     private readonly tables: { products: string; reservations: string },
   ) {}
 
-  async getProducts(ids: string[]): Promise<Map<string, Product>> {
-    const { Responses } = await this.client.send(
-      new BatchGetItemCommand({
-        RequestItems: { [this.tables.products]: { Keys: ids.map((productId) => toValues({ productId })), ConsistentRead: true } },
-      }),
-    );
-    const products = (Responses?.[this.tables.products] ?? []).map((item) => fromItem<Product>(item));
-    return new Map(products.map((p) => [p.productId, p]));
+  /**
+   * BatchGetItem may leave keys unprocessed under throttling; a product it did not return must
+   * never be mistaken for an unknown one, so those keys are retried, and the call fails (and the
+   * event is retried) if they stay unprocessed.
+   */
+  async getProducts(ids: string[], maxAttempts = 5): Promise<Map<string, Product>> {
+    const products = new Map<string, Product>();
+    let keys: Record<string, AttributeValue>[] | undefined = ids.map((productId) => toValues({ productId }));
+    for (let attempt = 1; keys?.length; attempt += 1) {
+      if (attempt > maxAttempts) throw new Error(`BatchGetItem left ${keys.length} product keys unprocessed after ${maxAttempts} attempts`);
+      if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
+      const response: BatchGetItemCommandOutput = await this.client.send(
+        new BatchGetItemCommand({ RequestItems: { [this.tables.products]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      const { Responses, UnprocessedKeys } = response;
+      for (const item of Responses?.[this.tables.products] ?? []) {
+        const product = fromItem<Product>(item);
+        products.set(product.productId, product);
+      }
+      keys = UnprocessedKeys?.[this.tables.products]?.Keys;
+    }
+    return products;
   }
 
   async getReservation(orderId: string): Promise<Reservation | undefined> {

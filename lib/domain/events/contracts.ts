@@ -8,6 +8,13 @@ export const sources = {
 } as const;
 export type EventSource = (typeof sources)[keyof typeof sources];
 
+/**
+ * Inventory reserves every line in one DynamoDB transaction (one update per line plus the
+ * reservation, its outbox record and the idempotency marker), and a transaction holds at most 100
+ * items. 25 lines leaves ample headroom and is more than a real basket needs.
+ */
+export const MAX_ORDER_LINES = 25;
+
 const id = z.string().min(1).max(128);
 const money = z.number().int().nonnegative(); // minor units (cents): integers never round
 const line = z.object({ productId: id, quantity: z.number().int().positive() }).strict();
@@ -18,7 +25,19 @@ export const contracts = {
   'order.created': {
     source: sources.orders,
     version: 1,
-    data: z.object({ orderId: id, customerId: id, items: z.array(line).min(1), deadline: z.string().datetime() }).strict(),
+    data: z
+      .object({
+        orderId: id,
+        customerId: id,
+        // What inventory can reserve in one transaction: one line per product, at most MAX_ORDER_LINES.
+        items: z
+          .array(line)
+          .min(1)
+          .max(MAX_ORDER_LINES)
+          .refine((items) => new Set(items.map((l) => l.productId)).size === items.length, 'one line per product'),
+        deadline: z.string().datetime(),
+      })
+      .strict(),
   },
   'order.confirmed': {
     source: sources.orders,

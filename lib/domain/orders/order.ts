@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_ORDER_LINES } from '../events/contracts';
 import { createEnvelope, type Envelope } from '../events/envelope';
 import { ValidationError } from '../errors';
 import { newSagaState, type SagaState } from './saga';
 
-/**
- * Inventory reserves every line in one DynamoDB transaction (one update per line plus the
- * reservation, its outbox record and the idempotency marker), and a transaction holds at most 100
- * items. 25 lines leaves ample headroom and is more than a real basket needs.
- */
-export const MAX_ORDER_LINES = 25;
+export { MAX_ORDER_LINES };
 export const MAX_LINE_QUANTITY = 1000;
 
 const identifier = z

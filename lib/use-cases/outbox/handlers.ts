@@ -13,12 +13,14 @@ export const outboxForwarderHandler = () => {
 
 export const outboxSweeperHandler = () => {
   const deps = { ...outboxDeps(), graceMs: config.sweepGraceSeconds() * 1000 };
+  const sweepsPerRun = config.sweepsPerRun();
+  const intervalMs = config.sweepIntervalSeconds() * 1000;
   // The schedule sweeps `SWEEPS_PER_RUN` times; an operator (or a test) can invoke it by hand with
   // `{"sweeps": 1}` to sweep once, now.
   return eventHandler<{ sweeps?: unknown } | null, { sweeps: SweepResult[] }>(async (event) => ({
     sweeps: await sweepRepeatedly(deps, {
-      sweeps: typeof event?.sweeps === 'number' && event.sweeps >= 1 ? Math.min(event.sweeps, 10) : config.sweepsPerRun(),
-      intervalMs: config.sweepIntervalSeconds() * 1000,
+      sweeps: typeof event?.sweeps === 'number' && event.sweeps >= 1 ? Math.min(event.sweeps, 10) : sweepsPerRun,
+      intervalMs,
     }),
   }));
 };

@@ -234,3 +234,23 @@ describe('parseEnvelope', () => {
     expect(pathsOf(error)).toEqual(['(root)']);
   });
 });
+
+describe('order.created contract: what inventory can reserve in one transaction', () => {
+  const withItems = (items: { productId: string; quantity: number }[]) => ({ ...asJson(anOrderCreatedEvent()), data: { ...anOrderCreatedEvent().data, items } });
+
+  it('rejects two lines for the same product', () => {
+    // Act
+    const error = expectToThrow(() => parseEnvelope(withItems([{ productId: 'p', quantity: 1 }, { productId: 'p', quantity: 2 }])), EventSchemaError);
+
+    // Assess
+    expect(pathsOf(error)).toContain('data.items');
+  });
+
+  it('rejects more lines than one transaction can hold', () => {
+    // Act
+    const error = expectToThrow(() => parseEnvelope(withItems(Array.from({ length: 26 }, (_, i) => ({ productId: `p${i}`, quantity: 1 })))), EventSchemaError);
+
+    // Assess
+    expect(pathsOf(error)).toContain('data.items');
+  });
+});
