@@ -104,13 +104,16 @@ export const pointsOf = async (customerId: string): Promise<number> =>
 
 let bus: EventBridgeClient | undefined;
 /** Puts envelopes on the stage's bus as their owner would, bypassing the outboxes. */
-export const putOnBus = async (envelopes: AnyEnvelope[], busName = process.env.E2E_BUS_NAME ?? 'order-saga-e2e-bus'): Promise<void> => {
+export const putOnBus = async (
+  envelopes: AnyEnvelope[],
+  { busName = process.env.E2E_BUS_NAME ?? 'order-saga-e2e-bus', source }: { busName?: string; source?: string } = {},
+): Promise<void> => {
   bus ??= new EventBridgeClient({});
   for (let i = 0; i < envelopes.length; i += 10) {
     const chunk = envelopes.slice(i, i + 10);
     await bus.send(
       new PutEventsCommand({
-        Entries: chunk.map((e) => ({ EventBusName: busName, Source: e.source, DetailType: e.type, Detail: JSON.stringify(e) })),
+        Entries: chunk.map((e) => ({ EventBusName: busName, Source: source ?? e.source, DetailType: e.type, Detail: JSON.stringify(e) })),
       }),
     );
   }
@@ -126,4 +129,23 @@ export const invokeFunction = async <T = unknown>(functionKey: string, payload: 
   const text = await response.text();
   if (!response.ok) throw new Error(`invoke ${functionKey} failed: ${response.status} ${text}`);
   return JSON.parse(text) as T;
+};
+
+/** Runs the real CLI, `serverless invoke local`, against this stack; returns the function's JSON result. */
+export const invokeLocal = async <T = unknown>(functionKey: string, data: unknown): Promise<T> => {
+  const { execFile } = await import('node:child_process');
+  const path = await import('node:path');
+  const root = path.resolve(__dirname, '..', '..');
+  const stage = (process.env.E2E_SERVICE_PREFIX ?? 'order-saga-e2e').replace('order-saga-', '');
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [path.join(root, 'node_modules/serverless/bin/serverless.js'), 'invoke', 'local', '-f', functionKey, '--stage', stage, '--data', JSON.stringify(data)],
+      // Its own bundle folder: never rewrite the bundles the running stack executes.
+      { cwd: root, env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-invoke', LOG_LEVEL: 'ERROR' }, maxBuffer: 10 * 1024 * 1024 },
+      (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+    ),
+  );
+  const start = stdout.indexOf('{');
+  return JSON.parse(stdout.slice(start, stdout.lastIndexOf('}') + 1)) as T;
 };

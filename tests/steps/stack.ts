@@ -42,6 +42,7 @@ export const startTestStack = async (opts: { stage: string; portBase: number; pa
     stop: stack.stop,
     env: {
       BASE_URL: stack.baseUrl,
+      ...ports,
       LAMBDA_URL: `http://127.0.0.1:${ports.LAMBDA_PORT}`,
       E2E_BUS_NAME: `order-saga-${opts.stage}-bus`,
       E2E_SERVICE_PREFIX: `order-saga-${opts.stage}`,

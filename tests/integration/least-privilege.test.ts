@@ -1,0 +1,152 @@
+/**
+ * Reads the CloudFormation template `serverless deploy` would submit and fails when a function's
+ * role grants anything beyond what that function's code uses (or lacks something it uses).
+ * `needs` is the declaration of record: change it together with the code that needs the access.
+ */
+import { packageTemplate } from '../../local/package-template';
+
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+const consumerPlumbing = (inbox: string) => [`dynamodb:GetItem ${inbox}`, `dynamodb:PutItem ${inbox}`, 'dynamodb:PutItem DeadLetterTable', 'sqs:SendMessage ConsumerFailureQueue'];
+const forwarder = (outbox: string) => [
+  ...['GetRecords', 'GetShardIterator', 'DescribeStream', 'ListStreams'].map((a) => `dynamodb:${a} ${outbox}/stream`),
+  `dynamodb:UpdateItem ${outbox}`,
+  'events:PutEvents EventBus',
+  'sqs:SendMessage OutboxForwarderFailureQueue',
+];
+const sweeper = (outbox: string) => [`dynamodb:Query ${outbox}/index/UnpublishedIndex`, `dynamodb:UpdateItem ${outbox}`, 'events:PutEvents EventBus'];
+const OUTBOXES = ['OrdersOutboxTable', 'InventoryOutboxTable', 'PaymentsOutboxTable'];
+
+const needs: Record<string, string[]> = {
+  createOrder: ['dynamodb:PutItem OrdersTable', 'dynamodb:PutItem SagaStateTable', 'dynamodb:PutItem OrdersOutboxTable'],
+  getOrder: ['dynamodb:GetItem OrdersTable'],
+  getSaga: ['dynamodb:Query SagaStateTable/index/OrderIdIndex'],
+  advanceSaga: [
+    'dynamodb:GetItem OrdersTable',
+    'dynamodb:PutItem OrdersTable',
+    'dynamodb:ConditionCheckItem OrdersTable',
+    'dynamodb:UpdateItem SagaStateTable',
+    'dynamodb:PutItem OrdersOutboxTable',
+    ...consumerPlumbing('OrdersInboxTable'),
+  ],
+  sagaWatchdog: [
+    'dynamodb:Query SagaStateTable/index/PendingDeadlineIndex',
+    'dynamodb:GetItem OrdersTable',
+    'dynamodb:PutItem OrdersTable',
+    'dynamodb:UpdateItem SagaStateTable',
+    'dynamodb:PutItem OrdersOutboxTable',
+  ],
+  replayEvents: [
+    ...OUTBOXES.flatMap((t) => [`dynamodb:GetItem ${t}`, `dynamodb:UpdateItem ${t}`, `dynamodb:Query ${t}/index/AggregateIndex`, `dynamodb:Query ${t}/index/TypeIndex`]),
+    'events:PutEvents EventBus',
+  ],
+  reserveStock: [
+    'dynamodb:BatchGetItem ProductsTable',
+    'dynamodb:UpdateItem ProductsTable',
+    'dynamodb:GetItem ReservationsTable',
+    'dynamodb:PutItem ReservationsTable',
+    'dynamodb:PutItem InventoryOutboxTable',
+    ...consumerPlumbing('InventoryInboxTable'),
+  ],
+  releaseStock: [
+    'dynamodb:UpdateItem ProductsTable',
+    'dynamodb:GetItem ReservationsTable',
+    'dynamodb:PutItem ReservationsTable',
+    'dynamodb:PutItem InventoryOutboxTable',
+    ...consumerPlumbing('InventoryInboxTable'),
+  ],
+  chargePayment: [
+    'dynamodb:GetItem AccountsTable',
+    'dynamodb:UpdateItem AccountsTable',
+    'dynamodb:GetItem PaymentsTable',
+    'dynamodb:PutItem PaymentsTable',
+    'dynamodb:PutItem PaymentsOutboxTable',
+    ...consumerPlumbing('PaymentsInboxTable'),
+  ],
+  refundPayment: [
+    'dynamodb:UpdateItem AccountsTable',
+    'dynamodb:GetItem PaymentsTable',
+    'dynamodb:PutItem PaymentsTable',
+    'dynamodb:PutItem PaymentsOutboxTable',
+    ...consumerPlumbing('PaymentsInboxTable'),
+  ],
+  awardPoints: ['dynamodb:PutItem RewardsTable', 'dynamodb:UpdateItem RewardsTable', ...consumerPlumbing('RewardsInboxTable')],
+  ordersOutboxForwarder: forwarder('OrdersOutboxTable'),
+  inventoryOutboxForwarder: forwarder('InventoryOutboxTable'),
+  paymentsOutboxForwarder: forwarder('PaymentsOutboxTable'),
+  ordersOutboxSweeper: sweeper('OrdersOutboxTable'),
+  inventoryOutboxSweeper: sweeper('InventoryOutboxTable'),
+  paymentsOutboxSweeper: sweeper('PaymentsOutboxTable'),
+};
+
+/** A resource as "LogicalId", "LogicalId/stream", "LogicalId/index/Name", or the raw string. */
+const resourceName = (resource: unknown): string => {
+  if (typeof resource === 'string') return resource;
+  const r = resource as Record<string, unknown>;
+  if (Array.isArray(r['Fn::GetAtt'])) {
+    const [id, attribute] = r['Fn::GetAtt'] as [string, string];
+    return attribute === 'Arn' ? id : attribute === 'StreamArn' ? `${id}/stream` : `${id}.${attribute}`;
+  }
+  const sub = r['Fn::Sub'];
+  if (typeof sub === 'string') {
+    const match = /^\$\{(\w+)\.Arn\}(.*)$/.exec(sub);
+    if (match) return `${match[1]}${match[2]}`;
+    return sub;
+  }
+  return JSON.stringify(resource);
+};
+
+describe('least privilege in the packaged template', () => {
+  let template: Template;
+  const functions = () =>
+    Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => ({ key: String(r.Properties.FunctionName).replace('order-saga-iamtest-', ''), roleId: (r.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0] }));
+  const statementsOf = (roleId: string): Statement[] =>
+    (template.Resources[roleId]!.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+  const grantsOf = (roleId: string) =>
+    statementsOf(roleId).flatMap((s) => [s.Action].flat().flatMap((action) => [s.Resource].flat().map((resource) => ({ action, resource: resourceName(resource) }))));
+
+  beforeAll(() => {
+    ({ template } = packageTemplate('iamtest') as { template: Template });
+  }, 240_000);
+
+  it('gives every function its own role', () => {
+    // Assess
+    const roles = functions().map((f) => f.roleId);
+    expect(functions().map((f) => f.key).sort()).toEqual(Object.keys(needs).sort());
+    expect(new Set(roles).size).toBe(roles.length);
+    expect(roles).not.toContain('IamRoleLambdaExecution');
+  });
+
+  it('grants each function exactly the data and messaging actions its code uses, on its own resources', () => {
+    for (const { key, roleId } of functions()) {
+      // Act
+      const granted = grantsOf(roleId)
+        .filter((g) => !g.action.startsWith('logs:') && !g.action.startsWith('xray:'))
+        .map((g) => `${g.action} ${g.resource}`)
+        .sort();
+
+      // Assess
+      expect({ function: key, granted }).toEqual({ function: key, granted: [...needs[key]!].sort() });
+    }
+  });
+
+  it('never grants a data action on a wildcard resource', () => {
+    for (const { roleId } of functions()) {
+      // Assess
+      const wild = grantsOf(roleId).filter((g) => !g.action.startsWith('xray:') && (g.resource === '*' || g.resource.includes(':*:*') === false && g.resource.endsWith('*')));
+      expect(wild).toEqual([]);
+    }
+  });
+
+  it('lets a function write logs only to its own log group, and X-Ray is the only wildcard', () => {
+    for (const { key, roleId } of functions()) {
+      // Assess
+      const grants = grantsOf(roleId);
+      for (const g of grants.filter((x) => x.action.startsWith('logs:'))) expect(g.resource).toContain(`log-group:/aws/lambda/order-saga-iamtest-${key}:`);
+      expect(grants.filter((g) => g.resource === '*').map((g) => g.action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    }
+  });
+});
