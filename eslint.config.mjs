@@ -4,7 +4,7 @@ import jest from 'eslint-plugin-jest';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.serverless/', '.esbuild/', '.build/', 'coverage/', '.local-data/'] },
+  { ignores: ['node_modules/', '.serverless*/', '.esbuild*/', '.build/', 'coverage/', '.local-data/'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -22,7 +22,13 @@ class LocalStackPlugin {
     this.hooks = {
       'before:offline:start': prepare,
       'before:offline:start:init': prepare,
-      'before:invoke:local:loadEnvVars': () => this.prepare({ tables: false }),
+      // The core `invoke local` resolves environment variables in its own
+      // `before:invoke:local:loadEnvVars` hook (by asking AWS for `Ref`s), which runs before ours:
+      // prepare on `initialize`, but only for `invoke local`.
+      initialize: () => {
+        const [command, sub] = (serverless.processedInput && serverless.processedInput.commands) || [];
+        return command === 'invoke' && sub === 'local' ? this.prepare({ tables: false }) : undefined;
+      },
     };
   }
 

@@ -127,7 +127,9 @@ export const invokeFunction = async <T = unknown>(functionKey: string, payload: 
     body: JSON.stringify(payload),
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`invoke ${functionKey} failed: ${response.status} ${text}`);
+  // Like Lambda's Invoke API: a function error is a 200 with X-Amz-Function-Error and errorMessage.
+  const failed = !response.ok || response.headers.get('x-amz-function-error') || /^\{"errorMessage"/.test(text);
+  if (failed) throw new Error(`invoke ${functionKey} failed: ${response.status} ${text}`);
   return JSON.parse(text) as T;
 };
 
