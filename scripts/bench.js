@@ -5,7 +5,7 @@
  *    for every outbox row the sagas wrote (orders, inventory, payments);
  *  - POST → CONFIRMED: order.updatedAt at confirmation - order.createdAt (server clocks, one host);
  *  - POST round trip as the client saw it.
- * Usage: npm run bench -- [--orders 200] [--rate 20]. Starts its own stack on ports 3500+ unless
+ * Usage: npm run bench -- [--orders 200] [--rate 5]. Starts its own stack on ports 3500+ unless
  * BASE_URL and DYNAMODB_ENDPOINT point at a running one (npm start: http://127.0.0.1:3000, :8000).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -19,7 +19,7 @@ const arg = (name, fallback) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const ORDERS = arg('orders', 200);
-const RATE = arg('rate', 20);
+const RATE = arg('rate', 5);
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const summary = (label, values) => {

@@ -2,7 +2,7 @@ import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import type { DeadLetterStore, InboxStore } from '../adapters/dynamodb/inbox';
+import type { DeadLetterStore } from '../adapters/dynamodb/dead-letters';
 import type { TransactionWriter, UnitOfWork } from '../adapters/dynamodb/transaction';
 import { DuplicateEventError, EventSchemaError } from '../domain/errors';
 import type { EventType } from '../domain/events/contracts';
@@ -51,21 +51,18 @@ export const envelopeValidator = (opts: { consumer: string; accepts: readonly Ev
 /**
  * Exactly-once effects. The marker "consumer X processed event Y" is committed in the SAME
  * transaction as X's writes and outbox records (`context.commit` adds it), guarded by
- * `attribute_not_exists`: a duplicate fails that condition atomically and is skipped. The read
- * in `before` is only a shortcut for the common duplicate; correctness never depends on it.
+ * `attribute_not_exists`: a duplicate fails that condition atomically and is skipped. There is
+ * deliberately no read of the marker beforehand: it would cost a read on every event to save work
+ * only on the rare duplicate, and the condition is the guarantee anyway.
  */
-export const idempotentConsumer = (opts: { consumer: string; tx: Pick<TransactionWriter, 'commit'>; inbox: Pick<InboxStore, 'hasProcessed'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
+export const idempotentConsumer = (opts: { consumer: string; tx: Pick<TransactionWriter, 'commit'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
   const duplicate = (request: ConsumerRequest): ConsumerOutcome => {
     logger.info('Duplicate event skipped');
     count('DuplicatesSkipped');
     return { status: 'duplicate', eventId: request.context.envelope.id };
   };
-  const idempotentConsumerBefore = async (request: ConsumerRequest): Promise<void> => {
+  const idempotentConsumerBefore = (request: ConsumerRequest): void => {
     const { envelope } = request.context;
-    if (await opts.inbox.hasProcessed(opts.consumer, envelope.id)) {
-      request.earlyResponse = duplicate(request);
-      return;
-    }
     const marker = { consumer: opts.consumer, eventId: envelope.id, eventType: envelope.type };
     request.context.committed = false;
     request.context.commit = async (unit) => {
@@ -86,7 +83,6 @@ export const idempotentConsumer = (opts: { consumer: string; tx: Pick<Transactio
 
 export interface ConsumerDeps {
   tx: Pick<TransactionWriter, 'commit'>;
-  inbox: Pick<InboxStore, 'hasProcessed'>;
   deadLetters: Pick<DeadLetterStore, 'put'>;
 }
 
@@ -104,7 +100,7 @@ export const consumerHandler = <T extends EventType>(
     .use(logMetrics(metrics))
     .use(logFailures<BusEvent, ConsumerOutcome>())
     .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, deadLetters: deps.deadLetters }))
-    .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx, inbox: deps.inbox }))
+    .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx }))
     .handler(async (_event, context) => {
       await handler(context.envelope as unknown as { [K in T]: Envelope<K> }[T], context.commit);
       return { status: 'processed', eventId: context.envelope.id };

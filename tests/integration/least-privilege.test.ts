@@ -8,7 +8,7 @@ import { packageTemplate } from '../../local/package-template';
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
-const consumerPlumbing = (inbox: string) => [`dynamodb:GetItem ${inbox}`, `dynamodb:PutItem ${inbox}`, 'dynamodb:PutItem DeadLetterTable', 'sqs:SendMessage ConsumerFailureQueue'];
+const consumerPlumbing = (inbox: string) => [`dynamodb:PutItem ${inbox}`, 'dynamodb:PutItem DeadLetterTable', 'sqs:SendMessage ConsumerFailureQueue'];
 const forwarder = (outbox: string) => [
   ...['GetRecords', 'GetShardIterator', 'DescribeStream', 'ListStreams'].map((a) => `dynamodb:${a} ${outbox}/stream`),
   `dynamodb:UpdateItem ${outbox}`,

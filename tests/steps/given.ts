@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, EventBridgeEvent, StreamRecord } from 'aws-lambda';
-import type { DeadLetter } from '../../lib/adapters/dynamodb/inbox';
+import type { DeadLetter } from '../../lib/adapters/dynamodb/dead-letters';
 import type { OutboxRow, OutboxStore } from '../../lib/adapters/dynamodb/outbox';
 import type { ProcessedMarker, UnitOfWork } from '../../lib/adapters/dynamodb/transaction';
 import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox';
@@ -299,10 +299,9 @@ export const anEventBridgeEvent = (envelope: AnyEnvelope | Record<string, unknow
 /** Consumer plumbing whose every call succeeds (nothing processed yet); each port is a jest.fn to inspect or re-program. */
 export const aFakeConsumerDeps = () => {
   const commit = jest.fn<Promise<void>, [UnitOfWork, ProcessedMarker?, Date?]>(async () => undefined);
-  const hasProcessed = jest.fn<Promise<boolean>, [string, string]>(async () => false);
   const put = jest.fn<Promise<string>, [DeadLetter, Date?]>(async () => randomUUID());
-  const deps: ConsumerDeps = { tx: { commit }, inbox: { hasProcessed }, deadLetters: { put } };
-  return { deps, commit, hasProcessed, put };
+  const deps: ConsumerDeps = { tx: { commit }, deadLetters: { put } };
+  return { deps, commit, put };
 };
 
 /**

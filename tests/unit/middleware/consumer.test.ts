@@ -37,20 +37,6 @@ describe('consumerHandler: a valid event of an accepted type', () => {
     expect(commit).toHaveBeenCalledWith(unit, { consumer: CONSUMER, eventId: envelope.id, eventType: 'order.created' });
   });
 
-  it('asks the inbox about the envelope id, never the EventBridge id', async () => {
-    // Prepare
-    const { consumer, hasProcessed } = aConsumer();
-    const envelope = anOrderCreatedEvent();
-    const delivery = anEventBridgeEvent(envelope);
-
-    // Act
-    await invokeConsumer(consumer, delivery);
-
-    // Assess
-    expect(hasProcessed).toHaveBeenCalledWith(CONSUMER, envelope.id);
-    expect(hasProcessed).not.toHaveBeenCalledWith(CONSUMER, delivery.id);
-  });
-
   it('marks two deliveries of one envelope (re-published, so with different EventBridge ids) with the same marker', async () => {
     // Prepare
     const { consumer, commit } = aConsumer();
@@ -83,7 +69,7 @@ describe('consumerHandler: an event that can never be processed is dead-lettered
 
   it.each(invalid)('dead-letters %s with the reason, without calling the handler', async (_name, detail, reason) => {
     // Prepare
-    const { consumer, handle, commit, hasProcessed, put } = aConsumer();
+    const { consumer, handle, commit, put } = aConsumer();
     const delivery = anEventBridgeEvent(detail());
 
     // Act
@@ -98,7 +84,6 @@ describe('consumerHandler: an event that can never be processed is dead-lettered
     expect(letter.event).toEqual(delivery);
     expect(Array.isArray(letter.details) && letter.details.length).toBeGreaterThan(0);
     expect(handle).not.toHaveBeenCalled();
-    expect(hasProcessed).not.toHaveBeenCalled();
     expect(commit).not.toHaveBeenCalled();
   });
 
@@ -132,22 +117,6 @@ describe('consumerHandler: an event that can never be processed is dead-lettered
 });
 
 describe('consumerHandler: duplicates', () => {
-  it('skips an event the inbox already holds, without calling the handler or committing', async () => {
-    // Prepare
-    const { consumer, handle, commit, hasProcessed, put } = aConsumer();
-    hasProcessed.mockResolvedValue(true);
-    const envelope = anOrderCreatedEvent();
-
-    // Act
-    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
-
-    // Assess
-    expect(outcome).toEqual({ status: 'duplicate', eventId: envelope.id });
-    expect(handle).not.toHaveBeenCalled();
-    expect(commit).not.toHaveBeenCalled();
-    expect(put).not.toHaveBeenCalled();
-  });
-
   it('answers duplicate when the atomic marker write says the event was processed meanwhile', async () => {
     // Prepare: the early read saw nothing; a concurrent delivery committed first.
     const { consumer, handle, commit } = aConsumer();
@@ -226,19 +195,6 @@ describe('consumerHandler: failures make the invocation fail, so the platform re
     expect(error).toBe(boom);
     expect(commit).not.toHaveBeenCalled();
     expect(put).not.toHaveBeenCalled();
-  });
-
-  it('propagates a failure of the inbox read', async () => {
-    // Prepare
-    const { consumer, handle, hasProcessed } = aConsumer();
-    hasProcessed.mockRejectedValueOnce(new Error('inbox unavailable'));
-
-    // Act
-    const error = await expectToReject(() => invokeConsumer(consumer, anEventBridgeEvent(anOrderCreatedEvent())), Error);
-
-    // Assess
-    expect(error.message).toBe('inbox unavailable');
-    expect(handle).not.toHaveBeenCalled();
   });
 
   it('processes the redelivery of an event whose first commit failed', async () => {

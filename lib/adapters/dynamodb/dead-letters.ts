@@ -1,27 +1,6 @@
-import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { markerKey } from './transaction';
-import { toItem, toValues } from './marshalling';
-
-/** Read side of the processed-event markers: a cheap early exit for duplicates. */
-export class InboxStore {
-  constructor(
-    private readonly client: DynamoDBClient,
-    private readonly tableName: string,
-  ) {}
-
-  async hasProcessed(consumer: string, eventId: string): Promise<boolean> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: toValues({ pk: markerKey(consumer, eventId) }),
-        ConsistentRead: true,
-        ProjectionExpression: 'pk',
-      }),
-    );
-    return Item !== undefined;
-  }
-}
+import { toItem } from './marshalling';
 
 export interface DeadLetter {
   consumer: string;
