@@ -5,12 +5,11 @@ import {
   type BatchGetItemCommandOutput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { ConflictError } from '../../domain/errors';
 import { InsufficientStockError, type Product, type Reservation } from '../../domain/inventory/reservation';
-import { fromItem, toItem, toValues } from './marshalling';
+import { fromItem, toValues } from './marshalling';
 import type { TxWrite } from './transaction';
+import { adjustCounter, putNewRecord, replaceRecord } from './writes';
 
-const concurrentChange = (orderId: string) => () => new ConflictError(`Reservation of order ${orderId} changed concurrently; retrying`);
 
 export class InventoryRepository {
   constructor(
@@ -51,56 +50,19 @@ export class InventoryRepository {
 
   /** First write of a reservation (or failure record): refused if anything, a tombstone included, exists. */
   putNewReservation(reservation: Reservation): TxWrite {
-    return {
-      write: { Put: { TableName: this.tables.reservations, Item: toItem(reservation), ConditionExpression: 'attribute_not_exists(orderId)' } },
-      onConditionFailed: concurrentChange(reservation.orderId),
-    };
+    return putNewRecord(this.tables.reservations, 'Reservation', reservation);
   }
 
-  /** Replaces a reservation only if it is still the version that was read. */
   replaceReservation(reservation: Reservation, previous: Reservation | undefined): TxWrite {
-    if (!previous) return this.putNewReservation(reservation);
-    return {
-      write: {
-        Put: {
-          TableName: this.tables.reservations,
-          Item: toItem(reservation),
-          ConditionExpression: '#v = :v',
-          ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: toValues({ ':v': previous.version }),
-        },
-      },
-      onConditionFailed: concurrentChange(reservation.orderId),
-    };
+    return replaceRecord(this.tables.reservations, 'Reservation', reservation, previous);
   }
 
-  /** Conditional decrement: stock can never go below zero, whatever runs concurrently. */
+  /** Stock can never go below zero, whatever runs concurrently. */
   decrementStock(productId: string, quantity: number): TxWrite {
-    return {
-      write: {
-        Update: {
-          TableName: this.tables.products,
-          Key: toValues({ productId }),
-          UpdateExpression: 'SET stock = stock - :q',
-          ConditionExpression: 'attribute_exists(productId) AND stock >= :q',
-          ExpressionAttributeValues: toValues({ ':q': quantity }),
-        },
-      },
-      onConditionFailed: () => new InsufficientStockError(productId),
-    };
+    return adjustCounter({ table: this.tables.products, key: { productId }, counter: 'stock', delta: -quantity, onShortfall: () => new InsufficientStockError(productId) });
   }
 
   incrementStock(productId: string, quantity: number): TxWrite {
-    return {
-      write: {
-        Update: {
-          TableName: this.tables.products,
-          Key: toValues({ productId }),
-          UpdateExpression: 'SET stock = stock + :q',
-          ConditionExpression: 'attribute_exists(productId)',
-          ExpressionAttributeValues: toValues({ ':q': quantity }),
-        },
-      },
-    };
+    return adjustCounter({ table: this.tables.products, key: { productId }, counter: 'stock', delta: quantity });
   }
 }

@@ -1,10 +1,9 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConflictError } from '../../domain/errors';
 import { InsufficientFundsError, type Account, type Payment } from '../../domain/payments/payment';
-import { fromItem, toItem, toValues } from './marshalling';
+import { fromItem, toValues } from './marshalling';
 import type { TxWrite } from './transaction';
+import { adjustCounter, putNewRecord, replaceRecord } from './writes';
 
-const concurrentChange = (orderId: string) => () => new ConflictError(`Payment of order ${orderId} changed concurrently; retrying`);
 
 export class PaymentsRepository {
   constructor(
@@ -22,56 +21,21 @@ export class PaymentsRepository {
     return Item ? fromItem<Payment>(Item) : undefined;
   }
 
+  /** First write of a payment (or failure record): refused if anything, a tombstone included, exists. */
   putNewPayment(payment: Payment): TxWrite {
-    return {
-      write: { Put: { TableName: this.tables.payments, Item: toItem(payment), ConditionExpression: 'attribute_not_exists(orderId)' } },
-      onConditionFailed: concurrentChange(payment.orderId),
-    };
+    return putNewRecord(this.tables.payments, 'Payment', payment);
   }
 
   replacePayment(payment: Payment, previous: Payment | undefined): TxWrite {
-    if (!previous) return this.putNewPayment(payment);
-    return {
-      write: {
-        Put: {
-          TableName: this.tables.payments,
-          Item: toItem(payment),
-          ConditionExpression: '#v = :v',
-          ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: toValues({ ':v': previous.version }),
-        },
-      },
-      onConditionFailed: concurrentChange(payment.orderId),
-    };
+    return replaceRecord(this.tables.payments, 'Payment', payment, previous);
   }
 
-  /** Conditional debit: a balance can never go below zero. */
+  /** A balance can never go below zero, whatever runs concurrently. */
   debit(customerId: string, amount: number): TxWrite {
-    return {
-      write: {
-        Update: {
-          TableName: this.tables.accounts,
-          Key: toValues({ customerId }),
-          UpdateExpression: 'SET balance = balance - :a',
-          ConditionExpression: 'attribute_exists(customerId) AND balance >= :a',
-          ExpressionAttributeValues: toValues({ ':a': amount }),
-        },
-      },
-      onConditionFailed: () => new InsufficientFundsError(customerId),
-    };
+    return adjustCounter({ table: this.tables.accounts, key: { customerId }, counter: 'balance', delta: -amount, onShortfall: () => new InsufficientFundsError(customerId) });
   }
 
   credit(customerId: string, amount: number): TxWrite {
-    return {
-      write: {
-        Update: {
-          TableName: this.tables.accounts,
-          Key: toValues({ customerId }),
-          UpdateExpression: 'SET balance = balance + :a',
-          ConditionExpression: 'attribute_exists(customerId)',
-          ExpressionAttributeValues: toValues({ ':a': amount }),
-        },
-      },
-    };
+    return adjustCounter({ table: this.tables.accounts, key: { customerId }, counter: 'balance', delta: amount });
   }
 }
