@@ -7,8 +7,5 @@ import { config } from '../../config';
 export const ordersRepository = (): OrdersRepository =>
   new OrdersRepository(dynamoDbClient(), { orders: config.ordersTable(), sagas: config.sagaTable() });
 
-export const ordersTransactions = (withInbox = false): TransactionWriter =>
-  new TransactionWriter(dynamoDbClient(), {
-    outboxTable: config.outboxTable(),
-    ...(withInbox ? { inboxTable: config.inboxTable() } : {}),
-  });
+/** Writes that answer no event (a request, the watchdog) carry no processed-event marker. */
+export const ordersTransactions = (): TransactionWriter => new TransactionWriter(dynamoDbClient(), { outboxTable: config.outboxTable() });
