@@ -1,7 +1,7 @@
 import type { OrdersRepository } from '../../adapters/dynamodb/orders-repository';
 import type { TransactionWriter } from '../../adapters/dynamodb/transaction';
 import { parsePlaceOrder, placeOrder, type Order } from '../../domain/orders/order';
-import { count } from '../../observability';
+import { count, logger } from '../../observability';
 
 export interface PlaceOrderDeps {
   orders: OrdersRepository;
@@ -16,5 +16,6 @@ export const placeOrderUseCase = async (body: unknown, deps: PlaceOrderDeps): Pr
   const { result, events } = placeOrder(input, { now: (deps.now ?? (() => new Date()))(), sagaTimeoutSeconds: deps.sagaTimeoutSeconds });
   await deps.tx.commit({ writes: deps.orders.createWrites(result.order, result.saga), events });
   count('SagasStarted');
+  logger.info('Order placed', { orderId: result.order.orderId, correlationId: result.order.sagaId });
   return result.order;
 };

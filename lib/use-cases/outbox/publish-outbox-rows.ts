@@ -43,15 +43,22 @@ export const publishOutboxRows = async (rows: OutboxRow[], deps: PublishRowsDeps
     // consumers absorb as duplicates. Nothing is lost, so this is not a batch failure.
     if (unmarked.length) logger.warn('Published but not marked; the sweeper will re-publish', { ids: unmarked });
   }
-  for (const f of failed) logger.error('Publish failed after retries', { outboxId: f.id, code: f.code, message: f.message, path: deps.path });
-
   const byId = new Map(events.map((e) => [e.id, e]));
+  for (const f of failed) {
+    logger.error('Publish failed after retries', { outboxId: f.id, correlationId: byId.get(f.id)?.correlationId, code: f.code, message: f.message, path: deps.path });
+  }
+
   for (const id of published) {
     const event = byId.get(id)!;
     metrics.addMetric('OutboxLag', MetricUnit.Milliseconds, publishedAt - Date.parse(event.time));
   }
   count('EventsPublished', published.length);
   count('PublishFailures', failed.length);
-  logger.info('Outbox rows published', { path: deps.path, published: published.length, failed: failed.length });
+  logger.info('Outbox rows published', {
+    path: deps.path,
+    published: published.length,
+    failed: failed.length,
+    correlationIds: [...new Set(events.map((e) => e.correlationId))],
+  });
   return { failedIds: new Set(failed.map((f) => f.id)), published: published.length };
 };
