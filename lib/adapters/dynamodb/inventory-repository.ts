@@ -6,6 +6,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { InsufficientStockError, type Product, type Reservation } from '../../domain/inventory/reservation';
+import { fullJitter, sleep } from '../backoff';
 import { fromItem, toValues } from './marshalling';
 import type { TxWrite } from './transaction';
 import { adjustCounter, putNewRecord, replaceRecord } from './writes';
@@ -27,7 +28,7 @@ export class InventoryRepository {
     let keys: Record<string, AttributeValue>[] | undefined = ids.map((productId) => toValues({ productId }));
     for (let attempt = 1; keys?.length; attempt += 1) {
       if (attempt > maxAttempts) throw new Error(`BatchGetItem left ${keys.length} product keys unprocessed after ${maxAttempts} attempts`);
-      if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
+      if (attempt > 1) await sleep(fullJitter(25, attempt));
       const response: BatchGetItemCommandOutput = await this.client.send(
         new BatchGetItemCommand({ RequestItems: { [this.tables.products]: { Keys: keys, ConsistentRead: true } } }),
       );

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DuplicateEventError } from '../../domain/errors';
 import type { AnyEnvelope } from '../../domain/events/envelope';
+import { fullJitter, sleep, type Sleep } from '../backoff';
 import { toItem } from './marshalling';
 import { outboxPut } from './outbox';
 
@@ -46,10 +47,8 @@ export interface TransactionWriterOptions {
   outboxShards?: number;
   /** Attempts when DynamoDB cancels because of a concurrent transaction on the same items. */
   maxAttempts?: number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Commits a unit of work (business writes + outbox records + optional processed-event marker) in
@@ -58,14 +57,14 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export class TransactionWriter {
   private readonly maxAttempts: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: Sleep;
 
   constructor(
     private readonly client: DynamoDBClient,
     private readonly options: TransactionWriterOptions,
   ) {
     this.maxAttempts = options.maxAttempts ?? 6;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? sleep;
   }
 
   async commit(unit: UnitOfWork, marker?: ProcessedMarker, now: Date = new Date()): Promise<void> {
@@ -93,8 +92,7 @@ export class TransactionWriter {
         const conflicting = reasons.some((r) => r.Code === 'TransactionConflict');
         if (!conflicting) throw error;
         if (attempt >= this.maxAttempts) throw new TransactionConflictError({ cause: error });
-        // Full jitter: concurrent sagas on one hot product spread out instead of colliding again.
-        await this.sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
+        await this.sleep(fullJitter(20, attempt));
       }
     }
   }

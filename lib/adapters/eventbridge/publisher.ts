@@ -1,5 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { AnyEnvelope } from '../../domain/events/envelope';
+import { fullJitter, sleep, type Sleep } from '../backoff';
 
 export const MAX_ENTRIES_PER_PUT = 10;
 /** PutEvents rejects a request above 256 KiB; stay under it with room for the request framing. */
@@ -25,10 +26,8 @@ export interface EventBridgePublisherOptions {
   /** Attempts per entry, the first included. */
   maxAttempts?: number;
   baseDelayMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The size PutEvents counts for an entry (UTF-8 bytes of its fields). */
 const entrySize = (entry: PutEventsRequestEntry): number =>
@@ -70,7 +69,7 @@ export const toEntry = (event: AnyEnvelope, busName: string): PutEventsRequestEn
 export class EventBridgePublisher implements EventPublisher {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: Sleep;
 
   constructor(
     private readonly client: EventBridgeClient,
@@ -78,7 +77,7 @@ export class EventBridgePublisher implements EventPublisher {
   ) {
     this.maxAttempts = options.maxAttempts ?? 4;
     this.baseDelayMs = options.baseDelayMs ?? 50;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? sleep;
   }
 
   async publish(events: AnyEnvelope[]): Promise<PublishResult> {
@@ -95,7 +94,7 @@ export class EventBridgePublisher implements EventPublisher {
     let pending = chunk;
     let failures: PublishFailure[] = [];
     for (let attempt = 1; pending.length > 0 && attempt <= this.maxAttempts; attempt += 1) {
-      if (attempt > 1) await this.sleep(Math.random() * this.baseDelayMs * 2 ** (attempt - 1));
+      if (attempt > 1) await this.sleep(fullJitter(this.baseDelayMs, attempt - 1, Number.POSITIVE_INFINITY));
       try {
         const response = await this.client.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
         const entries = response.Entries ?? [];

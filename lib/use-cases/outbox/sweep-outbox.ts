@@ -1,3 +1,4 @@
+import { sleep, type Sleep } from '../../adapters/backoff';
 import type { OutboxStore } from '../../adapters/dynamodb/outbox';
 import type { EventPublisher } from '../../adapters/eventbridge/publisher';
 import { count, logger, metrics, MetricUnit } from '../../observability';
@@ -37,12 +38,12 @@ export const sweepOutbox = async (deps: SweepDeps): Promise<SweepResult> => {
 /** Lambda schedules are at least a minute apart; one run sweeps `sweeps` times, `intervalMs` apart. */
 export const sweepRepeatedly = async (
   deps: SweepDeps,
-  options: { sweeps: number; intervalMs: number; sleep?: (ms: number) => Promise<void> },
+  options: { sweeps: number; intervalMs: number; sleep?: Sleep },
 ): Promise<SweepResult[]> => {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const wait = options.sleep ?? sleep;
   const results: SweepResult[] = [];
   for (let i = 0; i < options.sweeps; i += 1) {
-    if (i > 0) await sleep(options.intervalMs);
+    if (i > 0) await wait(options.intervalMs);
     results.push(await sweepOutbox(deps));
   }
   return results;
