@@ -1,4 +1,5 @@
 import middy, { type MiddlewareObj, type Request } from '@middy/core';
+import { cleanupMiddlewares } from '@aws-lambda-powertools/commons';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
@@ -40,6 +41,8 @@ export const envelopeValidator = (opts: { consumer: string; accepts: readonly Ev
       logger.error('Event dead-lettered', { consumer: opts.consumer, reason: error.message, details: error.details });
       count('EventsDeadLettered');
       request.earlyResponse = { status: 'dead-lettered' };
+      // An early response skips every `after`: let Powertools flush the metric the alarm watches.
+      await cleanupMiddlewares(request);
       return;
     }
     request.context.envelope = envelope;

@@ -212,3 +212,21 @@ describe('consumerHandler: failures make the invocation fail, so the platform re
     expect(commit).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('consumerHandler: metrics of a dead-lettered event', () => {
+  it('are flushed even though the invocation ends early', async () => {
+    // Prepare
+    const { metrics } = await import('../../../lib/observability');
+    const publish = jest.spyOn(metrics, 'publishStoredMetrics');
+    const { consumer } = aConsumer();
+    const poison = { ...asJson(anOrderCreatedEvent()), type: 'no.such.type' };
+
+    // Act
+    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(poison as never));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'dead-lettered' });
+    expect(publish).toHaveBeenCalled();
+    publish.mockRestore();
+  });
+});
