@@ -86,8 +86,14 @@ export const httpHandler = (
   return chain.handler(handler);
 };
 
+const PATH_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** A path id, refused with a 400 before it reaches DynamoDB (which would fail on a huge key). */
 export const pathParameter = (event: HttpEvent, name: string): string => {
   const value = event.pathParameters?.[name];
   if (!value) throw new ValidationError(`Missing path parameter ${name}`);
+  if (!PATH_ID.test(value)) {
+    throw new ValidationError(`${name} must be 1 to 128 letters, digits or _ . : -`, [{ path: name, message: 'invalid format' }]);
+  }
   return value;
 };

@@ -30,6 +30,15 @@ describe('orders HTTP API over serverless offline', () => {
     expect(saga.headers.get('content-type')).toContain('application/json');
   });
 
+  it('answers 400, not a server error, for an order id no order could have', async () => {
+    // Act
+    const response = await http<{ error: string; message: string }>('GET', `/orders/${'x'.repeat(3000)}`);
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: 'ValidationError', message: expect.stringMatching(/orderId must be/) });
+  });
+
   const invalid: [string, string | undefined, number, RegExp][] = [
     ['malformed JSON', '{"customerId": "x", ', 400, /Malformed JSON/],
     ['an empty body', '', 400, /empty/],
