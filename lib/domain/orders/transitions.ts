@@ -1,5 +1,5 @@
-import type { AnyEnvelope } from '../events/envelope';
-import { createEnvelope } from '../events/envelope';
+import type { EventDataOf } from '../events/contracts';
+import { createEnvelope, type AnyEnvelope } from '../events/envelope';
 import type { Order } from './order';
 import type { SagaStep, StepName, StepRecord } from './saga';
 
@@ -40,60 +40,72 @@ const step = (cause: { id: string }, now: Date, status: StepRecord['status'], ex
   ...extra,
 });
 
-const cancel = (order: Order, reason: string, causationId: string | null, now: Date, steps: SagaUpdate['steps']): OrderReaction => {
+/**
+ * The order leaves PENDING: its version moves on, it emits `type` with that version as sequence,
+ * and the saga is finished (it leaves the watchdog's index).
+ */
+const endSaga = <T extends 'order.confirmed' | 'order.cancelled'>(
+  order: Order,
+  now: Date,
+  outcome: {
+    type: T;
+    data: EventDataOf<T>;
+    causationId: string | null;
+    order: Pick<Order, 'status'> & Partial<Order>;
+    saga: Pick<SagaUpdate, 'currentStep' | 'compensationReason'>;
+    step: { name: StepName; detail?: Record<string, unknown> };
+  },
+  steps: SagaUpdate['steps'],
+): OrderReaction => {
   const version = order.version + 1;
   const event = createEnvelope(
-    {
-      type: 'order.cancelled',
-      aggregateId: order.orderId,
-      sequence: version,
-      correlationId: order.sagaId,
-      causationId,
-      data: { orderId: order.orderId, customerId: order.customerId, reason },
-    },
+    { type: outcome.type, aggregateId: order.orderId, sequence: version, correlationId: order.sagaId, causationId: outcome.causationId, data: outcome.data },
     now,
   );
+  const detail = outcome.step.detail ? { detail: outcome.step.detail } : {};
   return {
     expectedVersion: order.version,
-    order: { ...order, status: 'CANCELLED', reason, version, updatedAt: now.toISOString() },
+    order: { ...order, ...outcome.order, version, updatedAt: now.toISOString() },
     saga: {
       sagaId: order.sagaId,
-      steps: { ...steps, cancellation: step(event, now, 'SUCCESS', { detail: { reason } }) },
-      currentStep: 'CANCELLED',
-      compensationReason: reason,
+      steps: { ...steps, [outcome.step.name]: step(event, now, 'SUCCESS', detail) },
+      ...outcome.saga,
       finished: true,
       completedAt: now.toISOString(),
     },
-    events: [event],
+    events: [event as AnyEnvelope],
   };
 };
 
-const confirm = (order: Order, amount: number, cause: AnyEnvelope, now: Date, steps: SagaUpdate['steps']): OrderReaction => {
-  const version = order.version + 1;
-  const event = createEnvelope(
+const cancel = (order: Order, reason: string, causationId: string | null, now: Date, steps: SagaUpdate['steps']): OrderReaction =>
+  endSaga(
+    order,
+    now,
+    {
+      type: 'order.cancelled',
+      data: { orderId: order.orderId, customerId: order.customerId, reason },
+      causationId,
+      order: { status: 'CANCELLED', reason },
+      saga: { currentStep: 'CANCELLED', compensationReason: reason },
+      step: { name: 'cancellation', detail: { reason } },
+    },
+    steps,
+  );
+
+const confirm = (order: Order, amount: number, cause: AnyEnvelope, now: Date, steps: SagaUpdate['steps']): OrderReaction =>
+  endSaga(
+    order,
+    now,
     {
       type: 'order.confirmed',
-      aggregateId: order.orderId,
-      sequence: version,
-      correlationId: order.sagaId,
-      causationId: cause.id,
       data: { orderId: order.orderId, customerId: order.customerId, amount },
+      causationId: cause.id,
+      order: { status: 'CONFIRMED', amount },
+      saga: { currentStep: 'CONFIRMED' },
+      step: { name: 'confirmation' },
     },
-    now,
+    steps,
   );
-  return {
-    expectedVersion: order.version,
-    order: { ...order, status: 'CONFIRMED', amount, version, updatedAt: now.toISOString() },
-    saga: {
-      sagaId: order.sagaId,
-      steps: { ...steps, confirmation: step(event, now, 'SUCCESS') },
-      currentStep: 'CONFIRMED',
-      finished: true,
-      completedAt: now.toISOString(),
-    },
-    events: [event],
-  };
-};
 
 /** Only a PENDING order changes; for any other state the event is still recorded in the trail. */
 export const reactToSagaEvent = (order: Order, cause: OrderSagaEvent, now: Date): OrderReaction => {
