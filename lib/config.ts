@@ -5,10 +5,25 @@
  */
 const cache = new Map<string, string>();
 
-export class MissingConfigError extends Error {
+/** The configuration layer's errors: a deployment mistake, never a client's. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export class MissingConfigError extends ConfigError {
   constructor(name: string) {
     super(`Environment variable ${name} is not set`);
     this.name = 'MissingConfigError';
+  }
+}
+
+export class InvalidConfigError extends ConfigError {
+  constructor(name: string, expected: string) {
+    super(`Environment variable ${name} must be ${expected}`);
+    this.name = 'InvalidConfigError';
   }
 }
 
@@ -23,7 +38,7 @@ const required = (name: string): string => {
 
 const positiveNumber = (name: string): number => {
   const value = Number(required(name));
-  if (!Number.isFinite(value) || value < 0) throw new Error(`Environment variable ${name} must be a non-negative number`);
+  if (!Number.isFinite(value) || value < 0) throw new InvalidConfigError(name, 'a non-negative number');
   return value;
 };
 

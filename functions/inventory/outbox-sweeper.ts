@@ -1,3 +1,3 @@
-import { outboxSweeperHandler } from '../../lib/use-cases/outbox/handlers';
+import { outboxSweeperHandler } from '../../lib/wiring/relay';
 
 export const handler = outboxSweeperHandler();

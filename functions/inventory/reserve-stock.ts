@@ -1,10 +1,9 @@
+import { subscriptionOf } from '../../lib/domain/events/subscriptions';
 import { consumerHandler } from '../../lib/middleware/consumer';
-import { consumerDeps } from '../../lib/use-cases/consumer-wiring';
 import { reserveStock } from '../../lib/use-cases/inventory/reserve-stock';
-import { inventoryRepository } from '../../lib/use-cases/inventory/wiring';
+import { consumerDeps } from '../../lib/wiring/consumers';
+import { inventoryDeps } from '../../lib/wiring/inventory';
 
-const deps = { inventory: inventoryRepository() };
+const deps = inventoryDeps();
 
-export const handler = consumerHandler({ consumer: 'reserveStock', accepts: ['order.created'] }, consumerDeps({ emits: true }), (event, commit) =>
-  reserveStock(event, commit, deps),
-);
+export const handler = consumerHandler(subscriptionOf('reserveStock'), consumerDeps({ emits: true }), (event, commit) => reserveStock(event, commit, deps));

@@ -1,7 +1,3 @@
-import { eventHandler } from '../../lib/middleware/event';
-import { replayEvents } from '../../lib/use-cases/outbox/replay-events';
-import { replayDeps } from '../../lib/use-cases/outbox/wiring';
+import { replayEventsHandler } from '../../lib/wiring/relay';
 
-const deps = replayDeps();
-
-export const handler = eventHandler((request: unknown) => replayEvents(request, deps));
+export const handler = replayEventsHandler();

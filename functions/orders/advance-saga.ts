@@ -1,15 +1,9 @@
+import { subscriptionOf } from '../../lib/domain/events/subscriptions';
 import { consumerHandler } from '../../lib/middleware/consumer';
-import { consumerDeps } from '../../lib/use-cases/consumer-wiring';
 import { advanceSaga } from '../../lib/use-cases/orders/advance-saga';
-import { ordersRepository } from '../../lib/use-cases/orders/wiring';
+import { consumerDeps } from '../../lib/wiring/consumers';
+import { advanceSagaDeps } from '../../lib/wiring/orders';
 
-const deps = { orders: ordersRepository() };
+const deps = advanceSagaDeps();
 
-export const handler = consumerHandler(
-  {
-    consumer: 'advanceSaga',
-    accepts: ['inventory.reserved', 'inventory.reservation.failed', 'inventory.released', 'payment.succeeded', 'payment.failed', 'payment.refunded'],
-  },
-  consumerDeps({ emits: true }),
-  (event, commit) => advanceSaga(event, commit, deps),
-);
+export const handler = consumerHandler(subscriptionOf('advanceSaga'), consumerDeps({ emits: true }), (event, commit) => advanceSaga(event, commit, deps));

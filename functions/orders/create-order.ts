@@ -1,9 +1,8 @@
 import { json, httpHandler } from '../../lib/middleware/http';
 import { placeOrderUseCase } from '../../lib/use-cases/orders/place-order';
-import { ordersRepository, ordersTransactions } from '../../lib/use-cases/orders/wiring';
-import { config } from '../../lib/config';
+import { placeOrderDeps } from '../../lib/wiring/orders';
 
-const deps = { orders: ordersRepository(), tx: ordersTransactions(), sagaTimeoutSeconds: config.sagaTimeoutSeconds() };
+const deps = placeOrderDeps();
 
 export const handler = httpHandler(
   async (event) => {

@@ -1,7 +1,7 @@
 import { json, httpHandler, pathParameter } from '../../lib/middleware/http';
 import { getSagaUseCase } from '../../lib/use-cases/orders/get-order';
-import { ordersRepository } from '../../lib/use-cases/orders/wiring';
+import { readOrdersDeps } from '../../lib/wiring/orders';
 
-const deps = { orders: ordersRepository() };
+const deps = readOrdersDeps();
 
 export const handler = httpHandler(async (event) => json(200, await getSagaUseCase(pathParameter(event, 'orderId'), deps)));

@@ -1,3 +1,3 @@
-import { outboxForwarderHandler } from '../../lib/use-cases/outbox/handlers';
+import { outboxForwarderHandler } from '../../lib/wiring/relay';
 
 export const handler = outboxForwarderHandler();

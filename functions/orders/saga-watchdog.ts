@@ -1,7 +1,7 @@
 import { eventHandler } from '../../lib/middleware/event';
 import { cancelOverdueSagas } from '../../lib/use-cases/orders/cancel-overdue-sagas';
-import { ordersRepository, ordersTransactions } from '../../lib/use-cases/orders/wiring';
+import { watchdogDeps } from '../../lib/wiring/orders';
 
-const deps = { orders: ordersRepository(), tx: ordersTransactions() };
+const deps = watchdogDeps();
 
 export const handler = eventHandler(() => cancelOverdueSagas(deps));

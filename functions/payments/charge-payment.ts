@@ -1,10 +1,9 @@
+import { subscriptionOf } from '../../lib/domain/events/subscriptions';
 import { consumerHandler } from '../../lib/middleware/consumer';
-import { consumerDeps } from '../../lib/use-cases/consumer-wiring';
 import { chargePayment } from '../../lib/use-cases/payments/charge-payment';
-import { paymentsRepository } from '../../lib/use-cases/payments/wiring';
+import { consumerDeps } from '../../lib/wiring/consumers';
+import { paymentsDeps } from '../../lib/wiring/payments';
 
-const deps = { payments: paymentsRepository() };
+const deps = paymentsDeps();
 
-export const handler = consumerHandler({ consumer: 'chargePayment', accepts: ['inventory.reserved'] }, consumerDeps({ emits: true }), (event, commit) =>
-  chargePayment(event, commit, deps),
-);
+export const handler = consumerHandler(subscriptionOf('chargePayment'), consumerDeps({ emits: true }), (event, commit) => chargePayment(event, commit, deps));

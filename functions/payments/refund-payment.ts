@@ -1,10 +1,9 @@
+import { subscriptionOf } from '../../lib/domain/events/subscriptions';
 import { consumerHandler } from '../../lib/middleware/consumer';
-import { consumerDeps } from '../../lib/use-cases/consumer-wiring';
 import { refundPayment } from '../../lib/use-cases/payments/refund-payment';
-import { paymentsRepository } from '../../lib/use-cases/payments/wiring';
+import { consumerDeps } from '../../lib/wiring/consumers';
+import { paymentsDeps } from '../../lib/wiring/payments';
 
-const deps = { payments: paymentsRepository() };
+const deps = paymentsDeps();
 
-export const handler = consumerHandler({ consumer: 'refundPayment', accepts: ['order.cancelled'] }, consumerDeps({ emits: true }), (event, commit) =>
-  refundPayment(event, commit, deps),
-);
+export const handler = consumerHandler(subscriptionOf('refundPayment'), consumerDeps({ emits: true }), (event, commit) => refundPayment(event, commit, deps));

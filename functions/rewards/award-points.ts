@@ -1,10 +1,9 @@
+import { subscriptionOf } from '../../lib/domain/events/subscriptions';
 import { consumerHandler } from '../../lib/middleware/consumer';
-import { consumerDeps } from '../../lib/use-cases/consumer-wiring';
 import { awardPoints } from '../../lib/use-cases/rewards/award-points';
-import { rewardsRepository } from '../../lib/use-cases/rewards/wiring';
+import { consumerDeps } from '../../lib/wiring/consumers';
+import { rewardsDeps } from '../../lib/wiring/rewards';
 
-const deps = { rewards: rewardsRepository() };
+const deps = rewardsDeps();
 
-export const handler = consumerHandler({ consumer: 'awardPoints', accepts: ['order.confirmed'] }, consumerDeps({ emits: false }), (event, commit) =>
-  awardPoints(event, commit, deps),
-);
+export const handler = consumerHandler(subscriptionOf('awardPoints'), consumerDeps({ emits: false }), (event, commit) => awardPoints(event, commit, deps));

@@ -1,6 +1,7 @@
 /**
- * Typed errors of the domain. HTTP-facing errors carry `statusCode`; the HTTP error middleware is
- * the one place that turns them into responses.
+ * Every error of the domain, in one tree under `DomainError`. They say what went wrong in business
+ * terms only; the HTTP edge (`lib/middleware/http-errors.ts`) is the one place that maps them to a
+ * status code, and the consumer middleware the one place that decides which are never retried.
  */
 export interface ErrorDetail {
   path: string;
@@ -14,8 +15,8 @@ export class DomainError extends Error {
   }
 }
 
+/** Input that breaks a rule (a request body, a replay request); `details` names each field. */
 export class ValidationError extends DomainError {
-  readonly statusCode = 400;
   constructor(
     message: string,
     readonly details: ErrorDetail[] = [],
@@ -26,32 +27,16 @@ export class ValidationError extends DomainError {
   }
 }
 
-export class PayloadTooLargeError extends DomainError {
-  readonly statusCode = 413;
-  constructor(readonly limitBytes: number) {
-    super(`Request body is larger than ${limitBytes} bytes`);
-    this.name = 'PayloadTooLargeError';
-  }
-}
-
-export class UnsupportedMediaTypeError extends DomainError {
-  readonly statusCode = 415;
-  constructor(contentType: string) {
-    super(`Content-Type must be application/json, got "${contentType}"`);
-    this.name = 'UnsupportedMediaTypeError';
-  }
-}
-
+/** The thing asked for does not exist (or, for another customer's order, must look as if it did not). */
 export class NotFoundError extends DomainError {
-  readonly statusCode = 404;
   constructor(what: string, id: string) {
     super(`${what} ${id} not found`);
     this.name = 'NotFoundError';
   }
 }
 
+/** A concurrent change won a guarded write; recomputing on fresh state is the way out. */
 export class ConflictError extends DomainError {
-  readonly statusCode = 409;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ConflictError';
@@ -80,5 +65,37 @@ export class DuplicateEventError extends DomainError {
   }
 }
 
-export const hasStatusCode = (error: unknown): error is Error & { statusCode: number } =>
-  error instanceof Error && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+/**
+ * A guarded counter (stock, balance) would have gone below zero when the transaction ran: what
+ * was read a moment earlier no longer holds. The participant records a failure instead.
+ */
+export class ShortfallError extends DomainError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShortfallError';
+  }
+}
+
+/** Stock of a product ran short when the reservation was committed. */
+export class InsufficientStockError extends ShortfallError {
+  constructor(readonly productId: string) {
+    super(`Insufficient stock for ${productId}`);
+    this.name = 'InsufficientStockError';
+  }
+}
+
+/** A customer's balance ran short when the charge was committed. */
+export class InsufficientFundsError extends ShortfallError {
+  constructor(readonly customerId: string) {
+    super(`Insufficient funds for ${customerId}`);
+    this.name = 'InsufficientFundsError';
+  }
+}
+
+/** Points for this order were already awarded: the award record exists. */
+export class AlreadyAwardedError extends DomainError {
+  constructor(readonly orderId: string) {
+    super(`Points for order ${orderId} were already awarded`);
+    this.name = 'AlreadyAwardedError';
+  }
+}

@@ -4,10 +4,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { DeadLetterStore } from '../adapters/dynamodb/dead-letters';
-import type { TransactionWriter, UnitOfWork } from '../adapters/dynamodb/transaction';
+import type { TransactionWriter } from '../adapters/dynamodb/transaction';
 import { DuplicateEventError, EventSchemaError } from '../domain/errors';
 import type { EventType } from '../domain/events/contracts';
 import { parseEnvelope, type AnyEnvelope, type Envelope } from '../domain/events/envelope';
+import type { Subscription } from '../domain/events/subscriptions';
+import type { Commit } from '../use-cases/ports';
 import { count, logger, metrics } from '../observability';
 import { logFailures } from './event';
 
@@ -17,7 +19,7 @@ export type ConsumerOutcome = { status: 'processed' | 'duplicate' | 'dead-letter
 /** What the idempotency middleware hands the handler: the event, and a commit that carries its marker. */
 export interface ConsumerContext extends Context {
   envelope: AnyEnvelope;
-  commit: (unit: UnitOfWork) => Promise<void>;
+  commit: Commit;
   committed: boolean;
 }
 type ConsumerRequest = Request<BusEvent, ConsumerOutcome, Error, ConsumerContext>;
@@ -94,9 +96,9 @@ export interface ConsumerDeps {
  * The handler receives a validated envelope of an accepted type and a commit function.
  */
 export const consumerHandler = <T extends EventType>(
-  opts: { consumer: string; accepts: readonly T[] },
+  opts: Subscription<T>,
   deps: ConsumerDeps,
-  handler: (envelope: { [K in T]: Envelope<K> }[T], commit: (unit: UnitOfWork) => Promise<void>) => Promise<void>,
+  handler: (envelope: { [K in T]: Envelope<K> }[T], commit: Commit) => Promise<void>,
 ) =>
   middy<BusEvent, ConsumerOutcome, Error, ConsumerContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -4,13 +4,9 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import {
-  hasStatusCode,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../domain/errors';
+import { ValidationError } from '../domain/errors';
 import { logger, metrics } from '../observability';
+import { clientErrorStatus, PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 
 export type HttpEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body?: unknown };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -54,10 +50,11 @@ export const jsonBody = (opts: { maxBytes?: number } = {}): MiddlewareObj<HttpEv
 export const jsonErrors = (): MiddlewareObj<HttpEvent, HttpResult> => {
   const jsonErrorsOnError = (request: HttpRequest): void => {
     const { error } = request;
-    if (!error || !hasStatusCode(error) || error.statusCode >= 500) return;
+    const statusCode = clientErrorStatus(error);
+    if (!error || statusCode === undefined) return;
     const details = error instanceof ValidationError && error.details.length ? { details: error.details } : {};
-    logger.info('Request refused', { statusCode: error.statusCode, error: error.name, message: error.message });
-    request.response = json(error.statusCode, { error: error.name, message: error.message, ...details });
+    logger.info('Request refused', { statusCode, error: error.name, message: error.message });
+    request.response = json(statusCode, { error: error.name, message: error.message, ...details });
   };
   return { onError: jsonErrorsOnError };
 };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { ReplayResult } from '../../lib/use-cases/outbox/replay-events';
+import type { ReplayResult } from '../../lib/relay/replay';
 import { anEvent } from '../steps/given';
 import {
   aCustomer,

@@ -10,12 +10,13 @@ import { DeadLetterStore } from '../../lib/adapters/dynamodb/dead-letters';
 import { InventoryRepository } from '../../lib/adapters/dynamodb/inventory-repository';
 import { toItem } from '../../lib/adapters/dynamodb/marshalling';
 import { markerKey, TransactionWriter, type ProcessedMarker } from '../../lib/adapters/dynamodb/transaction';
-import { DuplicateEventError } from '../../lib/domain/errors';
+import { DuplicateEventError, InsufficientStockError } from '../../lib/domain/errors';
 import { reactTo } from '../../lib/domain/events/causation';
 import type { Envelope } from '../../lib/domain/events/envelope';
-import { decideReservation, InsufficientStockError, type Product, type Reservation } from '../../lib/domain/inventory/reservation';
+import { decideReservation, type Product, type Reservation } from '../../lib/domain/inventory/reservation';
 import { consumerHandler, type ConsumerOutcome } from '../../lib/middleware/consumer';
 import { reserveStock } from '../../lib/use-cases/inventory/reserve-stock';
+import { systemClock } from '../../lib/use-cases/ports';
 import { aCatalogue, anEventBridgeEvent, anOrderCreatedEvent, asJson, invokeConsumer } from '../steps/given';
 import { expectToReject } from '../steps/then';
 import { ddb, getItem, queryIndex, scanAll, table } from '../steps/local-aws';
@@ -33,7 +34,7 @@ const aReserveStockConsumer = (consumer = RESERVE_STOCK) => {
     deadLetters: new DeadLetterStore(client, table('DeadLetterTable')),
   };
   const repository = inventory();
-  const handler = consumerHandler({ consumer, accepts: ['order.created'] }, deps, (event, commit) => reserveStock(event, commit, { inventory: repository }));
+  const handler = consumerHandler({ consumer, accepts: ['order.created'] }, deps, (event, commit) => reserveStock(event, commit, { inventory: repository, clock: systemClock }));
   return (event: EventBridgeEvent<string, unknown>): Promise<ConsumerOutcome> => invokeConsumer(handler, event, 'inventory-reserve-stock');
 };
 

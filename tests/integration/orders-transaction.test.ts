@@ -3,6 +3,7 @@ import { OrdersRepository } from '../../lib/adapters/dynamodb/orders-repository'
 import { TransactionWriter } from '../../lib/adapters/dynamodb/transaction';
 import { placeOrder } from '../../lib/domain/orders/order';
 import { placeOrderUseCase } from '../../lib/use-cases/orders/place-order';
+import { systemClock } from '../../lib/use-cases/ports';
 import { ValidationError } from '../../lib/domain/errors';
 import { ddb, getItem, queryIndex, table } from '../steps/local-aws';
 
@@ -13,7 +14,7 @@ const anOrder = { customerId: 'customer-123', items: [{ productId: 'product-1', 
 describe('placing an order (one TransactWriteItems)', () => {
   it('writes the order, its saga state and the order.created outbox record together', async () => {
     // Act
-    const order = await placeOrderUseCase(anOrder, { orders: orders(), tx: tx(), sagaTimeoutSeconds: 60 });
+    const order = await placeOrderUseCase(anOrder, { orders: orders(), tx: tx(), sagaTimeoutSeconds: 60, clock: systemClock });
 
     // Assess
     expect(await getItem('OrdersTable', { orderId: order.orderId })).toMatchObject({ status: 'PENDING', customerId: 'customer-123' });
@@ -42,7 +43,7 @@ describe('placing an order (one TransactWriteItems)', () => {
 
   it('writes nothing for an invalid request', async () => {
     // Act
-    const attempt = placeOrderUseCase({ customerId: 'customer-nothing-written', items: [] }, { orders: orders(), tx: tx(), sagaTimeoutSeconds: 60 });
+    const attempt = placeOrderUseCase({ customerId: 'customer-nothing-written', items: [] }, { orders: orders(), tx: tx(), sagaTimeoutSeconds: 60, clock: systemClock });
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);

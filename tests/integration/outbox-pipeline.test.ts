@@ -8,13 +8,14 @@ import {
 import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { OutboxStore, toOutboxRow } from '../../lib/adapters/dynamodb/outbox';
+import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
+import { OutboxStore } from '../../lib/relay/outbox-store';
 import { toItem } from '../../lib/adapters/dynamodb/marshalling';
 import { TransactionWriter } from '../../lib/adapters/dynamodb/transaction';
-import { EventBridgePublisher } from '../../lib/adapters/eventbridge/publisher';
+import { EventBridgePublisher } from '../../lib/relay/eventbridge-publisher';
 import { createEnvelope } from '../../lib/domain/events/envelope';
-import { forwardStreamRecords } from '../../lib/use-cases/outbox/forward-stream-records';
-import { sweepOutbox } from '../../lib/use-cases/outbox/sweep-outbox';
+import { forwardStreamRecords } from '../../lib/relay/forwarder';
+import { sweepOutbox } from '../../lib/relay/sweeper';
 import { startFakeEventBridge } from '../steps/fake-eventbridge';
 import { ddb, getItem, table } from '../steps/local-aws';
 

@@ -7,10 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, EventBridgeEvent, StreamRecord } from 'aws-lambda';
 import type { DeadLetter } from '../../lib/adapters/dynamodb/dead-letters';
-import type { OutboxRow, OutboxStore } from '../../lib/adapters/dynamodb/outbox';
-import type { ProcessedMarker, UnitOfWork } from '../../lib/adapters/dynamodb/transaction';
-import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox';
-import type { EventPublisher, PublishFailure, PublishResult } from '../../lib/adapters/eventbridge/publisher';
+import type { OutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
+import type { RelayOutbox } from '../../lib/relay/ports';
+import type { ProcessedMarker } from '../../lib/adapters/dynamodb/transaction';
+import type { UnitOfWork } from '../../lib/use-cases/ports';
+import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
+import type { EventPublisher, PublishFailure, PublishResult } from '../../lib/relay/ports';
 import type { EventDataOf, EventType } from '../../lib/domain/events/contracts';
 import { createEnvelope, type AnyEnvelope, type Envelope, type NewEvent } from '../../lib/domain/events/envelope';
 import type { Product, Reservation } from '../../lib/domain/inventory/reservation';
@@ -129,7 +131,7 @@ export const aFakeOutbox = (unpublished: OutboxRow[] = []) => {
   const oldestUnpublishedAge = jest.fn<Promise<number>, [number]>(async (now) =>
     unpublished.length ? now - Math.min(...unpublished.map((r) => r.createdAt)) : 0,
   );
-  const outbox: Pick<OutboxStore, 'findUnpublished' | 'markPublished' | 'markDeadLettered' | 'oldestUnpublishedAge'> = {
+  const outbox: Pick<RelayOutbox, 'findUnpublished' | 'markPublished' | 'markDeadLettered' | 'oldestUnpublishedAge'> = {
     findUnpublished,
     markPublished,
     markDeadLettered,

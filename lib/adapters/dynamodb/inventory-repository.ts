@@ -5,14 +5,16 @@ import {
   type BatchGetItemCommandOutput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { InsufficientStockError, type Product, type Reservation } from '../../domain/inventory/reservation';
+import { InsufficientStockError } from '../../domain/errors';
+import type { Product, Reservation } from '../../domain/inventory/reservation';
+import type { InventoryStore } from '../../use-cases/ports';
 import { fullJitter, sleep } from '../backoff';
+import { UnprocessedKeysError } from '../errors';
 import { fromItem, toValues } from './marshalling';
-import type { TxWrite } from './transaction';
+import type { DynamoTxWrite } from './transaction';
 import { adjustCounter, putNewRecord, replaceRecord } from './writes';
 
-
-export class InventoryRepository {
+export class InventoryRepository implements InventoryStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tables: { products: string; reservations: string },
@@ -27,7 +29,7 @@ export class InventoryRepository {
     const products = new Map<string, Product>();
     let keys: Record<string, AttributeValue>[] | undefined = ids.map((productId) => toValues({ productId }));
     for (let attempt = 1; keys?.length; attempt += 1) {
-      if (attempt > maxAttempts) throw new Error(`BatchGetItem left ${keys.length} product keys unprocessed after ${maxAttempts} attempts`);
+      if (attempt > maxAttempts) throw new UnprocessedKeysError(keys.length, maxAttempts);
       if (attempt > 1) await sleep(fullJitter(25, attempt));
       const response: BatchGetItemCommandOutput = await this.client.send(
         new BatchGetItemCommand({ RequestItems: { [this.tables.products]: { Keys: keys, ConsistentRead: true } } }),
@@ -50,20 +52,20 @@ export class InventoryRepository {
   }
 
   /** First write of a reservation (or failure record): refused if anything, a tombstone included, exists. */
-  putNewReservation(reservation: Reservation): TxWrite {
+  putNewReservation(reservation: Reservation): DynamoTxWrite {
     return putNewRecord(this.tables.reservations, 'Reservation', reservation);
   }
 
-  replaceReservation(reservation: Reservation, previous: Reservation | undefined): TxWrite {
+  replaceReservation(reservation: Reservation, previous: Reservation | undefined): DynamoTxWrite {
     return replaceRecord(this.tables.reservations, 'Reservation', reservation, previous);
   }
 
   /** Stock can never go below zero, whatever runs concurrently. */
-  decrementStock(productId: string, quantity: number): TxWrite {
+  decrementStock(productId: string, quantity: number): DynamoTxWrite {
     return adjustCounter({ table: this.tables.products, key: { productId }, counter: 'stock', delta: -quantity, onShortfall: () => new InsufficientStockError(productId) });
   }
 
-  incrementStock(productId: string, quantity: number): TxWrite {
+  incrementStock(productId: string, quantity: number): DynamoTxWrite {
     return adjustCounter({ table: this.tables.products, key: { productId }, counter: 'stock', delta: quantity });
   }
 }

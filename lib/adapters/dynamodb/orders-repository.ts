@@ -3,21 +3,22 @@ import { ConflictError } from '../../domain/errors';
 import type { Order } from '../../domain/orders/order';
 import type { OrderReaction, SagaUpdate } from '../../domain/orders/transitions';
 import type { SagaState } from '../../domain/orders/saga';
+import type { OrdersStore } from '../../use-cases/ports';
 import { fromItem, toItem, toValues } from './marshalling';
-import type { TxWrite } from './transaction';
+import type { DynamoTxWrite } from './transaction';
 
 export const ORDER_ID_INDEX = 'OrderIdIndex';
 export const PENDING_DEADLINE_INDEX = 'PendingDeadlineIndex';
 const RUNNING = 'RUNNING';
 
-export class OrdersRepository {
+export class OrdersRepository implements OrdersStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tables: { orders: string; sagas: string },
   ) {}
 
   /** The writes that create an order and its saga; committed with the outbox by TransactionWriter. */
-  createWrites(order: Order, saga: SagaState): TxWrite[] {
+  createWrites(order: Order, saga: SagaState): DynamoTxWrite[] {
     return [
       {
         write: { Put: { TableName: this.tables.orders, Item: toItem(order), ConditionExpression: 'attribute_not_exists(orderId)' } },
@@ -42,7 +43,7 @@ export class OrdersRepository {
     return Item ? fromItem<Order>(Item) : undefined;
   }
 
-  /** The seed's query: saga state by order id through `OrderIdIndex`. */
+  /** Saga state by order id, through `OrderIdIndex` (the saga table is keyed by saga id). */
   async getSagaByOrderId(orderId: string): Promise<SagaState | undefined> {
     const { Items } = await this.client.send(
       new QueryCommand({
@@ -63,10 +64,10 @@ export class OrdersRepository {
    * so a concurrent change (another event, the watchdog) cancels the transaction and the reaction
    * is recomputed on fresh state: state transitions can never interleave.
    */
-  reactionWrites(orderId: string, reaction: OrderReaction): TxWrite[] {
+  reactionWrites(orderId: string, reaction: OrderReaction): DynamoTxWrite[] {
     const conflict = () => new ConflictError(`Order ${orderId} changed concurrently; retrying`);
     const guard = { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: toValues({ ':v': reaction.expectedVersion }) };
-    const orderWrite: TxWrite = reaction.order
+    const orderWrite: DynamoTxWrite = reaction.order
       ? { write: { Put: { TableName: this.tables.orders, Item: toItem(reaction.order), ...guard } }, onConditionFailed: conflict }
       : { write: { ConditionCheck: { TableName: this.tables.orders, Key: toValues({ orderId }), ...guard } }, onConditionFailed: conflict };
     return [orderWrite, this.sagaWrite(reaction.saga)];
@@ -87,11 +88,11 @@ export class OrdersRepository {
   }
 
   /** Takes a saga whose order already finished out of the watchdog's index. */
-  stopWatching(sagaId: string): TxWrite {
+  stopWatching(sagaId: string): DynamoTxWrite {
     return { write: { Update: { TableName: this.tables.sagas, Key: toValues({ sagaId }), UpdateExpression: 'REMOVE watch', ConditionExpression: 'attribute_exists(sagaId)' } } };
   }
 
-  private sagaWrite(update: SagaUpdate): TxWrite {
+  private sagaWrite(update: SagaUpdate): DynamoTxWrite {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];

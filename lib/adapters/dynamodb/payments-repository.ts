@@ -1,11 +1,12 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InsufficientFundsError, type Account, type Payment } from '../../domain/payments/payment';
+import { InsufficientFundsError } from '../../domain/errors';
+import type { Account, Payment } from '../../domain/payments/payment';
+import type { PaymentsStore } from '../../use-cases/ports';
 import { fromItem, toValues } from './marshalling';
-import type { TxWrite } from './transaction';
+import type { DynamoTxWrite } from './transaction';
 import { adjustCounter, putNewRecord, replaceRecord } from './writes';
 
-
-export class PaymentsRepository {
+export class PaymentsRepository implements PaymentsStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tables: { accounts: string; payments: string },
@@ -22,20 +23,20 @@ export class PaymentsRepository {
   }
 
   /** First write of a payment (or failure record): refused if anything, a tombstone included, exists. */
-  putNewPayment(payment: Payment): TxWrite {
+  putNewPayment(payment: Payment): DynamoTxWrite {
     return putNewRecord(this.tables.payments, 'Payment', payment);
   }
 
-  replacePayment(payment: Payment, previous: Payment | undefined): TxWrite {
+  replacePayment(payment: Payment, previous: Payment | undefined): DynamoTxWrite {
     return replaceRecord(this.tables.payments, 'Payment', payment, previous);
   }
 
   /** A balance can never go below zero, whatever runs concurrently. */
-  debit(customerId: string, amount: number): TxWrite {
+  debit(customerId: string, amount: number): DynamoTxWrite {
     return adjustCounter({ table: this.tables.accounts, key: { customerId }, counter: 'balance', delta: -amount, onShortfall: () => new InsufficientFundsError(customerId) });
   }
 
-  credit(customerId: string, amount: number): TxWrite {
+  credit(customerId: string, amount: number): DynamoTxWrite {
     return adjustCounter({ table: this.tables.accounts, key: { customerId }, counter: 'balance', delta: amount });
   }
 }

@@ -1,16 +1,11 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AlreadyAwardedError } from '../../domain/errors';
+import type { RewardsStore } from '../../use-cases/ports';
 import { fromItem, toItem, toValues } from './marshalling';
-import type { TxWrite } from './transaction';
-
-export class AlreadyAwardedError extends Error {
-  constructor(readonly orderId: string) {
-    super(`Points for order ${orderId} were already awarded`);
-    this.name = 'AlreadyAwardedError';
-  }
-}
+import type { DynamoTxWrite } from './transaction';
 
 /** One table: `CUSTOMER#<id>` holds the points balance, `AWARD#<orderId>` proves an order was rewarded. */
-export class RewardsRepository {
+export class RewardsRepository implements RewardsStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly table: string,
@@ -21,7 +16,7 @@ export class RewardsRepository {
     return Item ? fromItem<{ points: number }>(Item).points : 0;
   }
 
-  awardWrites(award: { orderId: string; customerId: string; points: number; at: string }): TxWrite[] {
+  awardWrites(award: { orderId: string; customerId: string; points: number; at: string }): DynamoTxWrite[] {
     return [
       {
         write: {

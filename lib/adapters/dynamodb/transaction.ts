@@ -6,22 +6,14 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { DuplicateEventError } from '../../domain/errors';
-import type { AnyEnvelope } from '../../domain/events/envelope';
+import type { Transactions, TxWrite, UnitOfWork } from '../../use-cases/ports';
 import { fullJitter, sleep, type Sleep } from '../backoff';
+import { MisconfiguredAdapterError, TransactionConflictError } from '../errors';
 import { toItem } from './marshalling';
-import { outboxPut } from './outbox';
+import { outboxPut } from './outbox-row';
 
-/** A write that may fail its condition; `onConditionFailed` says what that means to the domain. */
-export interface TxWrite {
-  write: TransactWriteItem;
-  onConditionFailed?: () => Error;
-}
-
-/** What a use case hands over to be committed atomically: state changes plus the events they raise. */
-export interface UnitOfWork {
-  writes: TxWrite[];
-  events: AnyEnvelope[];
-}
+/** A write as the DynamoDB repositories of this folder build it. */
+export type DynamoTxWrite = TxWrite<TransactWriteItem>;
 
 /** "Consumer X processed event Y": written in the same transaction as X's effects. */
 export interface ProcessedMarker {
@@ -32,13 +24,6 @@ export interface ProcessedMarker {
 
 export const MARKER_TTL_SECONDS = 7 * 24 * 60 * 60;
 export const markerKey = (consumer: string, eventId: string): string => `${consumer}#${eventId}`;
-
-export class TransactionConflictError extends Error {
-  constructor(options: { cause: unknown }) {
-    super('Transaction kept conflicting with concurrent writes', options);
-    this.name = 'TransactionConflictError';
-  }
-}
 
 export interface TransactionWriterOptions {
   /** Absent for a service that emits nothing (rewards). */
@@ -55,7 +40,7 @@ export interface TransactionWriterOptions {
  * ONE TransactWriteItems. The marker goes first so that a duplicate is recognised from the
  * cancellation reasons without a read beforehand: no check-then-act race.
  */
-export class TransactionWriter {
+export class TransactionWriter implements Transactions {
   private readonly maxAttempts: number;
   private readonly sleep: Sleep;
 
@@ -68,10 +53,11 @@ export class TransactionWriter {
   }
 
   async commit(unit: UnitOfWork, marker?: ProcessedMarker, now: Date = new Date()): Promise<void> {
-    const writes: TxWrite[] = [];
+    // Only the repositories of this folder build writes, so every one is a DynamoDB write.
+    const writes = [] as DynamoTxWrite[];
     if (marker) writes.push(this.markerWrite(marker, now));
-    writes.push(...unit.writes);
-    if (unit.events.length && !this.options.outboxTable) throw new Error('TransactionWriter needs outboxTable to write events');
+    writes.push(...(unit.writes as DynamoTxWrite[]));
+    if (unit.events.length && !this.options.outboxTable) throw new MisconfiguredAdapterError('TransactionWriter needs outboxTable to write events');
     writes.push(...unit.events.map((event) => ({ write: outboxPut(this.options.outboxTable!, event, this.options.outboxShards) })));
     if (writes.length === 0) return;
 
@@ -97,8 +83,8 @@ export class TransactionWriter {
     }
   }
 
-  private markerWrite(marker: ProcessedMarker, now: Date): TxWrite {
-    if (!this.options.inboxTable) throw new Error('TransactionWriter needs inboxTable to record processed events');
+  private markerWrite(marker: ProcessedMarker, now: Date): DynamoTxWrite {
+    if (!this.options.inboxTable) throw new MisconfiguredAdapterError('TransactionWriter needs inboxTable to record processed events');
     return {
       write: {
         Put: {

@@ -1,6 +1,6 @@
 import { ConflictError } from '../../domain/errors';
 import { toItem, toValues } from './marshalling';
-import type { TxWrite } from './transaction';
+import type { DynamoTxWrite } from './transaction';
 
 /**
  * Conditional writes shared by the participants. Each participant keeps one record per order
@@ -15,13 +15,13 @@ interface PerOrderRecord {
 const concurrentChange = (what: string, orderId: string) => () => new ConflictError(`${what} of order ${orderId} changed concurrently; retrying`);
 
 /** First write of an order's record: refused if anything, a tombstone included, exists. */
-export const putNewRecord = (table: string, what: string, record: PerOrderRecord): TxWrite => ({
+export const putNewRecord = (table: string, what: string, record: PerOrderRecord): DynamoTxWrite => ({
   write: { Put: { TableName: table, Item: toItem(record), ConditionExpression: 'attribute_not_exists(orderId)' } },
   onConditionFailed: concurrentChange(what, record.orderId),
 });
 
 /** Replaces an order's record only if it is still the version that was read. */
-export const replaceRecord = (table: string, what: string, record: PerOrderRecord, previous: PerOrderRecord | undefined): TxWrite =>
+export const replaceRecord = (table: string, what: string, record: PerOrderRecord, previous: PerOrderRecord | undefined): DynamoTxWrite =>
   previous
     ? {
         write: {
@@ -47,7 +47,7 @@ export const adjustCounter = (opts: {
   counter: string;
   delta: number;
   onShortfall?: () => Error;
-}): TxWrite => {
+}): DynamoTxWrite => {
   const [keyName] = Object.keys(opts.key);
   const guard = opts.delta < 0 ? ` AND #c >= :need` : '';
   return {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { EventSchemaError, type ErrorDetail } from '../errors';
+import { EventSchemaError } from '../errors';
+import { issueDetails } from '../validation';
 import { contracts, type EventDataOf, type EventSource, type EventType } from './contracts';
 
 /**
@@ -38,16 +39,10 @@ export interface Envelope<T extends EventType = EventType> {
 
 export type AnyEnvelope = { [T in EventType]: Envelope<T> }[EventType];
 
-const toDetails = (issues: z.ZodIssue[], prefix = ''): ErrorDetail[] =>
-  issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
-    message: issue.message,
-  }));
-
 /** Validates an envelope and its data against the contract of its type. Used on write and on read. */
 export const parseEnvelope = (input: unknown): AnyEnvelope => {
   const base = envelopeSchema.safeParse(input);
-  if (!base.success) throw new EventSchemaError('Invalid event envelope', toDetails(base.error.issues));
+  if (!base.success) throw new EventSchemaError('Invalid event envelope', issueDetails(base.error.issues));
   const { type, source, version } = base.data;
   const contract = Object.hasOwn(contracts, type) ? contracts[type as EventType] : undefined;
   if (!contract) throw new EventSchemaError(`Unknown event type "${type}"`, [{ path: 'type', message: 'unknown' }]);
@@ -62,7 +57,7 @@ export const parseEnvelope = (input: unknown): AnyEnvelope => {
     ]);
   }
   const data = contract.data.safeParse(base.data.data);
-  if (!data.success) throw new EventSchemaError(`Invalid data for "${type}"`, toDetails(data.error.issues, 'data'));
+  if (!data.success) throw new EventSchemaError(`Invalid data for "${type}"`, issueDetails(data.error.issues, { prefix: 'data' }));
   return { ...base.data, data: data.data } as AnyEnvelope;
 };
 

@@ -40,13 +40,6 @@ export type ReleaseDecision =
   | { kind: 'release'; reservation: Reservation; previous: Reservation | undefined; events: [Envelope<'inventory.released'>] }
   | { kind: 'ignore'; why: string };
 
-export class InsufficientStockError extends Error {
-  constructor(readonly productId: string) {
-    super(`Insufficient stock for ${productId}`);
-    this.name = 'InsufficientStockError';
-  }
-}
-
 export const failReservation = (
   cause: Envelope<'order.created'>,
   reason: string,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MAX_ORDER_LINES } from '../events/contracts';
 import { createEnvelope, type Envelope } from '../events/envelope';
 import { ValidationError } from '../errors';
+import { issueDetails, summarise } from '../validation';
 import { newSagaState, type SagaState } from './saga';
 
 export { MAX_ORDER_LINES };
@@ -71,12 +72,8 @@ export interface Order {
 export const parsePlaceOrder = (body: unknown): PlaceOrderInput => {
   const parsed = placeOrderSchema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((issue) => ({
-    path: issue.path.join('.') || '(body)',
-    message: issue.message,
-  }));
-  const summary = details.map((d) => `${d.path} ${d.message}`).join('; ');
-  throw new ValidationError(`Invalid order: ${summary}`, details);
+  const details = issueDetails(parsed.error.issues, { fallback: '(body)' });
+  throw new ValidationError(`Invalid order: ${summarise(details)}`, details);
 };
 
 export interface PlacedOrder {

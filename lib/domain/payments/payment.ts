@@ -27,13 +27,6 @@ export type RefundDecision =
   | { kind: 'refund'; payment: Payment; previous: Payment | undefined; refund: number; events: [Envelope<'payment.refunded'>] }
   | { kind: 'ignore'; why: string };
 
-export class InsufficientFundsError extends Error {
-  constructor(readonly customerId: string) {
-    super(`Insufficient funds for ${customerId}`);
-    this.name = 'InsufficientFundsError';
-  }
-}
-
 export const failCharge = (cause: Envelope<'inventory.reserved'>, reason: string, now: Date): Extract<ChargeDecision, { kind: 'fail' }> => {
   const { orderId, customerId, amount } = cause.data;
   return {

@@ -1,16 +1,15 @@
-import type { OrdersRepository } from '../../adapters/dynamodb/orders-repository';
-import type { TransactionWriter } from '../../adapters/dynamodb/transaction';
 import { ConflictError } from '../../domain/errors';
 import { timeOut } from '../../domain/orders/transitions';
 import { logger } from '../../observability';
+import type { Clock, OrdersStore, Transactions } from '../ports';
 import { sagaMetrics } from './saga-metrics';
 
 /**
  * The watchdog: every order still PENDING past its deadline is cancelled (`Saga timed out`), which
  * emits `order.cancelled` and so runs the same compensation as any other failure.
  */
-export const cancelOverdueSagas = async (deps: { orders: OrdersRepository; tx: TransactionWriter; now?: () => Date }): Promise<{ cancelled: number }> => {
-  const now = (deps.now ?? (() => new Date()))();
+export const cancelOverdueSagas = async (deps: { orders: OrdersStore; tx: Transactions; clock: Clock }): Promise<{ cancelled: number }> => {
+  const now = deps.clock();
   const overdue = await deps.orders.findOverdueSagas(now);
   let cancelled = 0;
   for (const { sagaId, orderId } of overdue) {

@@ -3,7 +3,7 @@ import { count, metrics, MetricUnit } from '../../observability';
 import { TIMEOUT_REASON } from '../../domain/orders/transitions';
 
 /**
- * The seed's saga metrics, emitted when a saga ends. Success and compensation rates are
+ * The saga metrics operators watch, emitted when a saga ends. Success and compensation rates are
  * CloudWatch metric math over these counts (SagasConfirmed / SagasStarted, SagasCancelled / SagasStarted).
  */
 export const sagaMetrics = (order: Order, now: Date): void => {

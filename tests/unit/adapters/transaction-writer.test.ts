@@ -5,9 +5,9 @@
  */
 import { DynamoDBClient, TransactionCanceledException, TransactWriteItemsCommand, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { MARKER_TTL_SECONDS, TransactionConflictError, TransactionWriter, type TxWrite, type ProcessedMarker } from '../../../lib/adapters/dynamodb/transaction';
-import { DuplicateEventError } from '../../../lib/domain/errors';
-import { InsufficientStockError } from '../../../lib/domain/inventory/reservation';
+import { MARKER_TTL_SECONDS, TransactionWriter, type DynamoTxWrite as TxWrite, type ProcessedMarker } from '../../../lib/adapters/dynamodb/transaction';
+import { TransactionConflictError } from '../../../lib/adapters/errors';
+import { DuplicateEventError, InsufficientStockError } from '../../../lib/domain/errors';
 import { A_FIXED_NOW, anInventoryReservedEvent } from '../../steps/given';
 import { expectToReject } from '../../steps/then';
 

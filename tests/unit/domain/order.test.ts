@@ -1,4 +1,5 @@
 import { ValidationError } from '../../../lib/domain/errors';
+import { clientErrorStatus } from '../../../lib/middleware/http-errors';
 import { parseEnvelope } from '../../../lib/domain/events/envelope';
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, parsePlaceOrder, placeOrder } from '../../../lib/domain/orders/order';
 import { A_FIXED_NOW, aPlaceOrderBody } from '../../steps/given';
@@ -65,7 +66,7 @@ describe('parsePlaceOrder', () => {
     const error = expectToThrow(() => parsePlaceOrder(input), ValidationError);
 
     // Assess
-    expect(error.statusCode).toBe(400);
+    expect(clientErrorStatus(error)).toBe(400);
     expect(new Set(pathsOf(error))).toEqual(new Set([path]));
     expect(error.message).toContain(path);
     expect(error.details[0]!.message).not.toBe('');

@@ -1,4 +1,5 @@
-import { TransactionConflictError, type UnitOfWork } from '../../../lib/adapters/dynamodb/transaction';
+import { TransactionConflictError } from '../../../lib/adapters/errors';
+import type { UnitOfWork } from '../../../lib/use-cases/ports';
 import { DuplicateEventError } from '../../../lib/domain/errors';
 import type { Envelope } from '../../../lib/domain/events/envelope';
 import { consumerHandler } from '../../../lib/middleware/consumer';

@@ -13,7 +13,7 @@ import {
   MAX_BYTES_PER_PUT,
   MAX_ENTRIES_PER_PUT,
   toEntry,
-} from '../../../lib/adapters/eventbridge/publisher';
+} from '../../../lib/relay/eventbridge-publisher';
 import type { AnyEnvelope } from '../../../lib/domain/events/envelope';
 import { someOrderCreatedEvents } from '../../steps/given';
 

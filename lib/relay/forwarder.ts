@@ -1,12 +1,12 @@
 import type { DynamoDBRecord, DynamoDBBatchResponse } from 'aws-lambda';
-import type { Item } from '../../adapters/dynamodb/marshalling';
-import { outboxRowFromImage, type OutboxStore } from '../../adapters/dynamodb/outbox';
-import type { EventPublisher } from '../../adapters/eventbridge/publisher';
-import { publishOutboxRows } from './publish-outbox-rows';
+import type { Item } from '../adapters/dynamodb/marshalling';
+import { outboxRowFromImage } from '../adapters/dynamodb/outbox-row';
+import type { EventPublisher, RelayOutbox } from './ports';
+import { publishOutboxRows } from './publish-rows';
 
 export interface ForwarderDeps {
   publisher: EventPublisher;
-  outbox: Pick<OutboxStore, 'markPublished' | 'markDeadLettered'>;
+  outbox: Pick<RelayOutbox, 'markPublished' | 'markDeadLettered'>;
   now?: () => number;
 }
 

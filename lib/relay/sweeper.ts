@@ -1,12 +1,11 @@
-import { sleep, type Sleep } from '../../adapters/backoff';
-import type { OutboxStore } from '../../adapters/dynamodb/outbox';
-import type { EventPublisher } from '../../adapters/eventbridge/publisher';
-import { count, logger, metrics, MetricUnit } from '../../observability';
-import { publishOutboxRows } from './publish-outbox-rows';
+import { sleep, type Sleep } from '../adapters/backoff';
+import { count, logger, metrics, MetricUnit } from '../observability';
+import type { EventPublisher, RelayOutbox } from './ports';
+import { publishOutboxRows } from './publish-rows';
 
 export interface SweepDeps {
   publisher: EventPublisher;
-  outbox: Pick<OutboxStore, 'findUnpublished' | 'markPublished' | 'markDeadLettered' | 'oldestUnpublishedAge'>;
+  outbox: Pick<RelayOutbox, 'findUnpublished' | 'markPublished' | 'markDeadLettered' | 'oldestUnpublishedAge'>;
   /** Rows younger than this are left to the stream forwarder, which is normally done in ms. */
   graceMs: number;
   now?: () => number;
@@ -24,7 +23,7 @@ export interface SweepResult {
  */
 export const sweepOutbox = async (deps: SweepDeps): Promise<SweepResult> => {
   const now = deps.now ?? Date.now;
-  // The seed's "outbox lag": age of the oldest unpublished row. Emitted on every sweep, so a
+  // The outbox lag the operators watch: age of the oldest unpublished row. Emitted on every sweep, so a
   // missing datapoint means the sweeper itself stopped (the alarm treats that as breaching).
   metrics.addMetric('OutboxOldestUnpublishedAge', MetricUnit.Milliseconds, await deps.outbox.oldestUnpublishedAge(now()));
   const stale = await deps.outbox.findUnpublished(now() - deps.graceMs);

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { OutboxRow, OutboxStore } from '../../adapters/dynamodb/outbox';
-import type { EventPublisher } from '../../adapters/eventbridge/publisher';
-import { ValidationError } from '../../domain/errors';
-import { contracts, eventTypes, type EventSource } from '../../domain/events/contracts';
-import { logger } from '../../observability';
-import { publishOutboxRows } from './publish-outbox-rows';
+import type { OutboxRow } from '../adapters/dynamodb/outbox-row';
+import { ValidationError } from '../domain/errors';
+import { contracts, eventTypes, type EventSource } from '../domain/events/contracts';
+import { issueDetails, summarise } from '../domain/validation';
+import { logger } from '../observability';
+import type { EventPublisher, RelayOutbox } from './ports';
+import { publishOutboxRows } from './publish-rows';
 
 export const MAX_REPLAY = 5000;
 
@@ -37,15 +38,15 @@ export interface ReplayResult {
 }
 
 export interface ReplayDeps {
-  outboxes: { source: EventSource; store: Pick<OutboxStore, 'get' | 'findByAggregate' | 'findByType' | 'markPublished' | 'markDeadLettered'> }[];
+  outboxes: { source: EventSource; store: Pick<RelayOutbox, 'get' | 'findByAggregate' | 'findByType' | 'markPublished' | 'markDeadLettered'> }[];
   publisher: EventPublisher;
 }
 
 export const parseReplayRequest = (input: unknown): ReplayRequest => {
   const parsed = replayRequestSchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(request)', message: i.message }));
-  throw new ValidationError(`Invalid replay request: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
+  const details = issueDetails(parsed.error.issues, { fallback: '(request)' });
+  throw new ValidationError(`Invalid replay request: ${summarise(details)}`, details);
 };
 
 /**

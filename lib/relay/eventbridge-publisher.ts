@@ -1,25 +1,11 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { AnyEnvelope } from '../../domain/events/envelope';
-import { fullJitter, sleep, type Sleep } from '../backoff';
+import { fullJitter, sleep, type Sleep } from '../adapters/backoff';
+import type { AnyEnvelope } from '../domain/events/envelope';
+import type { EventPublisher, PublishFailure, PublishResult } from './ports';
 
 export const MAX_ENTRIES_PER_PUT = 10;
 /** PutEvents rejects a request above 256 KiB; stay under it with room for the request framing. */
 export const MAX_BYTES_PER_PUT = 250 * 1024;
-
-export interface PublishFailure {
-  id: string;
-  code: string;
-  message: string;
-}
-
-export interface PublishResult {
-  published: string[];
-  failed: PublishFailure[];
-}
-
-export interface EventPublisher {
-  publish(events: AnyEnvelope[]): Promise<PublishResult>;
-}
 
 export interface EventBridgePublisherOptions {
   busName: string;

@@ -1,5 +1,5 @@
-import { toOutboxRow } from '../../../lib/adapters/dynamodb/outbox';
-import { forwardStreamRecords } from '../../../lib/use-cases/outbox/forward-stream-records';
+import { toOutboxRow } from '../../../lib/adapters/dynamodb/outbox-row';
+import { forwardStreamRecords } from '../../../lib/relay/forwarder';
 import {
   aFakeOutbox,
   aFakePublisher,

@@ -1,12 +1,12 @@
-import { EventSchemaError } from '../../domain/errors';
-import { parseEnvelope, type AnyEnvelope } from '../../domain/events/envelope';
-import type { OutboxRow, OutboxStore } from '../../adapters/dynamodb/outbox';
-import type { EventPublisher } from '../../adapters/eventbridge/publisher';
-import { count, logger, metrics, MetricUnit } from '../../observability';
+import type { OutboxRow } from '../adapters/dynamodb/outbox-row';
+import { EventSchemaError } from '../domain/errors';
+import { parseEnvelope, type AnyEnvelope } from '../domain/events/envelope';
+import { count, logger, metrics, MetricUnit } from '../observability';
+import type { EventPublisher, RelayOutbox } from './ports';
 
 export interface PublishRowsDeps {
   publisher: EventPublisher;
-  outbox: Pick<OutboxStore, 'markPublished' | 'markDeadLettered'>;
+  outbox: Pick<RelayOutbox, 'markPublished' | 'markDeadLettered'>;
   now?: () => number;
   /** Which path published: the stream forwarder, the sweeper or a replay. Tags logs and metrics. */
   path: 'stream' | 'sweeper' | 'replay';

@@ -1,65 +1,26 @@
-import { createHash } from 'node:crypto';
 import {
   GetItemCommand,
   QueryCommand,
   UpdateItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
-  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import type { AnyEnvelope } from '../../domain/events/envelope';
-import { fromItem, toItem, toValues, type Item } from './marshalling';
+import { fromItem, toValues, type Item } from '../adapters/dynamodb/marshalling';
+import {
+  AGGREGATE_INDEX,
+  DEFAULT_OUTBOX_SHARDS,
+  OUTBOX_RETENTION_SECONDS,
+  TYPE_INDEX,
+  UNPUBLISHED_INDEX,
+  type OutboxRow,
+} from '../adapters/dynamodb/outbox-row';
+import type { RelayOutbox } from './ports';
 
 /**
- * An outbox row. While unpublished it carries `pendingShard`, which puts it in the sparse
- * `UnpublishedIndex` (partition `pendingShard`, sort `createdAt`): the sweeper queries that index
- * instead of scanning, and publishing removes the attribute, which removes the row from the index.
- * Sharding spreads the index's write traffic over several partitions.
+ * The relay's view of one service's outbox table: the pending rows (through the sharded sparse
+ * index), marking rows published or set aside, and the lookups replay selects by.
  */
-export interface OutboxRow {
-  id: string;
-  type: string;
-  aggregateId: string;
-  sequence: number;
-  createdAt: number;
-  payload: string;
-  pendingShard?: string;
-  publishedAt?: number;
-  expiresAt?: number;
-  deadLetterReason?: string;
-}
-
-export const UNPUBLISHED_INDEX = 'UnpublishedIndex';
-export const AGGREGATE_INDEX = 'AggregateIndex';
-export const TYPE_INDEX = 'TypeIndex';
-export const DEFAULT_OUTBOX_SHARDS = 8;
-/** Published rows stay this long for replay, then DynamoDB's TTL deletes them. */
-export const OUTBOX_RETENTION_SECONDS = 7 * 24 * 60 * 60;
-
-export const shardOf = (id: string, shards: number): string =>
-  `p${createHash('sha1').update(id).digest().readUInt16BE(0) % shards}`;
-
-export const toOutboxRow = (event: AnyEnvelope, shards = DEFAULT_OUTBOX_SHARDS): OutboxRow => ({
-  id: event.id,
-  type: event.type,
-  aggregateId: event.aggregateId,
-  sequence: event.sequence,
-  createdAt: Date.parse(event.time),
-  payload: JSON.stringify(event),
-  pendingShard: shardOf(event.id, shards),
-});
-
-export const outboxPut = (tableName: string, event: AnyEnvelope, shards?: number): TransactWriteItem => ({
-  Put: {
-    TableName: tableName,
-    Item: toItem(toOutboxRow(event, shards)),
-    ConditionExpression: 'attribute_not_exists(id)',
-  },
-});
-
-export const outboxRowFromImage = (image: Item): OutboxRow => fromItem<OutboxRow>(image);
-
-export class OutboxStore {
+export class OutboxStore implements RelayOutbox {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,

@@ -1,7 +1,7 @@
-import { toOutboxRow, type OutboxRow } from '../../../lib/adapters/dynamodb/outbox';
+import { toOutboxRow, type OutboxRow } from '../../../lib/adapters/dynamodb/outbox-row';
 import { ValidationError } from '../../../lib/domain/errors';
 import { sources } from '../../../lib/domain/events/contracts';
-import { parseReplayRequest, replayEvents, type ReplayDeps } from '../../../lib/use-cases/outbox/replay-events';
+import { parseReplayRequest, replayEvents, type ReplayDeps } from '../../../lib/relay/replay';
 import { aFakePublisher, anOrderCreatedEvent } from '../../steps/given';
 import { expectToThrow } from '../../steps/then';
 

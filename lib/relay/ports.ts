@@ -1,0 +1,31 @@
+/**
+ * What the relay's routines (publish, forward, sweep, replay) need: somewhere to publish and the
+ * outbox to read and mark. The EventBridge publisher and the DynamoDB outbox store implement them.
+ */
+import type { AnyEnvelope } from '../domain/events/envelope';
+import type { OutboxRow } from '../adapters/dynamodb/outbox-row';
+
+export interface PublishFailure {
+  id: string;
+  code: string;
+  message: string;
+}
+
+export interface PublishResult {
+  published: string[];
+  failed: PublishFailure[];
+}
+
+export interface EventPublisher {
+  publish(events: AnyEnvelope[]): Promise<PublishResult>;
+}
+
+export interface RelayOutbox {
+  findUnpublished(createdBefore: number, limit?: number): Promise<OutboxRow[]>;
+  oldestUnpublishedAge(now: number): Promise<number>;
+  markPublished(ids: string[], now: number): Promise<{ marked: string[]; failed: string[] }>;
+  markDeadLettered(id: string, reason: string, now: number): Promise<void>;
+  get(id: string): Promise<OutboxRow | undefined>;
+  findByAggregate(aggregateId: string, limit: number): Promise<OutboxRow[]>;
+  findByType(type: string, from: number, to: number, limit: number): Promise<OutboxRow[]>;
+}

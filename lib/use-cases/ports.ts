@@ -1,0 +1,72 @@
+/**
+ * What the use cases need from the world, as types only. Adapters implement these; composition
+ * roots (`lib/wiring/`) build them from config. Nothing here knows about DynamoDB or EventBridge.
+ */
+import type { AnyEnvelope } from '../domain/events/envelope';
+import type { Product, Reservation } from '../domain/inventory/reservation';
+import type { Order } from '../domain/orders/order';
+import type { SagaState } from '../domain/orders/saga';
+import type { OrderReaction } from '../domain/orders/transitions';
+import type { Account, Payment } from '../domain/payments/payment';
+
+/**
+ * One write a repository prepared, committed atomically with the rest of its unit of work. Its
+ * shape belongs to the storage adapter that built it; use cases only pass it along.
+ * `onConditionFailed` says what a failed guard means to the domain.
+ */
+export interface TxWrite<W extends object = object> {
+  write: W;
+  onConditionFailed?: () => Error;
+}
+
+/** State changes plus the events they raise, committed in one transaction with their outbox rows. */
+export interface UnitOfWork {
+  writes: TxWrite[];
+  events: AnyEnvelope[];
+}
+
+/** Commits a unit of work; in a consumer it also carries the processed-event marker. */
+export type Commit = (unit: UnitOfWork) => Promise<void>;
+
+/** A unit that changes nothing: committing it records only the marker ("seen, nothing to do"). */
+export const nothing = (): UnitOfWork => ({ writes: [], events: [] });
+
+/** Where use cases get the time from, injected once by the composition root. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+
+/** Commits for writes that answer no event (a request, the watchdog): no marker. */
+export interface Transactions {
+  commit(unit: UnitOfWork): Promise<void>;
+}
+
+export interface OrdersStore {
+  getOrder(orderId: string): Promise<Order | undefined>;
+  getSagaByOrderId(orderId: string): Promise<SagaState | undefined>;
+  createWrites(order: Order, saga: SagaState): TxWrite[];
+  reactionWrites(orderId: string, reaction: OrderReaction): TxWrite[];
+  findOverdueSagas(now: Date, limit?: number): Promise<{ sagaId: string; orderId: string }[]>;
+  stopWatching(sagaId: string): TxWrite;
+}
+
+export interface InventoryStore {
+  getProducts(ids: string[]): Promise<Map<string, Product>>;
+  getReservation(orderId: string): Promise<Reservation | undefined>;
+  putNewReservation(reservation: Reservation): TxWrite;
+  replaceReservation(reservation: Reservation, previous: Reservation | undefined): TxWrite;
+  decrementStock(productId: string, quantity: number): TxWrite;
+  incrementStock(productId: string, quantity: number): TxWrite;
+}
+
+export interface PaymentsStore {
+  getAccount(customerId: string): Promise<Account | undefined>;
+  getPayment(orderId: string): Promise<Payment | undefined>;
+  putNewPayment(payment: Payment): TxWrite;
+  replacePayment(payment: Payment, previous: Payment | undefined): TxWrite;
+  debit(customerId: string, amount: number): TxWrite;
+  credit(customerId: string, amount: number): TxWrite;
+}
+
+export interface RewardsStore {
+  awardWrites(award: { orderId: string; customerId: string; points: number; at: string }): TxWrite[];
+}
