@@ -8,7 +8,7 @@ const { JavaMissingError } = require('./java');
 
 const persist = process.argv.includes('--persist') || process.env.LOCAL_PERSIST === '1';
 // `--no-streams`: the outbox stream forwarders are off, as if each had crashed after its commit;
-// the sweeper alone moves the saga (the seed's Scenario 3), sweeping every 5 s.
+// the sweeper alone moves the saga (a crash between commit and publish), sweeping every 5 s.
 const noStreams = process.argv.includes('--no-streams');
 
 const banner = ({ ports, baseUrl }) => `

@@ -16,21 +16,25 @@ if (lint.error) {
   process.exit(1);
 }
 
-console.log(`Packaging stage ${stage} ...`);
-let file;
-try {
-  ({ file } = packageTemplate(stage));
-} catch (error) {
-  console.error(`serverless package failed:\n${error.stderr ?? error.message}`);
-  process.exit(1);
-}
-console.log(`Linting ${file} with ${lint.stdout.trim()} ...`);
-const result = spawnSync('cfn-lint', ['--regions', 'us-east-1', '--', file], { encoding: 'utf8' });
-process.stdout.write(result.stdout);
-process.stderr.write(result.stderr);
-// cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational.
-if (result.status === null || result.status & 2 || result.status & 1) {
-  console.error(`cfn-lint found errors in the ${stage} template.`);
-  process.exit(1);
-}
-console.log(`${stage}: no cfn-lint errors${result.status & 4 ? ' (warnings above are explained in the README)' : ''}.`);
+const main = async () => {
+  console.log(`Packaging stage ${stage} ...`);
+  let file;
+  try {
+    ({ file } = await packageTemplate(stage));
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  console.log(`Linting ${file} with ${lint.stdout.trim()} ...`);
+  const result = spawnSync('cfn-lint', ['--regions', 'us-east-1', '--', file], { encoding: 'utf8' });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  // cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational.
+  if (result.status === null || result.status & 2 || result.status & 1) {
+    console.error(`cfn-lint found errors in the ${stage} template.`);
+    process.exit(1);
+  }
+  console.log(`${stage}: no cfn-lint errors${result.status & 4 ? ' (warnings above are explained in the README)' : ''}.`);
+};
+
+void main();

@@ -1,4 +1,6 @@
-import { aCustomer, aProduct, balanceOf, orderSettles, placeOrder, stockOf } from '../steps/api';
+import { aCustomer, aProduct } from '../steps/given';
+import { placeOrder } from '../steps/when';
+import { balanceOf, orderSettles, stockOf } from '../steps/then';
 
 describe('concurrent orders for scarce stock', () => {
   it('never oversells: exactly as many orders confirm as there are units, stock ends at zero', async () => {

@@ -2,21 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AnyEnvelope } from '../../lib/domain/events/envelope';
-import { anEvent } from '../steps/given';
-import {
-  aCustomer,
-  aProduct,
-  balanceOf,
-  eventually,
-  invokeFunction,
-  orderSettles,
-  placeOrder,
-  pointsOf,
-  putOnBus,
-  sagaHasSteps,
-  sleep,
-  stockOf,
-} from '../steps/api';
+import { aCustomer, anEvent, aProduct } from '../steps/given';
+import { invokeFunction, placeOrder, putOnBus, sleep } from '../steps/when';
+import { balanceOf, eventually, orderSettles, pointsOf, sagaHasSteps, stockOf } from '../steps/then';
 import { ddb, getItem, queryIndex, scanAll, table } from '../steps/local-aws';
 
 const OUTBOXES = ['OrdersOutboxTable', 'InventoryOutboxTable', 'PaymentsOutboxTable'];

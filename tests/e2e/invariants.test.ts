@@ -1,4 +1,6 @@
-import { aCustomer, aProduct, balanceOf, invokeFunction, orderSettles, placeOrder, pointsOf, sagaHasSteps, sleep, stockOf } from '../steps/api';
+import { aCustomer, aProduct } from '../steps/given';
+import { invokeFunction, placeOrder, sleep } from '../steps/when';
+import { balanceOf, orderSettles, pointsOf, sagaHasSteps, stockOf } from '../steps/then';
 import { getItem } from '../steps/local-aws';
 
 /**

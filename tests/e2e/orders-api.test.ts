@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fetchOrder, fetchSaga, http, placeOrder } from '../steps/api';
+import { fetchOrder, fetchSaga, http, placeOrder } from '../steps/when';
 import { scanAll } from '../steps/local-aws';
 
 const ordersOf = async (customerId: string) => (await scanAll<{ customerId: string }>('OrdersTable')).filter((o) => o.customerId === customerId);

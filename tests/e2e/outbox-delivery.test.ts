@@ -1,4 +1,5 @@
-import { eventually, fetchSaga, placeOrder } from '../steps/api';
+import { fetchSaga, placeOrder } from '../steps/when';
+import { eventually } from '../steps/then';
 import { getItem } from '../steps/local-aws';
 
 describe('CDC outbox pipeline', () => {

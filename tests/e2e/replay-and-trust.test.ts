@@ -2,21 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ReplayResult } from '../../lib/relay/replay';
-import { anEvent } from '../steps/given';
-import {
-  aCustomer,
-  aProduct,
-  balanceOf,
-  eventually,
-  invokeFunction,
-  invokeLocal,
-  orderSettles,
-  placeOrder,
-  pointsOf,
-  putOnBus,
-  sleep,
-  stockOf,
-} from '../steps/api';
+import { aCustomer, anEvent, aProduct } from '../steps/given';
+import { invokeFunction, invokeLocal, placeOrder, putOnBus, sleep } from '../steps/when';
+import { balanceOf, eventually, orderSettles, pointsOf, stockOf } from '../steps/then';
 import { ddb, getItem, scanAll, table } from '../steps/local-aws';
 
 const remove = (logicalId: string, key: Record<string, unknown>) => ddb().send(new DeleteItemCommand({ TableName: table(logicalId), Key: marshall(key) }));

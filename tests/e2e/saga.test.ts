@@ -1,4 +1,6 @@
-import { aCustomer, aProduct, balanceOf, orderSettles, placeOrder, pointsOf, sagaHasSteps, stockOf } from '../steps/api';
+import { aCustomer, aProduct } from '../steps/given';
+import { placeOrder } from '../steps/when';
+import { balanceOf, orderSettles, pointsOf, sagaHasSteps, stockOf } from '../steps/then';
 import { getItem } from '../steps/local-aws';
 
 describe('the order saga end to end', () => {

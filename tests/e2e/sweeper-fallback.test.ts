@@ -1,5 +1,6 @@
 import { startTestStack, type TestStack } from '../steps/stack';
-import { eventually, fetchSaga, orderSettles, placeOrder } from '../steps/api';
+import { fetchSaga, placeOrder } from '../steps/when';
+import { eventually, orderSettles } from '../steps/then';
 import { getItem } from '../steps/local-aws';
 
 /**

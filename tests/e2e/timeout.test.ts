@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { aProduct, fetchOrder, invokeFunction, sagaHasSteps, stockOf } from '../steps/api';
+import { aProduct } from '../steps/given';
+import { fetchOrder, invokeFunction } from '../steps/when';
+import { sagaHasSteps, stockOf } from '../steps/then';
 import { ddb, getItem, table } from '../steps/local-aws';
 
 const put = (logicalId: string, item: Record<string, unknown>) => ddb().send(new PutItemCommand({ TableName: table(logicalId), Item: marshall(item) }));

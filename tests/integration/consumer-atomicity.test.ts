@@ -17,7 +17,8 @@ import { decideReservation, type Product, type Reservation } from '../../lib/dom
 import { consumerHandler, type ConsumerOutcome } from '../../lib/middleware/consumer';
 import { reserveStock } from '../../lib/use-cases/inventory/reserve-stock';
 import { systemClock } from '../../lib/use-cases/ports';
-import { aCatalogue, anEventBridgeEvent, anOrderCreatedEvent, asJson, invokeConsumer } from '../steps/given';
+import { aCatalogue, anEventBridgeEvent, anOrderCreatedEvent, asJson } from '../steps/given';
+import { invokeConsumer } from '../steps/when';
 import { expectToReject } from '../steps/then';
 import { ddb, getItem, queryIndex, scanAll, table } from '../steps/local-aws';
 

@@ -1,7 +1,11 @@
-/* Starts a real DynamoDB Local (in memory, its own port) and creates every table of the stack. */
+/*
+ * Starts a real DynamoDB Local (in memory, its own port) and creates every table of the stack; packages
+ * the CloudFormation template once (stage `iamtest`) for the tests that check what would deploy.
+ */
 import { startDynamoDbLocal, localClient } from '../../local/dynamodb-local';
 import { createTables } from '../../local/tables';
 import { resolvedResources } from '../../local/resolved-resources';
+import { packageTemplate } from '../../local/package-template';
 
 import { createServer } from 'node:net';
 
@@ -16,12 +20,16 @@ const freePort = () =>
     });
   });
 
+const TEMPLATE_STAGE = 'iamtest';
+
 export default async function globalSetup(): Promise<void> {
   const port = Number(process.env.INTEGRATION_DYNAMODB_PORT ?? (await freePort()));
+  const packaged = packageTemplate(TEMPLATE_STAGE);
   const [dynamodb, resources] = await Promise.all([
     startDynamoDbLocal({ port }),
     Promise.resolve().then(() => resolvedResources('itest')),
   ]);
+  const { file: templateFile } = await packaged;
   (globalThis as { __DYNAMODB__?: { stop: () => Promise<void> } }).__DYNAMODB__ = dynamodb;
   const client = localClient(port);
   await createTables(client, resources);
@@ -41,5 +49,7 @@ export default async function globalSetup(): Promise<void> {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
+    PACKAGED_TEMPLATE: templateFile,
+    PACKAGED_STAGE: TEMPLATE_STAGE,
   });
 }

@@ -3,9 +3,8 @@
  * role grants anything beyond what that function's code uses (or lacks something it uses).
  * `needs` is the declaration of record: change it together with the code that needs the access.
  */
-import { packageTemplate } from '../../local/package-template';
+import { packagedFunctions, packagedStage, packagedTemplate, type Template } from '../steps/template';
 
-type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
 const consumerPlumbing = (inbox: string) => [`dynamodb:PutItem ${inbox}`, 'dynamodb:PutItem DeadLetterTable', 'sqs:SendMessage ConsumerFailureQueue'];
@@ -99,18 +98,15 @@ const resourceName = (resource: unknown): string => {
 
 describe('least privilege in the packaged template', () => {
   let template: Template;
-  const functions = () =>
-    Object.values(template.Resources)
-      .filter((r) => r.Type === 'AWS::Lambda::Function')
-      .map((r) => ({ key: String(r.Properties.FunctionName).replace('order-saga-iamtest-', ''), roleId: (r.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0] }));
+  const functions = () => packagedFunctions(template);
   const statementsOf = (roleId: string): Statement[] =>
     (template.Resources[roleId]!.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
   const grantsOf = (roleId: string) =>
     statementsOf(roleId).flatMap((s) => [s.Action].flat().flatMap((action) => [s.Resource].flat().map((resource) => ({ action, resource: resourceName(resource) }))));
 
   beforeAll(() => {
-    ({ template } = packageTemplate('iamtest') as { template: Template });
-  }, 240_000);
+    template = packagedTemplate();
+  });
 
   it('gives every function its own role', () => {
     // Assess
@@ -145,7 +141,7 @@ describe('least privilege in the packaged template', () => {
     for (const { key, roleId } of functions()) {
       // Assess
       const grants = grantsOf(roleId);
-      for (const g of grants.filter((x) => x.action.startsWith('logs:'))) expect(g.resource).toContain(`log-group:/aws/lambda/order-saga-iamtest-${key}:`);
+      for (const g of grants.filter((x) => x.action.startsWith('logs:'))) expect(g.resource).toContain(`log-group:/aws/lambda/order-saga-${packagedStage()}-${key}:`);
       expect(grants.filter((g) => g.resource === '*').map((g) => g.action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     }
   });

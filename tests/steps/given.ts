@@ -4,13 +4,14 @@
  * valid values by default; a test overrides only what it is about.
  */
 import { randomUUID } from 'node:crypto';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, EventBridgeEvent, StreamRecord } from 'aws-lambda';
 import type { DeadLetter } from '../../lib/adapters/dynamodb/dead-letters';
 import type { OutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
 import type { RelayOutbox } from '../../lib/relay/ports';
 import type { ProcessedMarker } from '../../lib/adapters/dynamodb/transaction';
-import type { UnitOfWork } from '../../lib/use-cases/ports';
+import type { Clock, InventoryStore, PaymentsStore, TxWrite, UnitOfWork } from '../../lib/use-cases/ports';
 import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
 import type { EventPublisher, PublishFailure, PublishResult } from '../../lib/relay/ports';
 import type { EventDataOf, EventType } from '../../lib/domain/events/contracts';
@@ -18,11 +19,12 @@ import { createEnvelope, type AnyEnvelope, type Envelope, type NewEvent } from '
 import type { Product, Reservation } from '../../lib/domain/inventory/reservation';
 import type { Order } from '../../lib/domain/orders/order';
 import type { OrderSagaEvent } from '../../lib/domain/orders/transitions';
-import type { Payment } from '../../lib/domain/payments/payment';
-import type { ConsumerContext, ConsumerDeps, ConsumerOutcome } from '../../lib/middleware/consumer';
+import type { Account, Payment } from '../../lib/domain/payments/payment';
+import type { ConsumerDeps } from '../../lib/middleware/consumer';
 import type { HttpEvent } from '../../lib/middleware/http';
+import { ddb, table } from './local-aws';
 
-/** The seed's example request body for POST /orders. */
+/** The example request body for POST /orders: two of product-1 for customer-123. */
 export const aPlaceOrderBody = () => ({
   customerId: 'customer-123',
   items: [{ productId: 'product-1', quantity: 2 }],
@@ -306,12 +308,42 @@ export const aFakeConsumerDeps = () => {
   return { deps, commit, put };
 };
 
-/**
- * Invokes a consumer the way Lambda does: a fresh context per invocation (Lambda never shares one
- * between invocations, and the middleware keeps per-invocation state on it).
- */
-export const invokeConsumer = (
-  handler: (event: EventBridgeEvent<string, unknown>, context: ConsumerContext) => Promise<ConsumerOutcome>,
-  event: EventBridgeEvent<string, unknown>,
-  functionName = 'consumer-under-test',
-): Promise<ConsumerOutcome> => handler(event, aLambdaContext(functionName) as ConsumerContext);
+/** A prepared write as the fake stores build it: what it would do, readable in assertions. */
+export const aFakeWrite = (op: string, ...args: unknown[]): TxWrite => ({ write: { op, args } });
+
+/** Inventory's store over in-memory state; each write builder returns `aFakeWrite(name, ...args)`. */
+export const aFakeInventoryStore = (state: { products?: Product[]; reservation?: Reservation } = {}): InventoryStore => ({
+  getProducts: async (ids) => new Map((state.products ?? []).filter((p) => ids.includes(p.productId)).map((p) => [p.productId, p])),
+  getReservation: async () => state.reservation,
+  putNewReservation: (reservation) => aFakeWrite('putNewReservation', reservation.status),
+  replaceReservation: (reservation) => aFakeWrite('replaceReservation', reservation.status),
+  decrementStock: (productId, quantity) => aFakeWrite('decrementStock', productId, quantity),
+  incrementStock: (productId, quantity) => aFakeWrite('incrementStock', productId, quantity),
+});
+
+/** Payments' store over in-memory state; each write builder returns `aFakeWrite(name, ...args)`. */
+export const aFakePaymentsStore = (state: { account?: Account; payment?: Payment } = {}): PaymentsStore => ({
+  getAccount: async () => state.account,
+  getPayment: async () => state.payment,
+  putNewPayment: (payment) => aFakeWrite('putNewPayment', payment.status),
+  replacePayment: (payment) => aFakeWrite('replacePayment', payment.status),
+  debit: (customerId, amount) => aFakeWrite('debit', customerId, amount),
+  credit: (customerId, amount) => aFakeWrite('credit', customerId, amount),
+});
+
+/** A fixed clock, injected as the composition root injects the system clock. */
+export const aFixedClock = (now: Date = A_FIXED_NOW): Clock => () => now;
+
+// ---- data owned by the participants, seeded per test so tests never share stock or money ----
+
+export const aProduct = async (opts: { stock: number; price: number }): Promise<string> => {
+  const productId = `e2e-product-${randomUUID().slice(0, 8)}`;
+  await ddb().send(new PutItemCommand({ TableName: table('ProductsTable'), Item: marshall({ productId, name: 'test product', ...opts }) }));
+  return productId;
+};
+
+export const aCustomer = async (balance: number): Promise<string> => {
+  const customerId = `e2e-customer-${randomUUID().slice(0, 8)}`;
+  await ddb().send(new PutItemCommand({ TableName: table('AccountsTable'), Item: marshall({ customerId, balance }) }));
+  return customerId;
+};

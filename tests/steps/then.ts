@@ -3,6 +3,10 @@
  * go on asserting on it.
  */
 import { parseEnvelope } from '../../lib/domain/events/envelope';
+import type { Order } from '../../lib/domain/orders/order';
+import type { SagaState } from '../../lib/domain/orders/saga';
+import { getItem } from './local-aws';
+import { fetchOrder, fetchSaga, sleep } from './when';
 
 type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
 
@@ -59,3 +63,46 @@ export const thenDecided = <D extends { kind: string }, K extends D['kind']>(dec
   expect(decision.kind).toBe(kind);
   return decision as Extract<D, { kind: K }>;
 };
+
+// ---- waiting for the system, and reading the state it left ----
+
+/** Polls until `check` returns a value (not undefined), or fails with what it saw last. */
+export const eventually = async <T>(check: () => Promise<T | undefined>, { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {}): Promise<T> => {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(intervalMs);
+  }
+};
+
+export const orderSettles = (orderId: string, timeoutMs = 30_000): Promise<Order> =>
+  eventually(
+    async () => {
+      const { body } = await fetchOrder(orderId);
+      return body.status === 'CONFIRMED' || body.status === 'CANCELLED' ? body : undefined;
+    },
+    { timeoutMs, what: `order ${orderId} to be CONFIRMED or CANCELLED` },
+  );
+
+/** Waits until the saga records every named step (compensation arrives after the status changes). */
+export const sagaHasSteps = (orderId: string, steps: string[], timeoutMs = 30_000): Promise<SagaState> =>
+  eventually(
+    async () => {
+      const { body } = await fetchSaga(orderId);
+      return steps.every((s) => s in (body.steps ?? {})) ? body : undefined;
+    },
+    { timeoutMs, what: `saga of ${orderId} to record ${steps.join(', ')}` },
+  );
+
+export const stockOf = async (productId: string): Promise<number> => (await getItem<{ stock: number }>('ProductsTable', { productId }))!.stock;
+export const balanceOf = async (customerId: string): Promise<number> => (await getItem<{ balance: number }>('AccountsTable', { customerId }))!.balance;
+export const pointsOf = async (customerId: string): Promise<number> =>
+  (await getItem<{ points: number }>('RewardsTable', { pk: `CUSTOMER#${customerId}` }))?.points ?? 0;
+

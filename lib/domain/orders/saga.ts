@@ -1,4 +1,4 @@
-/** The saga's audit trail, after the seed's `SagaState`, extended with the compensation steps. */
+/** The saga's audit trail: every step with its status, time and cause, compensation steps included. */
 export type StepStatus = 'SUCCESS' | 'FAILED';
 export type StepName =
   | 'created'

@@ -8,7 +8,7 @@ import { expectToThrow, expectUuid, pathsOf } from '../../steps/then';
 const lines = (count: number) => Array.from({ length: count }, (_, i) => ({ productId: `product-${i + 1}`, quantity: 1 }));
 
 describe('parsePlaceOrder', () => {
-  it("accepts the seed's example order", () => {
+  it('accepts the example order of the source design', () => {
     // Prepare
     const body = JSON.parse('{"customerId":"customer-123","items":[{"productId":"product-1","quantity":2}]}') as unknown;
 

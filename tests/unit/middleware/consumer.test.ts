@@ -3,7 +3,8 @@ import type { UnitOfWork } from '../../../lib/use-cases/ports';
 import { DuplicateEventError } from '../../../lib/domain/errors';
 import type { Envelope } from '../../../lib/domain/events/envelope';
 import { consumerHandler } from '../../../lib/middleware/consumer';
-import { aFakeConsumerDeps, anEventBridgeEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson, invokeConsumer } from '../../steps/given';
+import { aFakeConsumerDeps, anEventBridgeEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson } from '../../steps/given';
+import { invokeConsumer } from '../../steps/when';
 import { expectToReject } from '../../steps/then';
 
 const CONSUMER = 'reserveStock';

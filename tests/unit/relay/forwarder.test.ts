@@ -1,13 +1,6 @@
 import { toOutboxRow } from '../../../lib/adapters/dynamodb/outbox-row';
 import { forwardStreamRecords } from '../../../lib/relay/forwarder';
-import {
-  aFakeOutbox,
-  aFakePublisher,
-  anInsertRecordOf,
-  anOutboxStreamRecord,
-  aTamperedOutboxRow,
-  someOrderCreatedEvents,
-} from '../../steps/given';
+import { aFakeOutbox, aFakePublisher, anInsertRecordOf, anOutboxStreamRecord, aTamperedOutboxRow, someOrderCreatedEvents } from '../../steps/given';
 
 const NOW = 1_736_935_200_000;
 const now = () => NOW;

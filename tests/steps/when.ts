@@ -1,16 +1,16 @@
 /**
- * "When" and "then" steps of the e2e tier: the HTTP API of the running stack, the EventBridge
- * emulator for injecting duplicates and out-of-order events, the Lambda endpoint of
- * `serverless offline` for invoking scheduled functions now, and polling helpers.
+ * "When" steps shared by the tiers: the actions a test takes. Calls to the HTTP API of the running
+ * stack, events put on the EventBridge emulator (duplicates, reordering, forgeries), functions
+ * invoked through `serverless offline`'s Lambda endpoint or `serverless invoke local`, and consumers
+ * invoked in-process as Lambda would.
  */
-import { randomUUID } from 'node:crypto';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import type { EventBridgeEvent } from 'aws-lambda';
 import type { AnyEnvelope } from '../../lib/domain/events/envelope';
 import type { Order } from '../../lib/domain/orders/order';
 import type { SagaState } from '../../lib/domain/orders/saga';
-import { ddb, getItem, table } from './local-aws';
+import type { ConsumerContext, ConsumerOutcome } from '../../lib/middleware/consumer';
+import { aLambdaContext } from './given';
 
 export const baseUrl = (): string => {
   const url = process.env.BASE_URL;
@@ -45,60 +45,6 @@ export const fetchOrder = (orderId: string) => http<Order>('GET', `/orders/${ord
 export const fetchSaga = (orderId: string) => http<SagaState>('GET', `/orders/${orderId}/saga`);
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` returns a value (not undefined), or fails with what it saw last. */
-export const eventually = async <T>(check: () => Promise<T | undefined>, { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {}): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(intervalMs);
-  }
-};
-
-export const orderSettles = (orderId: string, timeoutMs = 30_000): Promise<Order> =>
-  eventually(
-    async () => {
-      const { body } = await fetchOrder(orderId);
-      return body.status === 'CONFIRMED' || body.status === 'CANCELLED' ? body : undefined;
-    },
-    { timeoutMs, what: `order ${orderId} to be CONFIRMED or CANCELLED` },
-  );
-
-/** Waits until the saga records every named step (compensation arrives after the status changes). */
-export const sagaHasSteps = (orderId: string, steps: string[], timeoutMs = 30_000): Promise<SagaState> =>
-  eventually(
-    async () => {
-      const { body } = await fetchSaga(orderId);
-      return steps.every((s) => s in (body.steps ?? {})) ? body : undefined;
-    },
-    { timeoutMs, what: `saga of ${orderId} to record ${steps.join(', ')}` },
-  );
-
-// ---- data owned by the participants, seeded per test so tests never share stock or money ----
-
-export const aProduct = async (opts: { stock: number; price: number }): Promise<string> => {
-  const productId = `e2e-product-${randomUUID().slice(0, 8)}`;
-  await ddb().send(new PutItemCommand({ TableName: table('ProductsTable'), Item: marshall({ productId, name: 'test product', ...opts }) }));
-  return productId;
-};
-
-export const aCustomer = async (balance: number): Promise<string> => {
-  const customerId = `e2e-customer-${randomUUID().slice(0, 8)}`;
-  await ddb().send(new PutItemCommand({ TableName: table('AccountsTable'), Item: marshall({ customerId, balance }) }));
-  return customerId;
-};
-
-export const stockOf = async (productId: string): Promise<number> => (await getItem<{ stock: number }>('ProductsTable', { productId }))!.stock;
-export const balanceOf = async (customerId: string): Promise<number> => (await getItem<{ balance: number }>('AccountsTable', { customerId }))!.balance;
-export const pointsOf = async (customerId: string): Promise<number> =>
-  (await getItem<{ points: number }>('RewardsTable', { pk: `CUSTOMER#${customerId}` }))?.points ?? 0;
 
 // ---- the bus and the functions, driven directly ----
 
@@ -151,3 +97,13 @@ export const invokeLocal = async <T = unknown>(functionKey: string, data: unknow
   const start = stdout.indexOf('{');
   return JSON.parse(stdout.slice(start, stdout.lastIndexOf('}') + 1)) as T;
 };
+
+/**
+ * Invokes a consumer the way Lambda does: a fresh context per invocation (Lambda never shares one
+ * between invocations, and the middleware keeps per-invocation state on it).
+ */
+export const invokeConsumer = (
+  handler: (event: EventBridgeEvent<string, unknown>, context: ConsumerContext) => Promise<ConsumerOutcome>,
+  event: EventBridgeEvent<string, unknown>,
+  functionName = 'consumer-under-test',
+): Promise<ConsumerOutcome> => handler(event, aLambdaContext(functionName) as ConsumerContext);

@@ -1,0 +1,44 @@
+/**
+ * Each consumer's subscription is declared once, in `lib/domain/events/subscriptions.ts`. The
+ * EventBridge rules that deploy are written in `serverless.yml`; this test reads them from the
+ * packaged template and fails on any drift: a type the code accepts that no rule delivers (every
+ * such saga would time out), a type a rule delivers that the code dead-letters, or a rule that
+ * accepts an event type from a source that does not own it.
+ */
+import { contracts, type EventType } from '../../lib/domain/events/contracts';
+import { rulePatterns, subscriptions, type ConsumerName } from '../../lib/domain/events/subscriptions';
+import { packagedRules } from '../steps/template';
+
+const consumers = Object.keys(subscriptions) as ConsumerName[];
+
+/** "source detail-type" pairs a set of patterns matches (each pattern matches source AND detail-type). */
+const pairsOf = (patterns: { source?: readonly string[]; 'detail-type'?: readonly string[] }[]): string[] =>
+  patterns.flatMap((p) => (p.source ?? ['(any source)']).flatMap((source) => (p['detail-type'] ?? ['(any type)']).map((type) => `${source} ${type}`))).sort();
+
+describe('EventBridge rules in the packaged template agree with the declared subscriptions', () => {
+  const rules = () => packagedRules();
+  const rulesOf = (consumer: string) => rules().filter((r) => r.targets.includes(consumer));
+
+  it.each(consumers)('delivers to %s exactly the event types it subscribes to, each from its owner', (consumer) => {
+    // Act
+    const delivered = pairsOf(rulesOf(consumer).map((r) => r.pattern));
+
+    // Assess
+    const declared = (subscriptions[consumer] as readonly EventType[]).map((type) => `${contracts[type].source} ${type}`).sort();
+    expect({ consumer, delivered }).toEqual({ consumer, delivered: declared });
+    expect(pairsOf(rulePatterns(consumer))).toEqual(declared);
+  });
+
+  it('matches nothing but source and detail-type, so no rule can widen a subscription by another field', () => {
+    for (const rule of rules()) {
+      // Assess
+      expect({ rule: rule.logicalId, keys: Object.keys(rule.pattern).sort() }).toEqual({ rule: rule.logicalId, keys: ['detail-type', 'source'] });
+    }
+  });
+
+  it('has no rule for a function that is not a declared consumer', () => {
+    // Assess
+    const targets = [...new Set(rules().flatMap((r) => r.targets))].sort();
+    expect(targets).toEqual([...consumers].sort());
+  });
+});
