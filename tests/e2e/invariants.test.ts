@@ -1,6 +1,6 @@
 import { aCustomer, aProduct } from '../steps/given';
 import { invokeFunction, placeOrder, sleep } from '../steps/when';
-import { balanceOf, orderSettles, pointsOf, sagaHasSteps, stockOf } from '../steps/then';
+import { balanceOf, orderSettles, pointsOf, sagaHasSteps, stockOf, violationsOf } from '../steps/then';
 import { getItem } from '../steps/local-aws';
 
 /**
@@ -46,5 +46,11 @@ describe('saga invariants under a mixed concurrent load with duplicates', () => 
       expect(['RELEASED', 'CANCELLED']).toContain(reservation?.status);
       expect(['REFUNDED', 'CANCELLED']).toContain(payment?.status);
     }
+    // 5. the checker of `npm run verify` agrees: no violation among these orders.
+    const violations = await violationsOf({
+      orderIds: orders.map((o) => o.orderId),
+      baseline: { stock: { [productId]: initialStock }, balance: { [rich]: 100_000, [poor]: 1_500 } },
+    });
+    expect(violations).toEqual([]);
   }, 240_000);
 });

@@ -106,3 +106,36 @@ export const balanceOf = async (customerId: string): Promise<number> => (await g
 export const pointsOf = async (customerId: string): Promise<number> =>
   (await getItem<{ points: number }>('RewardsTable', { pk: `CUSTOMER#${customerId}` }))?.points ?? 0;
 
+
+// ---- the books, checked by the same checker as `npm run verify` ----
+
+interface Violation {
+  kind: string;
+  message: string;
+  ids: string[];
+}
+interface Checker {
+  readSnapshot: (opts: { client: unknown; prefix: string }) => Promise<unknown>;
+  clientFor: (endpoint?: string) => { destroy: () => void };
+}
+
+/**
+ * Runs the invariant checker of `npm run verify` on the stack under test, limited to `orderIds`,
+ * with the stock and balances the test started from; returns the violations (expected: none).
+ */
+export const violationsOf = async (opts: { orderIds: string[]; baseline: { stock: Record<string, number>; balance: Record<string, number> } }): Promise<Violation[]> => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { readSnapshot, clientFor } = require('../../local/verify/snapshot') as Checker;
+  const { checkInvariants } = require('../../local/verify/checks') as {
+    checkInvariants: (snapshot: unknown, options: Record<string, unknown>) => { violations: Violation[] };
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const client = clientFor(process.env.AWS_ENDPOINT_URL_DYNAMODB);
+  try {
+    const snapshot = await readSnapshot({ client, prefix: process.env.E2E_SERVICE_PREFIX ?? 'order-saga-e2e' });
+    const ids = new Set(opts.orderIds);
+    return checkInvariants(snapshot, { baseline: opts.baseline, inScope: (order: { orderId: string }) => ids.has(order.orderId) }).violations;
+  } finally {
+    client.destroy();
+  }
+};
