@@ -54,7 +54,7 @@ const startStack = async ({
 } = {}) => {
   const fullEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env };
   const ports = localPorts(fullEnv);
-  const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir, log });
+  const dynamodb = await startDynamoDbLocal({ port: ports.dynamodbLocal, dataDir, log });
 
   const args = [SLS, 'offline', 'start', '--stage', stage, ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)];
   let output = stdio;

@@ -1,0 +1,256 @@
+'use strict';
+/**
+ * `npm run chaos [-- --quick] [--orders N] [--rate R] [--faults a,b,c] [--seed S]`
+ *
+ * Starts its own stack (stage `chaos`, ports 6100+, persistent data in .local-data/chaos), with a
+ * fault-injecting proxy in front of DynamoDB Local and another in front of the EventBridge emulator.
+ * Drives a mixed workload (successes, stock-outs, declined payments, scarce stock under contention),
+ * injects every switched-on fault while it runs, lets the system settle, then runs the invariant
+ * checker of `npm run verify` on this run's orders against the stock and balances it started from.
+ * Ends with one line: `<N> orders, faults {<kind>: <count>, ...}, <V> violations`; exits 1 on any
+ * violation. Faults are injected on the wire or by killing processes, never inside lib/ or functions/.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const fs = require('node:fs');
+const path = require('node:path');
+const { randomUUID } = require('node:crypto');
+const { PutItemCommand } = require('@aws-sdk/client-dynamodb');
+const { marshall } = require('@aws-sdk/util-dynamodb');
+const { startStack, ROOT } = require('../stack');
+const { startDynamoDbLocal, localClient } = require('../dynamodb-local');
+const { startFaultProxy } = require('./fault-proxy');
+const { dynamoDbRules, eventBridgeRules } = require('./faults');
+const { readSnapshot } = require('../verify/snapshot');
+const { checkInvariants } = require('../verify/checks');
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const QUICK = args.includes('--quick');
+const ORDERS = Number(option('orders', QUICK ? 120 : 1000));
+const RATE = Number(option('rate', QUICK ? 12 : 10));
+const STAGE = 'chaos';
+const PREFIX = `order-saga-${STAGE}`;
+
+/** Every fault kind, with its probability (per request it applies to) or window. */
+const ALL_FAULTS = {
+  duplicateDelivery: 0.15,
+  putEventsPartialFailure: 0.1,
+  forwarderDiesBeforeMark: 0.05,
+  transactionConflict: 0.05,
+  throttling: 0.05,
+  consumerFails: 0.03,
+  consumerFailsCompensation: 0.15,
+  streamsOff: 1,
+  reorder: 1,
+  dynamoDbLocalKill: 1,
+};
+const chosen = option('faults');
+const enabled = chosen ? Object.fromEntries(chosen.split(',').map((k) => [k, ALL_FAULTS[k] ?? 1])) : { ...ALL_FAULTS };
+if (QUICK && !chosen) {
+  // Reordering needs a saga to time out first, and a DynamoDB Local restart costs seconds: the quick
+  // run keeps to the faults that fit in under two minutes.
+  delete enabled.reorder;
+  delete enabled.dynamoDbLocalKill;
+}
+
+const PORTS = { HTTP_PORT: 6100, LAMBDA_PORT: 6102, EVENTBRIDGE_PORT: 6110, EVENTBRIDGE_PUBSUB_PORT: 6111, EVENTBRIDGE_CLIENT_PORT: 6112, DYNAMODB_PORT: 6120, DYNAMODB_LOCAL_PORT: 6121 };
+const env = Object.fromEntries(Object.entries(PORTS).map(([k, v]) => [k, String(v)]));
+const DATA_DIR = path.join(ROOT, '.local-data', 'chaos');
+const SAGA_TIMEOUT_SECONDS = QUICK ? 20 : 30;
+
+const log = (line) => console.log(`[chaos] ${line}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A seeded pseudo-random generator, so a run can be repeated with `--seed`. */
+const mulberry32 = (seed) => () => {
+  let t = (seed += 0x6d2b79f5);
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const SEED = Number(option('seed', Date.now() % 100000));
+const random = mulberry32(SEED);
+
+const main = async () => {
+  fs.rmSync(DATA_DIR, { recursive: true, force: true });
+  const counts = {};
+  const bump = (kind, n = 1) => (counts[kind] = (counts[kind] ?? 0) + n);
+  const windows = { streamsOff: false };
+  const active = (kind) => (kind in windows ? windows[kind] : true);
+
+  // Orders whose order.created is held back until after their saga timed out.
+  const heldOrders = new Set();
+  const ddbProxy = await startFaultProxy({ port: PORTS.DYNAMODB_PORT, target: `http://127.0.0.1:${PORTS.DYNAMODB_LOCAL_PORT}`, rules: dynamoDbRules({ random, p: enabled, active }), name: 'dynamodb' });
+  let ebProxy;
+  const ebRules = eventBridgeRules({
+    random,
+    p: enabled,
+    active,
+    delayOf: (entry) => {
+      if (entry.DetailType !== 'order.created') return undefined;
+      const orderId = JSON.parse(entry.Detail).aggregateId;
+      return heldOrders.has(orderId) ? (SAGA_TIMEOUT_SECONDS + 75) * 1000 : undefined;
+    },
+    sendLater: (json) => ebProxy.send({ headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' }, json }),
+  });
+  ebProxy = await startFaultProxy({ port: PORTS.EVENTBRIDGE_CLIENT_PORT, target: `http://127.0.0.1:${PORTS.EVENTBRIDGE_PORT}`, rules: ebRules, name: 'eventbridge' });
+  ddbProxy.setEnabled(false);
+  ebProxy.setEnabled(false);
+
+  log(`seed ${SEED}; starting the stack (stage ${STAGE}, ports 6100+, data in ${path.relative(ROOT, DATA_DIR)}) ...`);
+  const params = { sagaTimeoutSeconds: String(SAGA_TIMEOUT_SECONDS), sweepGraceSeconds: '3', sweepIntervalSeconds: '5', sweepsPerRun: '11' };
+  let stack = await startStack({ env, stage: STAGE, params, dataDir: DATA_DIR, logFile: path.join(ROOT, '.local-data', 'chaos-stack.log'), log: () => {} });
+  let dynamodb = stack.dynamodb;
+  const client = localClient(PORTS.DYNAMODB_LOCAL_PORT);
+  let result;
+  try {
+    // The run's own catalogue and customers, and the figures they start from.
+    const run = randomUUID().slice(0, 6);
+    const products = {
+      plenty: { productId: `chaos-${run}-plenty`, price: 1000, stock: 100000 },
+      scarce: { productId: `chaos-${run}-scarce`, price: 5000, stock: 10 },
+      none: { productId: `chaos-${run}-none`, price: 700, stock: 0 },
+    };
+    const customers = {
+      rich: { customerId: `chaos-${run}-rich`, balance: 1_000_000_000 },
+      tight: { customerId: `chaos-${run}-tight`, balance: 20_000 },
+      broke: { customerId: `chaos-${run}-broke`, balance: 0 },
+    };
+    for (const p of Object.values(products)) await client.send(new PutItemCommand({ TableName: `${PREFIX}-products`, Item: marshall(p) }));
+    for (const c of Object.values(customers)) await client.send(new PutItemCommand({ TableName: `${PREFIX}-accounts`, Item: marshall(c) }));
+    const baseline = {
+      stock: Object.fromEntries(Object.values(products).map((p) => [p.productId, p.stock])),
+      balance: Object.fromEntries(Object.values(customers).map((c) => [c.customerId, c.balance])),
+    };
+
+    const mix = () => {
+      const r = random();
+      if (r < 0.55) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 + Math.floor(random() * 3) }] };
+      if (r < 0.65) return { customerId: customers.rich.customerId, items: [{ productId: products.none.productId, quantity: 1 }] };
+      if (r < 0.75) return { customerId: customers.broke.customerId, items: [{ productId: products.plenty.productId, quantity: 1 }] };
+      if (r < 0.85) return { customerId: customers.tight.customerId, items: [{ productId: products.plenty.productId, quantity: 2 }] };
+      return { customerId: customers.rich.customerId, items: [{ productId: products.scarce.productId, quantity: 1 }] };
+    };
+
+    ddbProxy.setEnabled(true);
+    ebProxy.setEnabled(true);
+    const accepted = [];
+    const refused = [];
+    const started = Date.now();
+    const inflight = [];
+    const place = async (body, attempt = 1) => {
+      try {
+        const res = await fetch(`${stack.baseUrl}/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        const json = await res.json();
+        if (res.status === 201) return json.orderId;
+        // A 5xx may have committed: without an Idempotency-Key a retry is not safe, so this client
+        // records it and the checker judges whatever was written.
+        refused.push({ status: res.status, body: json });
+      } catch (error) {
+        if (attempt < 20) {
+          await sleep(500);
+          return place(body, attempt + 1);
+        }
+        refused.push({ status: 0, body: String(error) });
+      }
+      return undefined;
+    };
+
+    // Fault windows and process kills, spread over the workload.
+    const durationMs = (ORDERS / RATE) * 1000;
+    const timers = [];
+    const at = (fraction, fn) => timers.push(setTimeout(() => void fn().catch((e) => log(`fault action failed: ${e.message}`)), fraction * durationMs));
+    if (enabled.streamsOff) {
+      for (const f of [0.2, 0.6]) {
+        at(f, async () => {
+          windows.streamsOff = true;
+          log('stream forwarders off (sweeper only) ...');
+          await sleep(Math.min(8000, durationMs * 0.15));
+          windows.streamsOff = false;
+          log('stream forwarders on again');
+        });
+      }
+    }
+    if (enabled.dynamoDbLocalKill) {
+      at(0.45, async () => {
+        log('killing DynamoDB Local (-9) ...');
+        process.kill(-dynamodb.pid, 'SIGKILL');
+        await dynamodb.exited;
+        bump('dynamoDbLocalKill');
+        await sleep(1500);
+        dynamodb = await startDynamoDbLocal({ port: PORTS.DYNAMODB_LOCAL_PORT, dataDir: DATA_DIR, log: () => {} });
+        log('DynamoDB Local restarted on its data');
+      });
+    }
+
+    log(`placing ${ORDERS} orders at ${RATE}/s with faults: ${Object.keys(enabled).join(', ')}`);
+    for (let i = 0; i < ORDERS; i += 1) {
+      const due = started + (i * 1000) / RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await sleep(wait);
+      const body = mix();
+      inflight.push(
+        place(body).then((orderId) => {
+          if (!orderId) return;
+          accepted.push(orderId);
+          if (enabled.reorder && random() < 0.03) heldOrders.add(orderId);
+        }),
+      );
+    }
+    await Promise.all(inflight);
+    for (const t of timers) clearTimeout(t);
+    windows.streamsOff = false;
+    bump('reorder', 0);
+    log(`${accepted.length} orders accepted, ${refused.length} refused; letting the system settle ...`);
+
+    // Settle: faults stay on (retries and re-drives must finish the job under them); the watchdog
+    // and the sweepers run on their schedules.
+    const ids = new Set(accepted);
+    const settleUntil = Date.now() + (QUICK ? 70_000 : 240_000) + (heldOrders.size ? (SAGA_TIMEOUT_SECONDS + 90) * 1000 : 0);
+    let snapshot;
+    let check;
+    for (;;) {
+      snapshot = await readSnapshot({ client, prefix: PREFIX });
+      check = checkInvariants(snapshot, { baseline, inScope: (o) => ids.has(o.orderId), sweeperWindowMs: 15_000, watchdogPeriodMs: 65_000 });
+      const pending = snapshot.orders.filter((o) => ids.has(o.orderId) && o.status === 'PENDING').length;
+      if ((check.violations.length === 0 && pending === 0) || Date.now() > settleUntil) break;
+      await sleep(3000);
+    }
+    ddbProxy.setEnabled(false);
+    ebProxy.setEnabled(false);
+
+    // Acknowledged orders that DynamoDB Local lost when it was killed -9 are counted apart (AWS
+    // DynamoDB acknowledges only durable writes); every other missing order is a violation.
+    const stored = new Set(snapshot.orders.map((o) => o.orderId));
+    const missing = accepted.filter((id) => !stored.has(id));
+    const lostToKill = counts.dynamoDbLocalKill ? missing : [];
+    const violations = [...check.violations];
+    if (!counts.dynamoDbLocalKill) for (const id of missing) violations.push({ kind: 'acknowledged-order-missing', message: `order ${id} answered 201 but is not stored`, ids: [id] });
+
+    for (const [kind, n] of Object.entries({ ...ddbProxy.counts, ...ebProxy.counts })) bump(kind, n);
+    delete counts.targetUnavailable;
+    for (const kind of Object.keys(counts)) if (kind.endsWith('Retry')) delete counts[kind];
+    for (const v of violations) console.log(`VIOLATION ${v.kind}: ${v.message}  [${v.ids.join(', ')}]`);
+    const faults = Object.keys(enabled)
+      .map((k) => `${k}: ${counts[k] ?? 0}`)
+      .join(', ');
+    log(`${check.counts.confirmed} confirmed, ${check.counts.cancelled} cancelled, ${check.counts.pending} pending; ${refused.length} refused by the API; ${lostToKill.length} acknowledged orders lost to the DynamoDB Local kill`);
+    result = { line: `${accepted.length} orders, faults {${faults}}, ${violations.length} violations`, violations };
+  } finally {
+    client.destroy();
+    await stack.stop();
+    if (dynamodb !== stack.dynamodb) await dynamodb.stop();
+    await ddbProxy.close();
+    await ebProxy.close();
+  }
+  console.log(result.line);
+  process.exit(result.violations.length ? 1 : 0);
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(2);
+});
