@@ -6,6 +6,10 @@ const localPorts = (env = process.env) => ({
   eventBridge: Number(env.EVENTBRIDGE_PORT || 4010),
   eventBridgePubSub: Number(env.EVENTBRIDGE_PUBSUB_PORT || 4011),
   dynamodb: Number(env.DYNAMODB_PORT || 8000),
+  // Where the functions' SDK calls go: DynamoDB Local and the EventBridge emulator themselves,
+  // unless the benchmark puts its counting proxy (bench/lib/meter.js) in between.
+  functionsDynamodb: Number(env.FUNCTIONS_DYNAMODB_PORT || env.DYNAMODB_PORT || 8000),
+  functionsEventBridge: Number(env.FUNCTIONS_EVENTBRIDGE_PORT || env.EVENTBRIDGE_PORT || 4010),
 });
 
 module.exports = { localPorts };

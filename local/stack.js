@@ -87,7 +87,7 @@ const startStack = async ({
     await stop();
     throw error;
   }
-  return { ports, stop, exited, dynamodb, baseUrl: `http://127.0.0.1:${ports.http}` };
+  return { ports, stop, exited, dynamodb, pid: offline.pid, logFile, baseUrl: `http://127.0.0.1:${ports.http}` };
 };
 
 module.exports = { startStack, ROOT };
