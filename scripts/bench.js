@@ -415,7 +415,8 @@ const runStreams = async (out) => {
       const phase = await ratePhase(s, { rate, seconds: QUICK ? 15 : 30 });
       out.rateSteps.push(stripSamples(phase));
       if (rate === DESIGN_RATE) out.designs.streams = phase;
-      if (phase.sagaMs.p99 === null || phase.sagaMs.p99 > 3000 || phase.invariantViolations.length) break;
+      // Always measure the design rate; stop climbing once the stack is clearly saturated.
+      if (rate >= DESIGN_RATE && (phase.sagaMs.p99 === null || phase.sagaMs.p99 > 3000 || phase.invariantViolations.length)) break;
       await sleep(2000);
     }
     // Sustained: the highest step with p99 under 1 s and no violations, held for 60 s.
