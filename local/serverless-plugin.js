@@ -1,8 +1,10 @@
 'use strict';
+const path = require('node:path');
 const { createTables } = require('./tables');
 const { seedDemoData } = require('./seed');
 const { localClient, waitUntilReady } = require('./dynamodb-local');
 const { localPorts } = require('./ports');
+const { startStreamMappings } = require('./stream-mappings');
 
 const ACCOUNT = '000000000000';
 
@@ -10,8 +12,8 @@ const ACCOUNT = '000000000000';
  * Local stack glue for `serverless offline` and `serverless invoke local`. On those commands only:
  * creates the tables from the resolved `resources` (the same ones deploy uses), seeds demo data,
  * resolves `!Ref`/`!GetAtt` in function environments to local names, points the AWS SDK at
- * DynamoDB Local and the EventBridge emulator, and honours `enabled: false` on stream events (the
- * streams plugin ignores it). It registers no hook on package or deploy.
+ * DynamoDB Local and the EventBridge emulator, and runs the stream triggers with our own poller
+ * (honouring `enabled: false`). It registers no hook on package or deploy.
  */
 class LocalStackPlugin {
   constructor(serverless, _options, { log } = {}) {
@@ -22,6 +24,8 @@ class LocalStackPlugin {
     this.hooks = {
       'before:offline:start': prepare,
       'before:offline:start:init': prepare,
+      'offline:start:init': () => this.startStreams(),
+      'offline:start:end': () => this.stopStreams(),
       // The core `invoke local` resolves environment variables in its own
       // `before:invoke:local:loadEnvVars` hook (by asking AWS for `Ref`s), which runs before ours:
       // prepare on `initialize`, but only for `invoke local`.
@@ -79,13 +83,12 @@ class LocalStackPlugin {
       AWS_REGION: this.region(),
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.dynamodb}`,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.eventBridgeClient}`,
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.functionsDynamodb}`,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.functionsEventBridge}`,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || 'WARN',
       POWERTOOLS_METRICS_DISABLED: process.env.LOCAL_METRICS === '1' ? 'false' : 'true',
     };
-    const readInterval = Number(process.env.STREAM_READ_INTERVAL_MS || 20);
     for (const key of service.getAllFunctions()) {
       const fn = service.getFunction(key);
       fn.environment = this.resolveEnvironment(fn.environment);
@@ -95,8 +98,6 @@ class LocalStackPlugin {
           this.log.notice(`local stack: stream trigger of ${key} is disabled`);
           return false;
         }
-        // How often the streams emulator polls; AWS Lambda polls continuously.
-        event.stream.readInterval = readInterval;
         return true;
       });
     }
@@ -116,6 +117,32 @@ class LocalStackPlugin {
     });
     client.destroy();
     this.log.notice(`local stack: ${created.length} tables created, ${seeded} demo items seeded`);
+  }
+
+  /** Stream triggers: our own poller with Lambda's semantics (local/stream-poller.js). */
+  async startStreams() {
+    await this.prepared;
+    const resources = this.resources();
+    this.streams = await startStreamMappings({
+      serverless: this.serverless,
+      resolveTableName: (arn) => {
+        const id = arn && arn['Fn::GetAtt'] ? arn['Fn::GetAtt'][0] : undefined;
+        const name = id && resources[id] && resources[id].Properties.TableName;
+        if (typeof name !== 'string') throw new Error(`local stack: stream ${JSON.stringify(arn)} needs Fn::GetAtt of a table with a literal TableName`);
+        return name;
+      },
+      dynamodbEndpoint: `http://127.0.0.1:${localPorts().functionsDynamodb}`,
+      functionsDynamodbPort: localPorts().functionsDynamodb,
+      region: this.region(),
+      accountId: ACCOUNT,
+      checkpointFile: path.join(this.serverless.serviceDir || process.cwd(), '.local-data', 'stream-checkpoints.json'),
+      failureFile: path.join(this.serverless.serviceDir || process.cwd(), '.local-data', 'stream-on-failure.jsonl'),
+      log: this.log,
+    });
+  }
+
+  async stopStreams() {
+    if (this.streams) await this.streams.stop();
   }
 }
 

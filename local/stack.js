@@ -54,7 +54,7 @@ const startStack = async ({
 } = {}) => {
   const fullEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env };
   const ports = localPorts(fullEnv);
-  const dynamodb = await startDynamoDbLocal({ port: ports.dynamodbLocal, dataDir, log });
+  const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir, log });
 
   const args = [SLS, 'offline', 'start', '--stage', stage, ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)];
   let output = stdio;
@@ -87,7 +87,7 @@ const startStack = async ({
     await stop();
     throw error;
   }
-  return { ports, stop, exited, dynamodb, baseUrl: `http://127.0.0.1:${ports.http}` };
+  return { ports, stop, exited, dynamodb, pid: offline.pid, logFile, baseUrl: `http://127.0.0.1:${ports.http}` };
 };
 
 module.exports = { startStack, ROOT };

@@ -1,122 +1,542 @@
 'use strict';
 /**
- * Latency benchmark on the real local stack. Prints, over N orders placed at a steady rate:
- *  - outbox lag: commit of an outbox row → PutEvents accepted (row.publishedAt - row.createdAt),
- *    for every outbox row the sagas wrote (orders, inventory, payments);
- *  - POST → CONFIRMED: order.updatedAt at confirmation - order.createdAt (server clocks, one host);
- *  - POST round trip as the client saw it.
- * Usage: npm run bench -- [--orders 200] [--rate 5]. Starts its own stack on ports 3500+ unless
- * BASE_URL and DYNAMODB_ENDPOINT point at a running one (npm start: http://127.0.0.1:3000, :8000).
+ * Benchmark on the real local stack (DynamoDB Local + serverless offline), from the timestamps the
+ * system records: saga = order createdAt → CONFIRMED; outbox lag = outbox row createdAt →
+ * publishedAt (PutEvents accepted); delivery lag = publishedAt → consumer marker startedAt.
+ *
+ *   npm run bench                       full run: both designs, rate steps, 60 s sustained, idle, cost
+ *   npm run bench -- --quick            under 3 minutes: both designs, smaller samples
+ *   npm run bench -- --orders 600 --rate 20 [--design streams|polling]   one measurement
+ *
+ * Writes bench/results/latest.json, latest.md and latest.svg (`--out <dir>` to write elsewhere).
+ * Each design gets its own stack (ports 3500+ and 3550+). The polling design is the 30-second
+ * publisher this design replaces: stream forwarders off, the sweeper alone publishing every 30 s
+ * with no grace period.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
-const { DynamoDBClient, ScanCommand, BatchGetItemCommand } = require('@aws-sdk/client-dynamodb');
+const { DynamoDBClient, ScanCommand, BatchGetItemCommand, GetItemCommand } = require('@aws-sdk/client-dynamodb');
 const { unmarshall, marshall } = require('@aws-sdk/util-dynamodb');
-const { startStack } = require('../local/stack');
+const { startStack, ROOT } = require('../local/stack');
+const { startMeter } = require('../bench/lib/meter');
+const { summarize } = require('../bench/lib/stats');
+const { PRICES, perMillionSagas, idlePerMonth } = require('../bench/lib/cost');
+const { chartSvg, markdownSummary } = require('../bench/lib/report');
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+// ---- arguments ----
+const argv = process.argv.slice(2);
+const has = (name) => argv.includes(`--${name}`);
+const opt = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
-const ORDERS = arg('orders', 200);
-const RATE = arg('rate', 5);
+const QUICK = has('quick');
+const SINGLE = has('orders') || has('rate');
+const DESIGN = opt('design', SINGLE ? 'streams' : 'both');
+const OUT = path.resolve(opt('out', path.join(ROOT, 'bench', 'results')));
+const DESIGN_RATE = Number(opt('rate', 20));
+const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const summary = (label, values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const mean = s.reduce((a, b) => a + b, 0) / s.length;
-  return `${label.padEnd(34)} n=${String(s.length).padStart(4)}  median ${percentile(s, 50)} ms  p90 ${percentile(s, 90)} ms  p99 ${percentile(s, 99)} ms  max ${s[s.length - 1]} ms  mean ${mean.toFixed(1)} ms`;
+const ORDER = { customerId: 'customer-123', items: [{ productId: 'product-1', quantity: 1 }] };
+const SCHEDULED = ['ordersOutboxSweeper', 'inventoryOutboxSweeper', 'paymentsOutboxSweeper', 'sagaWatchdog'];
+const SWEEPERS = SCHEDULED.slice(0, 3);
+const MEMORY_GB = 0.5; // serverless.yml provider.memorySize
+
+// ---- one stack per design ----
+const designStack = async (design) => {
+  const base = design === 'streams' ? 3500 : 3550;
+  const ports = { http: base, lambda: base + 2, eventBridge: base + 10, eventBridgeFunctions: base + 12, pubSub: base + 11, dynamodb: base + 20, dynamodbFunctions: base + 21 };
+  const stage = `bench${design === 'streams' ? '' : 'poll'}`;
+  const ddbMeter = await startMeter({ port: ports.dynamodbFunctions, target: `http://127.0.0.1:${ports.dynamodb}`, kind: 'dynamodb' });
+  const ebMeter = await startMeter({ port: ports.eventBridgeFunctions, target: `http://127.0.0.1:${ports.eventBridge}`, kind: 'eventbridge' });
+  const env = {
+    HTTP_PORT: String(ports.http),
+    LAMBDA_PORT: String(ports.lambda),
+    EVENTBRIDGE_PORT: String(ports.eventBridge),
+    EVENTBRIDGE_PUBSUB_PORT: String(ports.pubSub),
+    DYNAMODB_PORT: String(ports.dynamodb),
+    FUNCTIONS_DYNAMODB_PORT: String(ports.dynamodbFunctions),
+    FUNCTIONS_EVENTBRIDGE_PORT: String(ports.eventBridgeFunctions),
+    ESBUILD_WORK_FOLDER: `.esbuild-${stage}`,
+  };
+  // Both designs sweep every 30 s (two sweeps per one-minute schedule); only the polling design has
+  // no stream forwarders and no grace period.
+  const params = design === 'streams' ? { sweepGraceSeconds: '60' } : { outboxStreams: 'false', sweepIntervalSeconds: '30', sweepsPerRun: '2', sweepGraceSeconds: '0' };
+  const logFile = path.join(ROOT, '.local-data', `bench-${design}.log`);
+  const stack = await startStack({ env, params, stage, logFile, log: () => {} });
+  const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${ports.dynamodb}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  return {
+    design,
+    stage,
+    stack,
+    client,
+    ddbMeter,
+    ebMeter,
+    ports,
+    logFile,
+    table: (suffix) => `order-saga-${stage}-${suffix}`,
+    fn: (key) => `order-saga-${stage}-${key}`,
+    stop: async () => {
+      client.destroy();
+      await stack.stop();
+      await ddbMeter.close();
+      await ebMeter.close();
+    },
+  };
 };
 
-const scanAll = async (client, TableName) => {
+// ---- placing orders and collecting what the system recorded ----
+const postOrder = async (s) => {
+  const res = await fetch(`${s.stack.baseUrl}/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ORDER) });
+  const body = await res.json();
+  if (res.status !== 201) throw new Error(`POST /orders answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.orderId;
+};
+
+/** Places `rate × seconds` orders on a fixed schedule (open loop: a slow system gets no breather). */
+const placeOrders = async (s, { rate, seconds, count }) => {
+  const n = count ?? Math.round(rate * seconds);
+  const ids = [];
+  const started = Date.now();
+  const inflight = [];
+  for (let i = 0; i < n; i += 1) {
+    const wait = started + (i * 1000) / rate - Date.now();
+    if (wait > 0) await sleep(wait);
+    inflight.push(postOrder(s).then((id) => ids.push(id)));
+  }
+  await Promise.all(inflight);
+  return ids;
+};
+
+const batchGet = async (s, table, keyName, keys) => {
+  const out = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let request = { [table]: { Keys: keys.slice(i, i + 100).map((k) => marshall({ [keyName]: k })), ConsistentRead: true } };
+    while (request && Object.keys(request).length) {
+      const { Responses, UnprocessedKeys } = await s.client.send(new BatchGetItemCommand({ RequestItems: request }));
+      out.push(...(Responses[table] || []).map((x) => unmarshall(x)));
+      request = UnprocessedKeys;
+    }
+  }
+  return out;
+};
+
+const waitSettled = async (s, ids, timeoutMs) => {
+  const settled = new Map();
+  for (const deadline = Date.now() + timeoutMs; settled.size < ids.length && Date.now() < deadline; ) {
+    const missing = ids.filter((id) => !settled.has(id));
+    for (const o of await batchGet(s, s.table('orders'), 'orderId', missing)) if (o.status !== 'PENDING') settled.set(o.orderId, o);
+    // The bench's own reads compete with the system for DynamoDB Local: poll gently (latencies
+    // come from the stored timestamps, not from when the bench notices).
+    if (settled.size < ids.length) await sleep(ids.length > 50 ? 1000 : 100);
+  }
+  return settled;
+};
+
+const scanAll = async (s, TableName) => {
   const items = [];
   let ExclusiveStartKey;
   do {
-    const page = await client.send(new ScanCommand({ TableName, ExclusiveStartKey }));
+    const page = await s.client.send(new ScanCommand({ TableName, ExclusiveStartKey }));
     items.push(...page.Items.map((i) => unmarshall(i)));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
 };
 
-const main = async () => {
-  let stack;
-  let baseUrl = process.env.BASE_URL;
-  let endpoint = process.env.DYNAMODB_ENDPOINT;
-  let stage = process.env.STAGE || 'local';
-  if (!baseUrl) {
-    stage = 'bench';
-    const env = { HTTP_PORT: '3500', LAMBDA_PORT: '3502', EVENTBRIDGE_PORT: '3510', EVENTBRIDGE_PUBSUB_PORT: '3511', DYNAMODB_PORT: '3520' };
-    console.log('Starting a local stack for the benchmark (stage bench, ports 3500+)...');
-    stack = await startStack({ env, stage, logFile: path.join(__dirname, '..', '.local-data', 'bench-stack.log'), log: () => {} });
-    baseUrl = stack.baseUrl;
-    endpoint = `http://127.0.0.1:${env.DYNAMODB_PORT}`;
+const balances = async (s) => {
+  const get = async (table, key) => unmarshall((await s.client.send(new GetItemCommand({ TableName: s.table(table), Key: marshall(key), ConsistentRead: true }))).Item);
+  return { stock: (await get('products', { productId: 'product-1' })).stock, balance: (await get('accounts', { customerId: 'customer-123' })).balance };
+};
+
+/** Everything one batch of orders left behind: latencies and invariant checks. */
+const collect = async (s, ids, before, { settleTimeoutMs, publishTimeoutMs = 5000 }) => {
+  const settled = await waitSettled(s, ids, settleTimeoutMs);
+  const after = await balances(s);
+  const orders = [...settled.values()];
+  const confirmed = orders.filter((o) => o.status === 'CONFIRMED');
+  const idSet = new Set(ids);
+  const outboxRows = async () => (await Promise.all(['orders-outbox', 'inventory-outbox', 'payments-outbox'].map((t) => scanAll(s, s.table(t))))).flat().filter((r) => idSet.has(r.aggregateId));
+  // The last event of a saga (order.confirmed) is published after the order is confirmed: by the
+  // stream at once, or by the next sweep in the polling design.
+  let rows = await outboxRows();
+  for (const until = Date.now() + publishTimeoutMs; rows.some((r) => r.publishedAt === undefined) && Date.now() < until; rows = await outboxRows()) await sleep(1000);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const markers = (await Promise.all(['orders-inbox', 'inventory-inbox', 'payments-inbox', 'rewards-inbox'].map((t) => scanAll(s, s.table(t))))).flat().filter((m) => byId.has(m.eventId));
+  const payments = await batchGet(s, s.table('payments'), 'orderId', confirmed.map((o) => o.orderId));
+  const charged = payments.reduce((sum, p) => sum + (p.amount || 0), 0);
+
+  const violations = [];
+  if (settled.size !== ids.length) violations.push(`${ids.length - settled.size} orders not settled`);
+  if (confirmed.length !== orders.length) violations.push(`${orders.length - confirmed.length} orders cancelled`);
+  const unpublished = rows.filter((r) => r.publishedAt === undefined).length;
+  if (unpublished) violations.push(`${unpublished} outbox rows unpublished`);
+  if (before.stock - after.stock !== confirmed.length) violations.push(`stock moved by ${before.stock - after.stock} for ${confirmed.length} confirmed orders`);
+  if (payments.length !== confirmed.length) violations.push(`${payments.length} payments for ${confirmed.length} confirmed orders`);
+  if (before.balance - after.balance !== charged) violations.push(`balance moved by ${before.balance - after.balance}, payments total ${charged}`);
+  if (after.stock < 0 || after.balance < 0) violations.push('negative stock or balance');
+
+  const published = rows.filter((r) => r.publishedAt !== undefined);
+  return {
+    orders: ids.length,
+    sagaSamplesMs: confirmed.map((o) => Date.parse(o.updatedAt) - Date.parse(o.createdAt)),
+    sagaMs: summarize(confirmed.map((o) => Date.parse(o.updatedAt) - Date.parse(o.createdAt))),
+    outboxLagMs: summarize(published.map((r) => r.publishedAt - r.createdAt)),
+    deliveryLagMs: summarize(markers.filter((m) => m.startedAt).map((m) => Date.parse(m.startedAt) - byId.get(m.eventId).publishedAt)),
+    publishedBy: published.reduce((acc, r) => ({ ...acc, [r.publishedBy || 'unknown']: (acc[r.publishedBy || 'unknown'] || 0) + 1 }), {}),
+    outboxRows: rows.length,
+    invariantViolations: violations,
+  };
+};
+
+// ---- Lambda invocations, from serverless offline's own log line per invocation ----
+const INVOCATION = /\(λ: (\w+)\) RequestId: \S+\s+Duration: ([\d.]+) ms\s+Billed Duration: (\d+) ms/g;
+const logOffset = (s) => (fs.existsSync(s.logFile) ? fs.statSync(s.logFile).size : 0);
+const invocationsSince = (s, offset) => {
+  const fd = fs.openSync(s.logFile, 'r');
+  const size = fs.fstatSync(fd).size;
+  const buf = Buffer.alloc(Math.max(0, size - offset));
+  fs.readSync(fd, buf, 0, buf.length, offset);
+  fs.closeSync(fd);
+  const byFunction = {};
+  for (const m of buf.toString('utf8').matchAll(INVOCATION)) {
+    const f = (byFunction[m[1]] ??= { count: 0, billedMs: 0 });
+    f.count += 1;
+    f.billedMs += Number(m[3]);
   }
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const tableName = (suffix) => `order-saga-${stage}-${suffix}`;
-  try {
-    // Warm every function once so cold starts are not measured.
-    const warm = await fetch(`${baseUrl}/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customerId: 'customer-123', items: [{ productId: 'product-1', quantity: 1 }] }) });
-    await warm.text();
-    await new Promise((r) => setTimeout(r, 5000));
+  return byFunction;
+};
 
-    console.log(`Placing ${ORDERS} orders at ${RATE}/s against ${baseUrl} ...`);
-    const ids = [];
-    const roundTrips = [];
-    const started = Date.now();
-    const inflight = [];
-    for (let i = 0; i < ORDERS; i += 1) {
-      const due = started + (i * 1000) / RATE;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      inflight.push(
-        (async () => {
-          const t0 = performance.now();
-          const res = await fetch(`${baseUrl}/orders`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify({ customerId: 'customer-123', items: [{ productId: 'product-1', quantity: 1 }] }),
-          });
-          const body = await res.json();
-          roundTrips.push(Math.round(performance.now() - t0));
-          if (res.status !== 201) throw new Error(`POST /orders answered ${res.status}: ${JSON.stringify(body)}`);
-          ids.push(body.orderId);
-        })(),
-      );
+const invokeFunction = async (s, key, payload) => {
+  const res = await fetch(`http://127.0.0.1:${s.ports.lambda}/2015-03-31/functions/${s.fn(key)}/invocations`, { method: 'POST', body: JSON.stringify(payload) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`invoke ${key}: ${res.status} ${text}`);
+  return text;
+};
+
+const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+/** `TOTAL` reports CapacityUnits per call: read or write units according to the operation. */
+const totalUnits = (counts) => {
+  let writeUnits = 0;
+  let readUnits = 0;
+  for (const [operation, c] of Object.entries(counts.dynamodb)) {
+    const units = c.capacityUnits || c.readUnits + c.writeUnits;
+    if (WRITE_OPERATIONS.has(operation)) writeUnits += units;
+    else readUnits += units;
+  }
+  return { writeUnits, readUnits };
+};
+
+/** One idle run of every schedule (sweepers sweep once here), measured: what the schedules cost at zero orders. */
+const measureIdleRuns = async (s) => {
+  const perRun = {};
+  for (const key of SCHEDULED) {
+    const offset = logOffset(s);
+    s.ddbMeter.start();
+    await invokeFunction(s, key, SWEEPERS.includes(key) ? { sweeps: 1 } : {});
+    await sleep(200);
+    const counts = s.ddbMeter.stop();
+    const inv = invocationsSince(s, offset)[key] || { count: 1, billedMs: 0 };
+    perRun[key] = { ...totalUnits(counts), billedMs: inv.billedMs };
+  }
+  return perRun;
+};
+
+/**
+ * Usage per saga over a metered window: DynamoDB units and PutEvents from the proxies, invocations
+ * and billed duration from the log; the scheduled functions' idle share is taken out (it is
+ * charged to the idle cost instead).
+ */
+const usagePerSaga = ({ ddb, eb, invocations, sagas, idleRuns, sweepsPerRun }) => {
+  let { writeUnits, readUnits } = totalUnits(ddb);
+  let count = 0;
+  let billedMs = 0;
+  for (const [key, f] of Object.entries(invocations)) {
+    if (SCHEDULED.includes(key)) {
+      // Subtract what these runs would have cost with nothing to do.
+      const idle = idleRuns[key];
+      const sweeps = SWEEPERS.includes(key) ? sweepsPerRun : 1;
+      writeUnits -= f.count * sweeps * idle.writeUnits;
+      readUnits -= f.count * sweeps * idle.readUnits;
+      // The sweeper's own invocations are the idle cost; the work beyond an empty sweep is per saga.
+      billedMs += Math.max(0, f.billedMs - f.count * sweeps * idle.billedMs - (SWEEPERS.includes(key) ? f.count * (sweepsPerRun - 1) * 30000 : 0));
+      continue;
     }
-    await Promise.all(inflight);
+    count += f.count;
+    billedMs += f.billedMs;
+  }
+  const r = (v, d = 3) => Math.round((v / sagas) * 10 ** d) / 10 ** d;
+  return {
+    writeUnits: r(Math.max(0, writeUnits)),
+    readUnits: r(Math.max(0, readUnits)),
+    putEventsCalls: r(eb.putEvents.calls),
+    putEventsEntries: r(eb.putEvents.entries),
+    invocations: r(count),
+    gbSeconds: r((billedMs / 1000) * MEMORY_GB, 4),
+    invocationsByFunction: Object.fromEntries(Object.entries(invocations).filter(([k]) => !SCHEDULED.includes(k)).map(([k, f]) => [k, { perSaga: r(f.count), billedMsPerInvocation: Math.round(f.billedMs / f.count) }])),
+  };
+};
 
-    // Wait until every order has settled.
-    const settled = new Map();
-    for (const deadline = Date.now() + 120_000; settled.size < ids.length && Date.now() < deadline; ) {
-      const missing = ids.filter((id) => !settled.has(id));
-      for (let i = 0; i < missing.length; i += 100) {
-        const { Responses } = await client.send(
-          new BatchGetItemCommand({ RequestItems: { [tableName('orders')]: { Keys: missing.slice(i, i + 100).map((orderId) => marshall({ orderId })), ConsistentRead: true } } }),
-        );
-        for (const o of Responses[tableName('orders')].map((x) => unmarshall(x))) if (o.status !== 'PENDING') settled.set(o.orderId, o);
+const idleSchedules = (idleRuns, { sweepsPerRun, sweepIntervalSeconds }) => [
+  ...SWEEPERS.map((key) => ({
+    name: key,
+    runsPerMinute: 1,
+    perRun: {
+      writeUnits: idleRuns[key].writeUnits * sweepsPerRun,
+      readUnits: idleRuns[key].readUnits * sweepsPerRun,
+      invocations: 1,
+      // One scheduled run sweeps `sweepsPerRun` times and sleeps between sweeps: billed throughout.
+      gbSeconds: ((idleRuns[key].billedMs * sweepsPerRun + (sweepsPerRun - 1) * sweepIntervalSeconds * 1000) / 1000) * MEMORY_GB,
+    },
+  })),
+  { name: 'sagaWatchdog', runsPerMinute: 1, perRun: { ...idleRuns.sagaWatchdog, invocations: 1, gbSeconds: (idleRuns.sagaWatchdog.billedMs / 1000) * MEMORY_GB } },
+];
+
+// ---- CPU and memory of a stack's processes (Linux /proc) ----
+const TICKS = 100;
+const groupProcesses = (pgid) =>
+  fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((pid) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        return { pid: Number(pid), comm, pgid: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) };
+      } catch {
+        return undefined;
       }
-      if (settled.size < ids.length) await new Promise((r) => setTimeout(r, 250));
-    }
-    const orders = [...settled.values()];
-    const confirmed = orders.filter((o) => o.status === 'CONFIRMED');
-    const idSet = new Set(ids);
-    const rows = (await Promise.all(['orders-outbox', 'inventory-outbox', 'payments-outbox'].map((t) => scanAll(client, tableName(t))))).flat().filter((r) => idSet.has(r.aggregateId));
-    const unpublished = rows.filter((r) => r.publishedAt === undefined).length;
+    })
+    .filter((p) => p && p.pgid === pgid);
 
-    console.log('');
-    console.log(`orders placed ${ids.length}, settled ${orders.length}, confirmed ${confirmed.length}, outbox rows ${rows.length} (unpublished ${unpublished})`);
-    console.log(summary('outbox lag, order.created', rows.filter((r) => r.type === 'order.created' && r.publishedAt).map((r) => r.publishedAt - r.createdAt)));
-    console.log(summary('outbox lag, all outbox rows', rows.filter((r) => r.publishedAt).map((r) => r.publishedAt - r.createdAt)));
-    console.log(summary('POST → CONFIRMED', confirmed.map((o) => Date.parse(o.updatedAt) - Date.parse(o.createdAt))));
-    console.log(summary('POST /orders round trip (client)', roundTrips));
+/** CPU (% of one core) of DynamoDB Local, serverless offline and this process while `run` runs. */
+const cpuWhile = async (s, run) => {
+  const groups = { java: s.stack.dynamodb.pid, node: s.stack.pid };
+  const sample = () => Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, groupProcesses(g)]));
+  const a = sample();
+  const own = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const result = await run();
+  const b = sample();
+  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  const ownUsage = process.cpuUsage(own);
+  const cpu = (k) => {
+    const ta = a[k].reduce((x, p) => x + p.ticks, 0);
+    const tb = b[k].reduce((x, p) => x + p.ticks, 0);
+    return Math.round(((tb - ta) / TICKS / elapsed) * 1000) / 10;
+  };
+  const rss = Object.values(b).flat().reduce((x, p) => x + p.rssPages * 4096, 0);
+  return {
+    result,
+    usage: {
+      javaCpuPercent: cpu('java'),
+      nodeCpuPercent: cpu('node'),
+      cpuPercent: Math.round((cpu('java') + cpu('node')) * 10) / 10,
+      benchCpuPercent: Math.round(((ownUsage.user + ownUsage.system) / 1e6 / elapsed) * 1000) / 10,
+      rssMiB: Math.round(rss / 1048576),
+      loadAverage: os.loadavg()[0],
+    },
+  };
+};
+
+const measureIdle = async (s, seconds) => {
+  const { usage } = await cpuWhile(s, () => sleep(seconds * 1000));
+  return { seconds, ...usage };
+};
+
+// ---- the phases ----
+const warmUp = async (s, { count, settleMs }) => {
+  const ids = await placeOrders(s, { rate: 5, count });
+  await waitSettled(s, ids, settleMs);
+};
+
+const idleSingleOrders = async (s, count) => {
+  const samples = [];
+  for (let i = 0; i < count; i += 1) {
+    const id = await postOrder(s);
+    const [o] = [...(await waitSettled(s, [id], 10000)).values()];
+    if (o && o.status === 'CONFIRMED') samples.push(Date.parse(o.updatedAt) - Date.parse(o.createdAt));
+    await sleep(400 + Math.random() * 400); // let every poller back off to quiet
+  }
+  return summarize(samples);
+};
+
+const ratePhase = async (s, { rate, seconds, settleTimeoutMs = 120000, publishTimeoutMs, onPlaced = () => {} }) => {
+  const before = await balances(s);
+  const t0 = Date.now();
+  const { result: ids, usage: cpu } = await cpuWhile(s, () => placeOrders(s, { rate, seconds }));
+  const placedIn = (Date.now() - t0) / 1000;
+  onPlaced();
+  const result = await collect(s, ids, before, { settleTimeoutMs, publishTimeoutMs });
+  const { sagaSamplesMs } = result;
+  const rest = stripSamples(result);
+  log(`${s.design} ${rate}/s × ${seconds} s: saga p50 ${rest.sagaMs.p50} p90 ${rest.sagaMs.p90} p99 ${rest.sagaMs.p99} max ${rest.sagaMs.max} ms; outbox lag p50 ${rest.outboxLagMs.p50} p99 ${rest.outboxLagMs.p99}; delivery p50 ${rest.deliveryLagMs.p50} p99 ${rest.deliveryLagMs.p99}; ${rest.invariantViolations.length ? rest.invariantViolations.join('; ') : 'invariants ok'}`);
+  log(`  cpu while placing: java ${cpu.javaCpuPercent} %, offline ${cpu.nodeCpuPercent} %, bench ${cpu.benchCpuPercent} %, load ${cpu.loadAverage}`);
+  return { rate, seconds, placedInSeconds: Math.round(placedIn * 10) / 10, cpu, sagaSamplesMs, ...rest };
+};
+
+const meteredPhase = async (s, run) => {
+  const offset = logOffset(s);
+  s.ddbMeter.start();
+  s.ebMeter.start();
+  const result = await run();
+  await sleep(500);
+  return { result, ddb: s.ddbMeter.stop(), eb: s.ebMeter.stop(), invocations: invocationsSince(s, offset) };
+};
+
+const runStreams = async (out) => {
+  log('starting the streams stack (ports 3500+)');
+  const s = await designStack('streams');
+  try {
+    await warmUp(s, { count: QUICK ? 10 : 20, settleMs: 30000 });
+    if (SINGLE) {
+      const phase = await ratePhase(s, { rate: Number(opt('rate', 5)), seconds: Number(opt('orders', 200)) / Number(opt('rate', 5)) });
+      out.designs.streams = phase;
+      out.rateSteps = [stripSamples(phase)];
+      return;
+    }
+    log('idle single orders');
+    out.idleSingleOrderMs = await idleSingleOrders(s, QUICK ? 8 : 20);
+    log(`idle single order p50 ${out.idleSingleOrderMs.p50} ms p90 ${out.idleSingleOrderMs.p90} ms`);
+
+    log('cost: metered run at 10/s');
+    const idleRuns = await measureIdleRuns(s);
+    const metered = await meteredPhase(s, () => ratePhase(s, { rate: 10, seconds: QUICK ? 5 : 15 }));
+    out.cost.measured.streams = { sagas: metered.result.orders, idleRuns, ddb: metered.ddb, putEvents: metered.eb.putEvents, invocations: metered.invocations };
+    out.cost.usage.streams = usagePerSaga({ ddb: metered.ddb, eb: metered.eb, invocations: metered.invocations, sagas: metered.result.orders, idleRuns, sweepsPerRun: 2 });
+    out.cost.idleRuns.streams = idleRuns;
+
+    const steps = QUICK ? [DESIGN_RATE] : [10, DESIGN_RATE, 30, 40, 50, 60];
+    for (const rate of steps) {
+      const phase = await ratePhase(s, { rate, seconds: QUICK ? 15 : 30 });
+      out.rateSteps.push(stripSamples(phase));
+      if (rate === DESIGN_RATE) out.designs.streams = phase;
+      // Always measure the design rate; stop climbing once the stack is clearly saturated.
+      if (rate >= DESIGN_RATE && (phase.sagaMs.p99 === null || phase.sagaMs.p99 > 3000 || phase.invariantViolations.length)) break;
+      await sleep(2000);
+    }
+    // Sustained: the highest step with p99 under 1 s and no violations, held for 60 s.
+    const ok = out.rateSteps.filter((p) => p.sagaMs.p99 !== null && p.sagaMs.p99 < 1000 && !p.invariantViolations.length);
+    let best = ok.length ? Math.max(...ok.map((p) => p.rate)) : undefined;
+    if (!QUICK && best) {
+      for (let attempt = 0; attempt < 3 && best; attempt += 1) {
+        log(`sustained: ${best}/s for 60 s`);
+        const phase = await ratePhase(s, { rate: best, seconds: 60 });
+        out.sustainedRuns.push(stripSamples(phase));
+        if (phase.sagaMs.p99 < 1000 && !phase.invariantViolations.length) {
+          out.throughput = { sustainedSagasPerSecond: best, seconds: 60, p50Ms: phase.sagaMs.p50, p99Ms: phase.sagaMs.p99, invariantViolations: 0 };
+          break;
+        }
+        best -= 5;
+        await sleep(3000);
+      }
+    } else if (best) {
+      const step = ok.find((p) => p.rate === best);
+      out.throughput = { sustainedSagasPerSecond: best, seconds: step.seconds, p50Ms: step.sagaMs.p50, p99Ms: step.sagaMs.p99, invariantViolations: 0, note: 'quick run: not held for 60 s' };
+    }
+    out.throughput ??= { sustainedSagasPerSecond: 0, seconds: 0, p99Ms: null, invariantViolations: null, note: 'no rate met p99 < 1 s' };
+
+    log('idle stack: CPU and memory');
+    await sleep(3000);
+    out.idle = await measureIdle(s, QUICK ? 10 : 30);
+    out.idleCpuPercent = out.idle.cpuPercent;
+    log(`idle ${out.idle.cpuPercent} % of a core (java ${out.idle.javaCpuPercent} %, node ${out.idle.nodeCpuPercent} %), ${out.idle.rssMiB} MiB`);
   } finally {
-    client.destroy();
-    if (stack) await stack.stop();
+    await s.stop();
   }
 };
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+const runPolling = async (out, { onPlaced = () => {} } = {}) => {
+  log('starting the polling stack (ports 3550+)');
+  const s = await designStack('polling');
+  try {
+    // Warm without waiting for the 30 s sweeps: the first sagas warm every function anyway.
+    await postOrder(s);
+    const idleRuns = await measureIdleRuns(s);
+    const seconds = SINGLE ? Number(opt('orders', 200)) / DESIGN_RATE : QUICK ? 15 : 30;
+    const metered = await meteredPhase(s, () => ratePhase(s, { rate: DESIGN_RATE, seconds, settleTimeoutMs: 240000, publishTimeoutMs: 40000, onPlaced }));
+    out.designs.polling = metered.result;
+    out.cost.measured.polling = { sagas: metered.result.orders, idleRuns, ddb: metered.ddb, putEvents: metered.eb.putEvents, invocations: metered.invocations };
+    out.cost.usage.polling = usagePerSaga({ ddb: metered.ddb, eb: metered.eb, invocations: metered.invocations, sagas: metered.result.orders, idleRuns, sweepsPerRun: 2 });
+    out.cost.idleRuns.polling = idleRuns;
+  } finally {
+    await s.stop();
+  }
+};
+
+const stripSamples = (phase) => {
+  const rest = { ...phase };
+  delete rest.sagaSamplesMs;
+  return rest;
+};
+
+const main = async () => {
+  const started = Date.now();
+  const out = {
+    startedAt: new Date().toISOString(),
+    command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    quick: QUICK,
+    machine: { cpus: os.cpus().length, cpuModel: (os.cpus()[0] || {}).model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}`, loadAverageAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100) },
+    designs: {},
+    rateSteps: [],
+    sustainedRuns: [],
+    cost: { prices: PRICES, measured: {}, usage: {}, idleRuns: {} },
+  };
+  if (QUICK && DESIGN === 'both') {
+    // Under 3 minutes: the polling sagas spend a minute or more waiting for sweeps, so the streams
+    // phases run during that wait, on their own stack (the sweeps' bursts overlap them a little).
+    let placed;
+    const placing = new Promise((resolve) => (placed = resolve));
+    const polling = runPolling(out, { onPlaced: placed });
+    await Promise.race([placing, polling]);
+    await runStreams(out);
+    await polling;
+    out.overlapped = true;
+  } else {
+    if (DESIGN === 'both' || DESIGN === 'streams') await runStreams(out);
+    if (DESIGN === 'both' || DESIGN === 'polling') await runPolling(out);
+  }
+
+  const { streams, polling } = out.designs;
+  if (streams && polling) out.ratio = { p50: Math.round(polling.sagaMs.p50 / streams.sagaMs.p50), p99: Math.round(polling.sagaMs.p99 / streams.sagaMs.p99) };
+  const costDesigns = {};
+  for (const [name, usage] of Object.entries(out.cost.usage)) {
+    const { invocationsByFunction, ...perSaga } = usage;
+    costDesigns[name] = {
+      perSaga,
+      invocationsByFunction,
+      perMillionSagas: perMillionSagas(perSaga),
+      idlePerMonth: idlePerMonth(idleSchedules(out.cost.idleRuns[name], { sweepsPerRun: 2, sweepIntervalSeconds: 30 })),
+    };
+  }
+  out.cost = {
+    prices: PRICES,
+    designs: costDesigns,
+    measured: out.cost.measured,
+    notes: [
+      'DynamoDB units from ReturnConsumedCapacity (DynamoDB Local computes them as DynamoDB does: 1 KB per write unit, 4 KB per read unit, transactions ×2). Lambda billed durations are measured locally (512 MB, rounded up to 1 ms) and stand in for AWS durations.',
+      'Each scheduled sweeper run sweeps twice and waits 30 s between sweeps: it is billed for those 30 s, which is most of the idle cost.',
+      'Not included: CloudWatch Logs ingestion, X-Ray traces, storage (outbox rows and markers expire after 7 days), SQS (only failures).',
+    ],
+  };
+  out.durationSeconds = Math.round((Date.now() - started) / 1000);
+  return out;
+};
+
+main()
+  .then(async (out) => {
+    fs.mkdirSync(OUT, { recursive: true });
+    fs.writeFileSync(path.join(OUT, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+    fs.writeFileSync(path.join(OUT, 'latest.md'), markdownSummary(out));
+    fs.writeFileSync(path.join(OUT, 'latest.svg'), chartSvg(out));
+    log(`done in ${out.durationSeconds} s: ${path.relative(process.cwd(), path.join(OUT, 'latest.json'))}, latest.md, latest.svg`);
+    console.log(`\n${markdownSummary(out)}`);
+  })
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -68,7 +68,7 @@ export const idempotentConsumer = (opts: { consumer: string; tx: Pick<Transactio
   };
   const idempotentConsumerBefore = (request: ConsumerRequest): void => {
     const { envelope } = request.context;
-    const marker = { consumer: opts.consumer, eventId: envelope.id, eventType: envelope.type };
+    const marker = { consumer: opts.consumer, eventId: envelope.id, eventType: envelope.type, startedAt: new Date().toISOString() };
     request.context.committed = false;
     request.context.commit = async (unit) => {
       await opts.tx.commit(unit, marker);

@@ -42,16 +42,17 @@ export class OutboxStore implements RelayOutbox {
     return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
   }
 
-  async markPublished(ids: string[], now: number): Promise<{ marked: string[]; failed: string[] }> {
+  /** `by` records which path published first (stream, sweeper, replay): where the lag came from. */
+  async markPublished(ids: string[], now: number, by?: string): Promise<{ marked: string[]; failed: string[] }> {
     const results = await Promise.allSettled(
       ids.map((id) =>
         this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
             Key: toValues({ id }),
-            UpdateExpression: 'REMOVE pendingShard SET publishedAt = if_not_exists(publishedAt, :now), expiresAt = :expires',
+            UpdateExpression: `REMOVE pendingShard SET publishedAt = if_not_exists(publishedAt, :now), expiresAt = :expires${by ? ', publishedBy = if_not_exists(publishedBy, :by)' : ''}`,
             ConditionExpression: 'attribute_exists(id)',
-            ExpressionAttributeValues: toValues({ ':now': now, ':expires': Math.floor(now / 1000) + OUTBOX_RETENTION_SECONDS }),
+            ExpressionAttributeValues: toValues({ ':now': now, ':expires': Math.floor(now / 1000) + OUTBOX_RETENTION_SECONDS, ':by': by }),
           }),
         ),
       ),

@@ -23,7 +23,7 @@ export interface EventPublisher {
 export interface RelayOutbox {
   findUnpublished(createdBefore: number, limit?: number): Promise<OutboxRow[]>;
   oldestUnpublishedAge(now: number): Promise<number>;
-  markPublished(ids: string[], now: number): Promise<{ marked: string[]; failed: string[] }>;
+  markPublished(ids: string[], now: number, by?: 'stream' | 'sweeper' | 'replay'): Promise<{ marked: string[]; failed: string[] }>;
   markDeadLettered(id: string, reason: string, now: number): Promise<void>;
   get(id: string): Promise<OutboxRow | undefined>;
   findByAggregate(aggregateId: string, limit: number): Promise<OutboxRow[]>;

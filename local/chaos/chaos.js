@@ -56,7 +56,8 @@ if (QUICK && !chosen) {
   delete enabled.dynamoDbLocalKill;
 }
 
-const PORTS = { HTTP_PORT: 6100, LAMBDA_PORT: 6102, EVENTBRIDGE_PORT: 6110, EVENTBRIDGE_PUBSUB_PORT: 6111, EVENTBRIDGE_CLIENT_PORT: 6112, DYNAMODB_PORT: 6120, DYNAMODB_LOCAL_PORT: 6121 };
+// The functions (and the stream triggers) reach DynamoDB Local and the EventBridge emulator through the fault proxies.
+const PORTS = { HTTP_PORT: 6100, LAMBDA_PORT: 6102, EVENTBRIDGE_PORT: 6110, EVENTBRIDGE_PUBSUB_PORT: 6111, FUNCTIONS_EVENTBRIDGE_PORT: 6112, DYNAMODB_PORT: 6121, FUNCTIONS_DYNAMODB_PORT: 6120 };
 const env = Object.fromEntries(Object.entries(PORTS).map(([k, v]) => [k, String(v)]));
 const DATA_DIR = path.join(ROOT, '.local-data', 'chaos');
 const SAGA_TIMEOUT_SECONDS = QUICK ? 20 : 30;
@@ -83,7 +84,7 @@ const main = async () => {
 
   // Orders whose order.created is held back until after their saga timed out.
   const heldOrders = new Set();
-  const ddbProxy = await startFaultProxy({ port: PORTS.DYNAMODB_PORT, target: `http://127.0.0.1:${PORTS.DYNAMODB_LOCAL_PORT}`, rules: dynamoDbRules({ random, p: enabled, active }), name: 'dynamodb' });
+  const ddbProxy = await startFaultProxy({ port: PORTS.FUNCTIONS_DYNAMODB_PORT, target: `http://127.0.0.1:${PORTS.DYNAMODB_PORT}`, rules: dynamoDbRules({ random, p: enabled, active }), name: 'dynamodb' });
   let ebProxy;
   const ebRules = eventBridgeRules({
     random,
@@ -96,7 +97,7 @@ const main = async () => {
     },
     sendLater: (json) => ebProxy.send({ headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' }, json }),
   });
-  ebProxy = await startFaultProxy({ port: PORTS.EVENTBRIDGE_CLIENT_PORT, target: `http://127.0.0.1:${PORTS.EVENTBRIDGE_PORT}`, rules: ebRules, name: 'eventbridge' });
+  ebProxy = await startFaultProxy({ port: PORTS.FUNCTIONS_EVENTBRIDGE_PORT, target: `http://127.0.0.1:${PORTS.EVENTBRIDGE_PORT}`, rules: ebRules, name: 'eventbridge' });
   ddbProxy.setEnabled(false);
   ebProxy.setEnabled(false);
 
@@ -104,7 +105,7 @@ const main = async () => {
   const params = { sagaTimeoutSeconds: String(SAGA_TIMEOUT_SECONDS), sweepGraceSeconds: '3', sweepIntervalSeconds: '5', sweepsPerRun: '11' };
   let stack = await startStack({ env, stage: STAGE, params, dataDir: DATA_DIR, logFile: path.join(ROOT, '.local-data', 'chaos-stack.log'), log: () => {} });
   let dynamodb = stack.dynamodb;
-  const client = localClient(PORTS.DYNAMODB_LOCAL_PORT);
+  const client = localClient(PORTS.DYNAMODB_PORT);
   let result;
   try {
     // The run's own catalogue and customers, and the figures they start from.
@@ -181,7 +182,7 @@ const main = async () => {
         await dynamodb.exited;
         bump('dynamoDbLocalKill');
         await sleep(1500);
-        dynamodb = await startDynamoDbLocal({ port: PORTS.DYNAMODB_LOCAL_PORT, dataDir: DATA_DIR, log: () => {} });
+        dynamodb = await startDynamoDbLocal({ port: PORTS.DYNAMODB_PORT, dataDir: DATA_DIR, log: () => {} });
         log('DynamoDB Local restarted on its data');
       });
     }

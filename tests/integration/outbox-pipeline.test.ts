@@ -84,8 +84,9 @@ describe('outbox publishing against real DynamoDB Local', () => {
     expect(bus.envelopes().map((e) => e.id)).toEqual(expect.arrayContaining(events.map((e) => e.id)));
     expect(bus.entries.length).toBe(before);
     for (const event of events) {
-      const row = await getItem<{ publishedAt?: number; pendingShard?: string; expiresAt?: number }>('OrdersOutboxTable', { id: event.id });
+      const row = await getItem<{ publishedAt?: number; publishedBy?: string; pendingShard?: string; expiresAt?: number }>('OrdersOutboxTable', { id: event.id });
       expect(row?.publishedAt).toEqual(expect.any(Number));
+      expect(row?.publishedBy).toBe('stream');
       expect(row?.pendingShard).toBeUndefined();
       expect(row?.expiresAt).toBeGreaterThan(Date.now() / 1000);
     }

@@ -20,6 +20,8 @@ export interface OutboxRow {
   payload: string;
   pendingShard?: string;
   publishedAt?: number;
+  /** Which path published it first: the stream forwarder, the sweeper or a replay. */
+  publishedBy?: string;
   expiresAt?: number;
   deadLetterReason?: string;
 }

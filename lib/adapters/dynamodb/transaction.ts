@@ -20,6 +20,8 @@ export interface ProcessedMarker {
   consumer: string;
   eventId: string;
   eventType: string;
+  /** When the consumer started on the event (ISO time): with `processedAt`, its delivery and work time. */
+  startedAt?: string;
 }
 
 export const MARKER_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -94,6 +96,7 @@ export class TransactionWriter implements Transactions {
             consumer: marker.consumer,
             eventId: marker.eventId,
             eventType: marker.eventType,
+            startedAt: marker.startedAt,
             processedAt: now.toISOString(),
             expiresAt: Math.floor(now.getTime() / 1000) + MARKER_TTL_SECONDS,
           }),

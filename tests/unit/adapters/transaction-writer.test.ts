@@ -34,7 +34,7 @@ const aWriter = (maxAttempts?: number) => {
   return { writer, sleeps };
 };
 
-const marker: ProcessedMarker = { consumer: 'reserveStock', eventId: '5f0c1c8e-3b7e-4a8e-9d55-2c1d8c6f4b11', eventType: 'order.created' };
+const marker: ProcessedMarker = { consumer: 'reserveStock', eventId: '5f0c1c8e-3b7e-4a8e-9d55-2c1d8c6f4b11', eventType: 'order.created', startedAt: '2026-01-01T00:00:00.000Z' };
 const decrement: TxWrite = {
   write: { Update: { TableName: 'products', Key: { productId: { S: 'p-1' } }, UpdateExpression: 'SET stock = stock - :q', ExpressionAttributeValues: { ':q': { N: '1' } } } },
   onConditionFailed: () => new InsufficientStockError('p-1'),
@@ -61,6 +61,8 @@ describe('TransactionWriter.commit', () => {
       Item: {
         pk: { S: `reserveStock#${marker.eventId}` },
         eventType: { S: 'order.created' },
+        startedAt: { S: marker.startedAt },
+        processedAt: { S: A_FIXED_NOW.toISOString() },
         expiresAt: { N: String(Math.floor(A_FIXED_NOW.getTime() / 1000) + MARKER_TTL_SECONDS) },
       },
     });

@@ -1,3 +1,4 @@
+import type { ProcessedMarker } from '../../../lib/adapters/dynamodb/transaction';
 import { TransactionConflictError } from '../../../lib/adapters/errors';
 import type { UnitOfWork } from '../../../lib/use-cases/ports';
 import { DuplicateEventError } from '../../../lib/domain/errors';
@@ -36,7 +37,9 @@ describe('consumerHandler: a valid event of an accepted type', () => {
     expect(handle).toHaveBeenCalledTimes(1);
     expect(handle.mock.calls[0]![0]).toEqual(envelope);
     expect(commit).toHaveBeenCalledTimes(1);
-    expect(commit).toHaveBeenCalledWith(unit, { consumer: CONSUMER, eventId: envelope.id, eventType: 'order.created' });
+    expect(commit).toHaveBeenCalledWith(unit, { consumer: CONSUMER, eventId: envelope.id, eventType: 'order.created', startedAt: expect.any(String) });
+    // The marker records when the consumer started, so delivery lag is measurable from stored data.
+    expect(Date.parse(commit.mock.calls[0]![1]?.startedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('marks two deliveries of one envelope (re-published, so with different EventBridge ids) with the same marker', async () => {
@@ -53,8 +56,9 @@ describe('consumerHandler: a valid event of an accepted type', () => {
     // Assess
     expect(first.id).not.toBe(second.id);
     expect(commit).toHaveBeenCalledTimes(2);
-    expect(commit.mock.calls[0]![1]).toEqual(commit.mock.calls[1]![1]);
-    expect(commit.mock.calls[1]![1]).toEqual({ consumer: CONSUMER, eventId: envelope.id, eventType: 'order.created' });
+    const identity = (marker?: ProcessedMarker) => ({ consumer: marker?.consumer, eventId: marker?.eventId, eventType: marker?.eventType });
+    expect(identity(commit.mock.calls[0]![1])).toEqual(identity(commit.mock.calls[1]![1]));
+    expect(identity(commit.mock.calls[1]![1])).toEqual({ consumer: CONSUMER, eventId: envelope.id, eventType: 'order.created' });
   });
 });
 
