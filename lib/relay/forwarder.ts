@@ -19,7 +19,8 @@ export interface ForwarderDeps {
  * sweeper and alarms.
  */
 export const forwardStreamRecords = async (records: DynamoDBRecord[], deps: ForwarderDeps): Promise<DynamoDBBatchResponse> => {
-  const inserts = records.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage);
+  // A row inserted without `pendingShard` is not pending (e.g. restored already published): nothing to forward.
+  const inserts = records.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage?.pendingShard);
   const rows = inserts.map((r) => ({
     row: outboxRowFromImage(r.dynamodb!.NewImage as unknown as Item),
     sequenceNumber: r.dynamodb!.SequenceNumber!,

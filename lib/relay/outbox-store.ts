@@ -13,6 +13,7 @@ import type { RelayOutbox, UnpublishedCursor } from './ports';
 
 /** Rows per shard per page of a sweep: a page of all shards stays well under a PutEvents-and-mark round's worth of time. */
 const SWEEP_PAGE_PER_SHARD = 100;
+const MARK_CONCURRENCY = 25;
 
 /**
  * The relay's view of one service's outbox table: the pending rows (through the sharded sparse
@@ -75,7 +76,17 @@ export class OutboxStore implements RelayOutbox {
   }
 
   async markPublished(ids: string[], now: number): Promise<{ marked: string[]; failed: string[] }> {
-    const results = await Promise.allSettled(
+    // At most MARK_CONCURRENCY updates in flight: a swept page can hold hundreds of rows.
+    const results: PromiseSettledResult<unknown>[] = [];
+    for (let i = 0; i < ids.length; i += MARK_CONCURRENCY) results.push(...(await this.markChunk(ids.slice(i, i + MARK_CONCURRENCY), now)));
+    const marked: string[] = [];
+    const failed: string[] = [];
+    results.forEach((r, i) => (r.status === 'fulfilled' ? marked : failed).push(ids[i]!));
+    return { marked, failed };
+  }
+
+  private markChunk(ids: string[], now: number): Promise<PromiseSettledResult<unknown>[]> {
+    return Promise.allSettled(
       ids.map((id) =>
         this.client.send(
           new UpdateItemCommand({
@@ -88,10 +99,6 @@ export class OutboxStore implements RelayOutbox {
         ),
       ),
     );
-    const marked: string[] = [];
-    const failed: string[] = [];
-    results.forEach((r, i) => (r.status === 'fulfilled' ? marked : failed).push(ids[i]!));
-    return { marked, failed };
   }
 
   /** Records why a row cannot be published. It keeps `pendingShard`: the row stays pending, never dropped. */

@@ -49,6 +49,20 @@ describe('forwardStreamRecords', () => {
     expect(response.batchItemFailures).toEqual([]);
   });
 
+  it('ignores an INSERT of a row that is not pending (no pendingShard: already published)', async () => {
+    // Prepare
+    const [pending, done] = someOrderCreatedEvents(2);
+    const records = [anInsertRecordOf(pending!), anOutboxStreamRecord({ ...toOutboxRow(done!), pendingShard: undefined, publishedAt: NOW })];
+    const { publisher, publish } = aFakePublisher();
+    const { outbox } = aFakeOutbox();
+
+    // Act
+    await forwardStreamRecords(records, { publisher, outbox, now });
+
+    // Assess
+    expect(publish).toHaveBeenCalledWith([pending]);
+  });
+
   it('ignores an INSERT without a new image', async () => {
     // Prepare
     const [event] = someOrderCreatedEvents(1);
