@@ -35,7 +35,7 @@ export interface OutboxRow {
 export const UNPUBLISHED_INDEX = 'UnpublishedIndex';
 export const AGGREGATE_INDEX = 'AggregateIndex';
 export const TYPE_INDEX = 'TypeIndex';
-export const DEFAULT_OUTBOX_SHARDS = 8;
+export const DEFAULT_OUTBOX_SHARDS = 16;
 /** Partitions per event type in `TypeIndex`. */
 export const TYPE_SHARDS = 16;
 /** Published rows stay this long for replay, then DynamoDB's TTL deletes them. */
