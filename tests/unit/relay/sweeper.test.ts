@@ -187,6 +187,23 @@ describe('sweepRepeatedly', () => {
     ]);
   });
 
+  it('skips the sweeps it could not finish before the invocation times out', async () => {
+    // Prepare: 40 s left in the invocation, sweeps 15 s apart; the clock moves only while sleeping.
+    let clock = 0;
+    const { publisher } = aFakePublisher();
+    const { outbox, findUnpublished } = aFakeOutbox([]);
+
+    // Act
+    const results = await sweepRepeatedly(
+      { publisher, outbox, graceMs: GRACE_MS, now: () => NOW + clock, remainingMs: () => 40_000 - clock },
+      { sweeps: 4, intervalMs: 15_000, sleep: async (ms) => void (clock += ms) },
+    );
+
+    // Assess: at 0, 15 and 30 s (10 s left); a fourth would start at 45 s, after the invocation's end.
+    expect(results).toHaveLength(3);
+    expect(findUnpublished).toHaveBeenCalledTimes(3);
+  });
+
   it('does not sleep for a single sweep', async () => {
     // Prepare
     const sleep = jest.fn(async () => undefined);
