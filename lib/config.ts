@@ -61,4 +61,5 @@ export const config = {
   sweepGraceSeconds: () => positiveNumber('SWEEP_GRACE_SECONDS'),
   sweepIntervalSeconds: () => positiveNumber('SWEEP_INTERVAL_SECONDS'),
   sweepsPerRun: () => positiveNumber('SWEEPS_PER_RUN'),
+  compensationRedriveDelaySeconds: () => positiveNumber('COMPENSATION_REDRIVE_DELAY_SECONDS'),
 };

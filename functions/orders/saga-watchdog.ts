@@ -1,7 +1,7 @@
 import { eventHandler } from '../../lib/middleware/event';
-import { cancelOverdueSagas } from '../../lib/use-cases/orders/cancel-overdue-sagas';
+import { watchSagas } from '../../lib/use-cases/orders/watch-sagas';
 import { watchdogDeps } from '../../lib/wiring/orders';
 
 const deps = watchdogDeps();
 
-export const handler = eventHandler(() => cancelOverdueSagas(deps));
+export const handler = eventHandler((_event: unknown, context) => watchSagas(deps, { remainingMs: () => context.getRemainingTimeInMillis() }));

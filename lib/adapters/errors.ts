@@ -17,6 +17,18 @@ export class TransactionConflictError extends AdapterError {
   }
 }
 
+/** DynamoDB kept throttling (or cancelling for another transient reason) a transaction past the writer's retries. */
+export class TransactionThrottledError extends AdapterError {
+  constructor(
+    readonly reason: string,
+    attempts: number,
+    options: { cause: unknown },
+  ) {
+    super(`Transaction still refused (${reason}) after ${attempts} attempts`, options);
+    this.name = 'TransactionThrottledError';
+  }
+}
+
 /** BatchGetItem kept leaving keys unprocessed (throttling): a missing item must not look absent. */
 export class UnprocessedKeysError extends AdapterError {
   constructor(

@@ -1,5 +1,6 @@
 import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { count, logger, metrics } from '../observability';
 
@@ -20,7 +21,7 @@ export const logFailures = <TEvent, TResult>(): MiddlewareObj<TEvent, TResult> =
  * Shared chain for non-HTTP handlers (streams, schedules, invocations): Lambda context in every
  * log line, metrics flushed once per invocation in embedded metric format.
  */
-export const eventHandler = <TEvent, TResult>(handler: (event: TEvent) => Promise<TResult>) =>
+export const eventHandler = <TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>) =>
   middy<TEvent, TResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))

@@ -1,7 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { fullJitter, sleep, type Sleep } from '../adapters/backoff';
-import type { AnyEnvelope } from '../domain/events/envelope';
-import type { EventPublisher, PublishFailure, PublishResult } from './ports';
+import type { CommittedEvent, EventPublisher, PublishFailure, PublishResult } from './ports';
 
 export const MAX_ENTRIES_PER_PUT = 10;
 /** PutEvents rejects a request above 256 KiB; stay under it with room for the request framing. */
@@ -38,13 +37,17 @@ export const chunkEntries = <T extends { entry: PutEventsRequestEntry }>(items: 
   return chunks;
 };
 
-export const toEntry = (event: AnyEnvelope, busName: string): PutEventsRequestEntry => ({
-  EventBusName: busName,
-  Source: event.source,
-  DetailType: event.type,
-  Detail: JSON.stringify(event),
-  Time: new Date(event.time),
-});
+export const toEntry = (event: CommittedEvent, busName: string): PutEventsRequestEntry => {
+  // The payload goes out as committed; only a readable `time` is copied to the bus event's Time.
+  const time = typeof event.time === 'string' ? new Date(event.time) : undefined;
+  return {
+    EventBusName: busName,
+    Source: event.source,
+    DetailType: event.type,
+    Detail: JSON.stringify(event),
+    ...(time && Number.isFinite(time.getTime()) ? { Time: time } : {}),
+  };
+};
 
 /**
  * Publishes envelopes to the bus. PutEvents can accept some entries of a call and refuse others
@@ -66,7 +69,7 @@ export class EventBridgePublisher implements EventPublisher {
     this.sleep = options.sleep ?? sleep;
   }
 
-  async publish(events: AnyEnvelope[]): Promise<PublishResult> {
+  async publish(events: CommittedEvent[]): Promise<PublishResult> {
     const items = events.map((event) => ({ id: event.id, entry: toEntry(event, this.options.busName) }));
     const results = await Promise.all(chunkEntries(items).map((chunk) => this.putChunk(chunk)));
     return {

@@ -1,20 +1,19 @@
-import {
-  GetItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, UpdateItemCommand, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fromItem, toValues, type Item } from '../adapters/dynamodb/marshalling';
 import {
   AGGREGATE_INDEX,
   DEFAULT_OUTBOX_SHARDS,
   OUTBOX_RETENTION_SECONDS,
   TYPE_INDEX,
+  TYPE_SHARDS,
   UNPUBLISHED_INDEX,
   type OutboxRow,
 } from '../adapters/dynamodb/outbox-row';
-import type { RelayOutbox } from './ports';
+import type { PublishPath, RelayOutbox, UnpublishedCursor } from './ports';
+
+/** Rows per shard per page of a sweep: a page of every shard (400 rows) is 40 PutEvents calls, published and marked before the next. */
+const SWEEP_PAGE_PER_SHARD = 25;
+const MARK_CONCURRENCY = 25;
 
 /**
  * The relay's view of one service's outbox table: the pending rows (through the sharded sparse
@@ -27,24 +26,68 @@ export class OutboxStore implements RelayOutbox {
     private readonly shards: number = DEFAULT_OUTBOX_SHARDS,
   ) {}
 
-  /** Unpublished rows created at or before `createdBefore` (epoch ms), oldest first per shard. */
-  async findUnpublished(createdBefore: number, limit = 500): Promise<OutboxRow[]> {
-    const perShard = await Promise.all(
-      Array.from({ length: this.shards }, (_, i) => this.queryShard(`p${i}`, createdBefore, limit)),
+  /**
+   * One page of the unpublished rows created at or before `createdBefore` (epoch ms): up to
+   * `SWEEP_PAGE_PER_SHARD` per shard, oldest first. The cursor holds where each shard stopped;
+   * a shard that is done is left out of it, so paging ends when every shard is.
+   */
+  async findUnpublished(createdBefore: number, cursor?: UnpublishedCursor): Promise<{ rows: OutboxRow[]; cursor?: UnpublishedCursor }> {
+    const shards = cursor ? Object.keys(cursor) : Array.from({ length: this.shards }, (_, i) => `p${i}`);
+    const pages = await Promise.all(
+      shards.map(async (shard) => {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: UNPUBLISHED_INDEX,
+            KeyConditionExpression: 'pendingShard = :shard AND createdAt <= :before',
+            ExpressionAttributeValues: toValues({ ':shard': shard, ':before': createdBefore }),
+            Limit: SWEEP_PAGE_PER_SHARD,
+            ExclusiveStartKey: cursor?.[shard] as Item | undefined,
+          }),
+        );
+        return { shard, rows: (page.Items ?? []).map((item) => fromItem<OutboxRow>(item)), next: page.LastEvaluatedKey };
+      }),
     );
-    return perShard.flat().sort((a, b) => a.createdAt - b.createdAt).slice(0, limit);
+    const next = Object.fromEntries(pages.filter((p) => p.next).map((p) => [p.shard, p.next]));
+    return {
+      rows: pages.flatMap((p) => p.rows).sort((a, b) => a.createdAt - b.createdAt),
+      ...(Object.keys(next).length ? { cursor: next } : {}),
+    };
   }
 
   /** Age in ms of the oldest unpublished row, 0 when there is none: the outbox lag. */
   async oldestUnpublishedAge(now: number): Promise<number> {
-    const heads = await Promise.all(Array.from({ length: this.shards }, (_, i) => this.queryShard(`p${i}`, now, 1)));
+    const heads = await Promise.all(
+      Array.from({ length: this.shards }, async (_, i) => {
+        const { Items } = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: UNPUBLISHED_INDEX,
+            KeyConditionExpression: 'pendingShard = :shard AND createdAt <= :now',
+            ExpressionAttributeValues: toValues({ ':shard': `p${i}`, ':now': now }),
+            Limit: 1,
+          }),
+        );
+        return (Items ?? []).map((item) => fromItem<OutboxRow>(item));
+      }),
+    );
     const oldest = Math.min(...heads.flat().map((row) => row.createdAt));
     return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
   }
 
-  /** `by` records which path published first (stream, sweeper, replay): where the lag came from. */
-  async markPublished(ids: string[], now: number, by?: string): Promise<{ marked: string[]; failed: string[] }> {
-    const results = await Promise.allSettled(
+  /** `by` records which path published first (stream, sweeper, replay, redrive): where the lag came from. */
+  async markPublished(ids: string[], now: number, by?: PublishPath): Promise<{ marked: string[]; failed: string[] }> {
+    // At most MARK_CONCURRENCY updates in flight: a swept page can hold hundreds of rows.
+    const results: PromiseSettledResult<unknown>[] = [];
+    for (let i = 0; i < ids.length; i += MARK_CONCURRENCY) results.push(...(await this.markChunk(ids.slice(i, i + MARK_CONCURRENCY), now, by)));
+    const marked: string[] = [];
+    const failed: string[] = [];
+    results.forEach((r, i) => (r.status === 'fulfilled' ? marked : failed).push(ids[i]!));
+    return { marked, failed };
+  }
+
+  private markChunk(ids: string[], now: number, by?: PublishPath): Promise<PromiseSettledResult<unknown>[]> {
+    return Promise.allSettled(
       ids.map((id) =>
         this.client.send(
           new UpdateItemCommand({
@@ -57,25 +100,22 @@ export class OutboxStore implements RelayOutbox {
         ),
       ),
     );
-    const marked: string[] = [];
-    const failed: string[] = [];
-    results.forEach((r, i) => (r.status === 'fulfilled' ? marked : failed).push(ids[i]!));
-    return { marked, failed };
   }
 
-  /** Takes a row that can never be published (it breaks its contract) out of the pending index. */
-  async markDeadLettered(id: string, reason: string, now: number): Promise<void> {
+  /** Records why a row cannot be published. It keeps `pendingShard`: the row stays pending, never dropped. */
+  async markUnpublishable(id: string, reason: string, now: number): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: toValues({ id }),
-          UpdateExpression: 'REMOVE pendingShard SET deadLetterReason = :reason, deadLetteredAt = :now',
-          ConditionExpression: 'attribute_exists(id)',
+          UpdateExpression: 'SET unpublishableReason = :reason, unpublishableAt = :now',
+          ConditionExpression: 'attribute_exists(pendingShard)',
           ExpressionAttributeValues: toValues({ ':reason': reason, ':now': now }),
         }),
       );
     } catch (error) {
+      // Published (or gone) meanwhile: nothing to record.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
@@ -90,17 +130,24 @@ export class OutboxStore implements RelayOutbox {
     return this.queryAll({ IndexName: AGGREGATE_INDEX, KeyConditionExpression: 'aggregateId = :a', ExpressionAttributeValues: toValues({ ':a': aggregateId }) }, limit);
   }
 
-  /** Stored events of one type committed in [from, to] (epoch ms). */
-  findByType(type: string, from: number, to: number, limit: number): Promise<OutboxRow[]> {
-    return this.queryAll(
-      {
-        IndexName: TYPE_INDEX,
-        KeyConditionExpression: '#t = :t AND createdAt BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#t': 'type' },
-        ExpressionAttributeValues: toValues({ ':t': type, ':from': from, ':to': to }),
-      },
-      limit,
+  /** Stored events of one type committed in [from, to] (epoch ms): every shard of the type, merged in commit order. */
+  async findByType(type: string, from: number, to: number, limit: number): Promise<OutboxRow[]> {
+    const perShard = await Promise.all(
+      Array.from({ length: TYPE_SHARDS }, (_, i) =>
+        this.queryAll(
+          {
+            IndexName: TYPE_INDEX,
+            KeyConditionExpression: 'typeShard = :t AND createdAt BETWEEN :from AND :to',
+            ExpressionAttributeValues: toValues({ ':t': `${type}#${i}`, ':from': from, ':to': to }),
+          },
+          limit,
+        ),
+      ),
     );
+    return perShard
+      .flat()
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .slice(0, limit);
   }
 
   private async queryAll(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit: number): Promise<OutboxRow[]> {
@@ -112,25 +159,5 @@ export class OutboxStore implements RelayOutbox {
       startKey = page.LastEvaluatedKey;
     } while (startKey && rows.length < limit);
     return rows.slice(0, limit);
-  }
-
-  private async queryShard(shard: string, createdBefore: number, limit: number): Promise<OutboxRow[]> {
-    const rows: OutboxRow[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: UNPUBLISHED_INDEX,
-          KeyConditionExpression: 'pendingShard = :shard AND createdAt <= :before',
-          ExpressionAttributeValues: toValues({ ':shard': shard, ':before': createdBefore }),
-          Limit: Math.min(limit - rows.length, 100),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      rows.push(...(page.Items ?? []).map((item) => fromItem<OutboxRow>(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && rows.length < limit);
-    return rows;
   }
 }

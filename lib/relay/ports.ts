@@ -2,8 +2,21 @@
  * What the relay's routines (publish, forward, sweep, replay) need: somewhere to publish and the
  * outbox to read and mark. The EventBridge publisher and the DynamoDB outbox store implement them.
  */
-import type { AnyEnvelope } from '../domain/events/envelope';
 import type { OutboxRow } from '../adapters/dynamodb/outbox-row';
+
+/**
+ * A committed outbox payload as the relay publishes it: the JSON object exactly as its producer
+ * wrote it. The relay reads only what it needs to address it on the bus; it never judges `data`
+ * or `version` against a contract (consumers do, with every version they know).
+ */
+export interface CommittedEvent {
+  id: string;
+  type: string;
+  source: string;
+  time?: unknown;
+  correlationId?: unknown;
+  // ...and every other field of the payload, published unchanged.
+}
 
 export interface PublishFailure {
   id: string;
@@ -16,15 +29,23 @@ export interface PublishResult {
   failed: PublishFailure[];
 }
 
+/** Which path published a row: the stream forwarder, the sweeper, a replay or the watchdog's re-drive. */
+export type PublishPath = 'stream' | 'sweeper' | 'replay' | 'redrive';
+
 export interface EventPublisher {
-  publish(events: AnyEnvelope[]): Promise<PublishResult>;
+  publish(events: CommittedEvent[]): Promise<PublishResult>;
 }
 
+/** Where a paged read of the pending rows stopped (opaque to the caller). */
+export type UnpublishedCursor = Record<string, unknown>;
+
 export interface RelayOutbox {
-  findUnpublished(createdBefore: number, limit?: number): Promise<OutboxRow[]>;
+  /** One page of the unpublished rows committed at or before `createdBefore` (epoch ms); pass `cursor` back for the next. */
+  findUnpublished(createdBefore: number, cursor?: UnpublishedCursor): Promise<{ rows: OutboxRow[]; cursor?: UnpublishedCursor }>;
   oldestUnpublishedAge(now: number): Promise<number>;
-  markPublished(ids: string[], now: number, by?: 'stream' | 'sweeper' | 'replay'): Promise<{ marked: string[]; failed: string[] }>;
-  markDeadLettered(id: string, reason: string, now: number): Promise<void>;
+  markPublished(ids: string[], now: number, by?: PublishPath): Promise<{ marked: string[]; failed: string[] }>;
+  /** Records why a row cannot be published; the row stays pending (in the index) until fixed. */
+  markUnpublishable(id: string, reason: string, now: number): Promise<void>;
   get(id: string): Promise<OutboxRow | undefined>;
   findByAggregate(aggregateId: string, limit: number): Promise<OutboxRow[]>;
   findByType(type: string, from: number, to: number, limit: number): Promise<OutboxRow[]>;

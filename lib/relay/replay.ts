@@ -38,7 +38,7 @@ export interface ReplayResult {
 }
 
 export interface ReplayDeps {
-  outboxes: { source: EventSource; store: Pick<RelayOutbox, 'get' | 'findByAggregate' | 'findByType' | 'markPublished' | 'markDeadLettered'> }[];
+  outboxes: { source: EventSource; store: Pick<RelayOutbox, 'get' | 'findByAggregate' | 'findByType' | 'markPublished' | 'markUnpublishable'> }[];
   publisher: EventPublisher;
 }
 

@@ -40,13 +40,33 @@ export interface Transactions {
   commit(unit: UnitOfWork): Promise<void>;
 }
 
+/** A saga the watchdog must look at: past its deadline, or cancelled and due for a compensation check. */
+export interface DueWatch {
+  sagaId: string;
+  orderId: string;
+  kind: 'deadline' | 'compensation';
+}
+/** Where a paged read of the due sagas stopped (opaque to the use case). */
+export type WatchCursor = Record<string, unknown>;
+
 export interface OrdersStore {
   getOrder(orderId: string): Promise<Order | undefined>;
   getSagaByOrderId(orderId: string): Promise<SagaState | undefined>;
+  getSaga(sagaId: string): Promise<SagaState | undefined>;
   createWrites(order: Order, saga: SagaState): TxWrite[];
   reactionWrites(orderId: string, reaction: OrderReaction): TxWrite[];
-  findOverdueSagas(now: Date, limit?: number): Promise<{ sagaId: string; orderId: string }[]>;
+  findDueWatches(now: Date, cursor?: WatchCursor): Promise<{ due: DueWatch[]; cursor?: WatchCursor }>;
   stopWatching(sagaId: string): TxWrite;
+  confirmCompensation(sagaId: string, at: Date): TxWrite;
+  scheduleRedrive(sagaId: string, attempts: number, nextCheck: Date): TxWrite;
+}
+
+/**
+ * Re-publishes an event already committed to the service's outbox, unchanged (same envelope id),
+ * through the relay's publisher: consumers that applied it skip it, one that never did applies it.
+ */
+export interface EventRepublisher {
+  republish(eventId: string): Promise<'published' | 'missing' | 'failed'>;
 }
 
 export interface InventoryStore {

@@ -6,6 +6,8 @@ import { sources } from '../domain/events/contracts';
 import { eventHandler } from '../middleware/event';
 import { EventBridgePublisher } from '../relay/eventbridge-publisher';
 import { forwardStreamRecords } from '../relay/forwarder';
+import { publishOutboxRows } from '../relay/publish-rows';
+import type { EventRepublisher } from '../use-cases/ports';
 import { OutboxStore } from '../relay/outbox-store';
 import { replayEvents } from '../relay/replay';
 import { sweepRepeatedly, type SweepResult } from '../relay/sweeper';
@@ -31,8 +33,8 @@ export const outboxSweeperHandler = () => {
   const intervalMs = config.sweepIntervalSeconds() * 1000;
   // The schedule sweeps `SWEEPS_PER_RUN` times; an operator (or a test) can invoke it by hand with
   // `{"sweeps": 1}` to sweep once, now.
-  return eventHandler<{ sweeps?: unknown } | null, { sweeps: SweepResult[] }>(async (event) => ({
-    sweeps: await sweepRepeatedly(deps, {
+  return eventHandler<{ sweeps?: unknown } | null, { sweeps: SweepResult[] }>(async (event, context) => ({
+    sweeps: await sweepRepeatedly({ ...deps, remainingMs: () => context.getRemainingTimeInMillis() }, {
       sweeps: typeof event?.sweeps === 'number' && event.sweeps >= 1 ? Math.min(event.sweeps, 10) : sweepsPerRun,
       intervalMs,
     }),
@@ -50,4 +52,20 @@ export const replayEventsHandler = () => {
     ],
   };
   return eventHandler((request: unknown) => replayEvents(request, deps));
+};
+
+/**
+ * Re-publishes one stored event of this service's outbox through the relay's own routine (the
+ * watchdog's compensation re-drive): the committed payload as it is, same envelope id.
+ */
+export const outboxRepublisher = (): EventRepublisher => {
+  const deps = outboxDeps();
+  return {
+    async republish(eventId) {
+      const row = await deps.outbox.get(eventId);
+      if (!row) return 'missing';
+      const { published } = await publishOutboxRows([row], { ...deps, path: 'redrive' });
+      return published === 1 ? 'published' : 'failed';
+    },
+  };
 };

@@ -8,7 +8,7 @@
  *     charged, both compensation steps recorded;
  *  3. per product and per customer, the ledger adds up (against a baseline when there is one) and
  *     nothing is negative;
- *  4. every outbox row published, none set aside, none unpublished longer than the sweeper's window;
+ *  4. every outbox row published, none unpublishable, none unpublished longer than the sweeper's window;
  *  5. every Idempotency-Key maps to exactly one existing order;
  *  6. no effect without its processed marker, no marker without its effect.
  */
@@ -164,7 +164,7 @@ const checkInvariants = (snapshot, options = {}) => {
   // 4: the outboxes.
   for (const { service, row } of allRows) {
     if (!orderIds.has(row.aggregateId)) continue;
-    if (row.deadLetterReason) add('outbox-set-aside', `${service} outbox row ${row.id} (${row.type}) was set aside: ${row.deadLetterReason}`, [row.id, row.aggregateId]);
+    if (row.unpublishableReason) add('outbox-unpublishable', `${service} outbox row ${row.id} (${row.type}) cannot be published: ${row.unpublishableReason}`, [row.id, row.aggregateId]);
     else if (row.publishedAt === undefined) {
       const age = now - row.createdAt;
       if (age > sweeperWindowMs) add('outbox-unpublished', `${service} outbox row ${row.id} (${row.type}) unpublished for ${Math.round(age / 1000)} s`, [row.id, row.aggregateId]);

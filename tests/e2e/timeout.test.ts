@@ -3,7 +3,8 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { aProduct } from '../steps/given';
 import { fetchOrder, invokeFunction } from '../steps/when';
-import { sagaHasSteps, stockOf } from '../steps/then';
+import { eventually, sagaHasSteps, stockOf } from '../steps/then';
+import { watchShardOf } from '../../lib/adapters/dynamodb/orders-repository';
 import { ddb, getItem, table } from '../steps/local-aws';
 
 const put = (logicalId: string, item: Record<string, unknown>) => ddb().send(new PutItemCommand({ TableName: table(logicalId), Item: marshall(item) }));
@@ -25,7 +26,10 @@ describe('saga deadline', () => {
       compensationRequired: false,
       deadline: past,
       startedAt: createdAt,
-      watch: 'RUNNING',
+      // Watched for its deadline, as createOrder leaves every saga.
+      watchShard: watchShardOf(sagaId),
+      watchAt: past,
+      watchKind: 'RUNNING',
     });
     await put('ReservationsTable', { orderId, customerId: 'customer-123', status: 'RESERVED', items: [{ productId, quantity: 3, unitPrice: 1000 }], amount: 3000, version: 1, updatedAt: createdAt });
 
@@ -40,6 +44,17 @@ describe('saga deadline', () => {
     expect(saga).toMatchObject({ currentStep: 'CANCELLED', compensationRequired: true, compensationReason: 'Saga timed out' });
     expect(saga.steps.inventoryRelease?.detail).toEqual({ items: [{ productId, quantity: 3 }] });
     expect(await stockOf(productId)).toBe(10);
-    expect(await getItem('SagaStateTable', { sagaId })).not.toHaveProperty('watch');
+    // No longer watched for its deadline; watched for its compensation until the watchdog finds it recorded.
+    expect(await getItem('SagaStateTable', { sagaId })).toMatchObject({ watchKind: 'COMPENSATING' });
+    const finished = await eventually(
+      async () => {
+        await invokeFunction('sagaWatchdog', {});
+        const item = await getItem<Record<string, unknown>>('SagaStateTable', { sagaId });
+        return item?.compensatedAt ? item : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000, what: 'the watchdog to confirm the compensation' },
+    );
+    expect(finished).not.toHaveProperty('watchShard');
+    expect(finished).not.toHaveProperty('watchKind');
   });
 });

@@ -87,7 +87,7 @@ describe('TransactionWriter: the marker and the business writes commit together 
   it('(a) a business write that fails its condition leaves no marker, no reservation, no outbox row and the stock unchanged', async () => {
     // Prepare: inventory read 100 in stock (a stale read); in fact only 2 are left.
     const productId = await aProductInStock(2);
-    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 5 }] } });
+    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 5 }] } }, new Date());
     const { orderId } = event.data;
     const { unit, decision } = reservationUnit(event, aCatalogue({ productId, price: 500, stock: 100 }));
 
@@ -107,7 +107,7 @@ describe('TransactionWriter: the marker and the business writes commit together 
     // Prepare
     const plenty = await aProductInStock(10);
     const scarce = await aProductInStock(1);
-    const event = anOrderCreatedEvent({ data: { items: [{ productId: plenty, quantity: 3 }, { productId: scarce, quantity: 2 }] } });
+    const event = anOrderCreatedEvent({ data: { items: [{ productId: plenty, quantity: 3 }, { productId: scarce, quantity: 2 }] } }, new Date());
     const { unit } = reservationUnit(event, aCatalogue({ productId: plenty, price: 100, stock: 10 }, { productId: scarce, price: 100, stock: 2 }));
 
     // Act
@@ -124,7 +124,7 @@ describe('TransactionWriter: the marker and the business writes commit together 
   it('(b) a second commit under a marker already recorded is a DuplicateEventError and applies NOTHING', async () => {
     // Prepare: the event was processed once (marker, reservation, decrement of 2, one outbox row).
     const productId = await aProductInStock(5);
-    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 2 }] } });
+    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 2 }] } }, new Date());
     const { orderId } = event.data;
     const firstAt = new Date('2025-01-15T10:00:00.000Z');
     const { unit, decision } = reservationUnit(event, await inventory().getProducts([productId]));
@@ -149,7 +149,7 @@ describe('TransactionWriter: the marker and the business writes commit together 
   it('(b) reports a duplicate, not a conflict, when the redelivered writes would also fail their own conditions', async () => {
     // Prepare: the same decision committed once; the redelivery recomputes the very same writes.
     const productId = await aProductInStock(5);
-    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 2 }] } });
+    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 2 }] } }, new Date());
     await transactions().commit(reservationUnit(event, await inventory().getProducts([productId])).unit, markerFor(event));
     const { unit: replay } = reservationUnit(event, aCatalogue({ productId, price: 500, stock: 5 }));
 
@@ -165,7 +165,7 @@ describe('TransactionWriter: the marker and the business writes commit together 
   it('(b) keys markers by consumer: the same event is not a duplicate for another consumer', async () => {
     // Prepare
     const productId = await aProductInStock(5);
-    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 1 }] } });
+    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 1 }] } }, new Date());
     await transactions().commit({ writes: [inventory().decrementStock(productId, 1)], events: [] }, markerFor(event, 'consumer-a'));
 
     // Act
@@ -182,7 +182,7 @@ describe('reserveStock through consumerHandler on DynamoDB Local', () => {
   it('(c) processes an event once: the second delivery is a duplicate and the stock is decremented once', async () => {
     // Prepare
     const productId = await aProductInStock(10, 250);
-    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 3 }] } });
+    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 3 }] } }, new Date());
     const { orderId } = event.data;
     const consume = aReserveStockConsumer();
 
@@ -205,7 +205,7 @@ describe('reserveStock through consumerHandler on DynamoDB Local', () => {
   it('(c) leaves a marker for this consumer only', async () => {
     // Prepare
     const productId = await aProductInStock(10);
-    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 1 }] } });
+    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 1 }] } }, new Date());
     const before = await markerOf(RESERVE_STOCK, event.id);
 
     // Act
@@ -220,7 +220,7 @@ describe('reserveStock through consumerHandler on DynamoDB Local', () => {
   it('(c) applies an event once when 5 deliveries of it run concurrently', async () => {
     // Prepare
     const productId = await aProductInStock(10);
-    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 2 }] } });
+    const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 2 }] } }, new Date());
     const { orderId } = event.data;
     const consume = aReserveStockConsumer();
     const deliveries = Array.from({ length: 5 }, () => anEventBridgeEvent(event));
@@ -242,7 +242,7 @@ describe('reserveStock through consumerHandler on DynamoDB Local', () => {
   it('(d) never oversells: 8 concurrent orders of 1 for the last 3 units give 3 reservations and 5 failures', async () => {
     // Prepare
     const productId = await aProductInStock(3);
-    const events = Array.from({ length: 8 }, () => anOrderCreatedEvent({ data: { items: [{ productId, quantity: 1 }] } }));
+    const events = Array.from({ length: 8 }, () => anOrderCreatedEvent({ data: { items: [{ productId, quantity: 1 }] } }, new Date()));
     const consume = aReserveStockConsumer();
     const watcher = watchStock(productId);
 

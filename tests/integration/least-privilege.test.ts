@@ -30,11 +30,16 @@ const needs: Record<string, string[]> = {
     ...consumerPlumbing('OrdersInboxTable'),
   ],
   sagaWatchdog: [
-    'dynamodb:Query SagaStateTable/index/PendingDeadlineIndex',
+    'dynamodb:Query SagaStateTable/index/SagaWatchIndex',
     'dynamodb:GetItem OrdersTable',
     'dynamodb:PutItem OrdersTable',
+    'dynamodb:GetItem SagaStateTable',
     'dynamodb:UpdateItem SagaStateTable',
     'dynamodb:PutItem OrdersOutboxTable',
+    // Compensation re-drive: reads the stored order.cancelled, re-publishes it, marks it published.
+    'dynamodb:GetItem OrdersOutboxTable',
+    'dynamodb:UpdateItem OrdersOutboxTable',
+    'events:PutEvents EventBus',
   ],
   replayEvents: [
     ...OUTBOXES.flatMap((t) => [`dynamodb:GetItem ${t}`, `dynamodb:UpdateItem ${t}`, `dynamodb:Query ${t}/index/AggregateIndex`, `dynamodb:Query ${t}/index/TypeIndex`]),

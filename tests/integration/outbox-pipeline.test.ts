@@ -122,15 +122,58 @@ describe('outbox publishing against real DynamoDB Local', () => {
     const store = new OutboxStore(ddb(), outboxTable);
     const before = bus.entries.length;
 
-    // Act
-    const first = await sweepOutbox({ publisher, outbox: store, graceMs: 30_000 });
-    const second = await sweepOutbox({ publisher, outbox: store, graceMs: 30_000 });
+    // Act: only rows older than 200 s are stale, so rows other test files write to this table meanwhile never count.
+    const first = await sweepOutbox({ publisher, outbox: store, graceMs: 200_000 });
+    const second = await sweepOutbox({ publisher, outbox: store, graceMs: 200_000 });
 
     // Assess
-    expect(first).toEqual({ found: 1, recovered: 1, failed: 0 });
-    expect(second).toEqual({ found: 0, recovered: 0, failed: 0 });
+    expect(first).toEqual({ found: 1, recovered: 1, failed: 0, unpublishable: 0, complete: true });
+    expect(second).toEqual({ found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true });
     expect(bus.envelopes().slice(before).map((e) => e.id)).toEqual([stale.id]);
     expect((await getItem<{ pendingShard?: string }>('PaymentsOutboxTable', { id: fresh.id }))?.pendingShard).toBeDefined();
     expect(await store.oldestUnpublishedAge(now)).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('drains every stale row in one sweep, page after page (500 rows, more than a page of every shard), and keeps an unpublishable row pending', async () => {
+    // Prepare: a backlog after an outage, in the orders outbox, plus one row whose payload is not the event its key says.
+    const outboxTable = table('OrdersOutboxTable');
+    const at = new Date(Date.now() - 300_000);
+    const backlog = Array.from({ length: 500 }, (_, i) => anEvent(`backlog-${i}`, at));
+    for (let i = 0; i < backlog.length; i += 25) await new TransactionWriter(ddb(), { outboxTable }).commit({ writes: [], events: backlog.slice(i, i + 25) });
+    const odd = anEvent('backlog-odd', at);
+    const mislabelled = { ...toOutboxRow(odd), payload: JSON.stringify({ ...odd, id: anEvent('other').id }) };
+    await ddb().send(new PutItemCommand({ TableName: outboxTable, Item: toItem(mislabelled) }));
+    const store = new OutboxStore(ddb(), outboxTable);
+    const before = bus.entries.length;
+
+    // Act: only rows older than 200 s are stale, so rows other test files write to this table meanwhile never count.
+    const first = await sweepOutbox({ publisher, outbox: store, graceMs: 200_000 });
+    const second = await sweepOutbox({ publisher, outbox: store, graceMs: 200_000 });
+
+    // Assess
+    expect(first).toMatchObject({ found: 501, recovered: 500, failed: 0, unpublishable: 1, complete: true });
+    expect(new Set(bus.envelopes().slice(before).map((e) => e.id))).toEqual(new Set(backlog.map((e) => e.id)));
+    // Never dropped: still in the pending index, with the reason; the next sweep meets it again and publishes nothing.
+    const kept = await getItem<{ pendingShard?: string; unpublishableReason?: string }>('OrdersOutboxTable', { id: odd.id });
+    expect(kept?.pendingShard).toMatch(/^p\d+$/);
+    expect(kept?.unpublishableReason).toMatch(/holds event/);
+    expect(second).toMatchObject({ found: 1, recovered: 0, unpublishable: 1 });
+  });
+
+  it('replays by type across every shard of the type index, in commit order', async () => {
+    // Prepare: 40 order.created rows spread over the 16 shards of their type.
+    const outboxTable = table('InventoryOutboxTable');
+    const from = Date.now() - 1_000_000;
+    const events = Array.from({ length: 40 }, (_, i) => anEvent(`typed-${i}`, new Date(from + i * 10)));
+    await new TransactionWriter(ddb(), { outboxTable }).commit({ writes: [], events: events.slice(0, 20) });
+    await new TransactionWriter(ddb(), { outboxTable }).commit({ writes: [], events: events.slice(20) });
+    const store = new OutboxStore(ddb(), outboxTable);
+
+    // Act
+    const rows = await store.findByType('order.created', from, from + 1000, 100);
+
+    // Assess
+    expect(new Set(rows.map((r) => r.typeShard)).size).toBeGreaterThan(8);
+    expect(rows.map((r) => r.id)).toEqual(events.map((e) => e.id));
   });
 });

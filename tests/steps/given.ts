@@ -13,7 +13,7 @@ import type { RelayOutbox } from '../../lib/relay/ports';
 import type { ProcessedMarker } from '../../lib/adapters/dynamodb/transaction';
 import type { Clock, InventoryStore, PaymentsStore, TxWrite, UnitOfWork } from '../../lib/use-cases/ports';
 import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
-import type { EventPublisher, PublishFailure, PublishResult } from '../../lib/relay/ports';
+import type { CommittedEvent, EventPublisher, PublishFailure, PublishResult, UnpublishedCursor } from '../../lib/relay/ports';
 import type { EventDataOf, EventType } from '../../lib/domain/events/contracts';
 import { createEnvelope, type AnyEnvelope, type Envelope, type NewEvent } from '../../lib/domain/events/envelope';
 import type { Product, Reservation } from '../../lib/domain/inventory/reservation';
@@ -112,7 +112,7 @@ export const aTamperedOutboxRow = (envelope: AnyEnvelope, tamper: (payload: Reco
 
 /** A publisher that accepts everything except the ids it is told to refuse. Records its calls. */
 export const aFakePublisher = (refuse: Record<string, Pick<PublishFailure, 'code'>> = {}) => {
-  const publish = jest.fn<Promise<PublishResult>, [AnyEnvelope[]]>(async (events) => ({
+  const publish = jest.fn<Promise<PublishResult>, [CommittedEvent[]]>(async (events) => ({
     published: events.filter((e) => !refuse[e.id]).map((e) => e.id),
     failed: events
       .filter((e) => refuse[e.id])
@@ -122,24 +122,24 @@ export const aFakePublisher = (refuse: Record<string, Pick<PublishFailure, 'code
   return { publisher, publish };
 };
 
-/** An outbox whose writes all succeed; `unpublished` is what `findUnpublished` returns. */
+/** An outbox whose writes all succeed; `unpublished` is what `findUnpublished` returns, in one page. */
 export const aFakeOutbox = (unpublished: OutboxRow[] = []) => {
-  const findUnpublished = jest.fn<Promise<OutboxRow[]>, [number, number?]>(async () => unpublished);
+  const findUnpublished = jest.fn<Promise<{ rows: OutboxRow[]; cursor?: UnpublishedCursor }>, [number, UnpublishedCursor?]>(async () => ({ rows: unpublished }));
   const markPublished = jest.fn<Promise<{ marked: string[]; failed: string[] }>, [string[], number]>(async (ids) => ({
     marked: ids,
     failed: [],
   }));
-  const markDeadLettered = jest.fn<Promise<void>, [string, string, number]>(async () => undefined);
+  const markUnpublishable = jest.fn<Promise<void>, [string, string, number]>(async () => undefined);
   const oldestUnpublishedAge = jest.fn<Promise<number>, [number]>(async (now) =>
     unpublished.length ? now - Math.min(...unpublished.map((r) => r.createdAt)) : 0,
   );
-  const outbox: Pick<RelayOutbox, 'findUnpublished' | 'markPublished' | 'markDeadLettered' | 'oldestUnpublishedAge'> = {
+  const outbox: Pick<RelayOutbox, 'findUnpublished' | 'markPublished' | 'markUnpublishable' | 'oldestUnpublishedAge'> = {
     findUnpublished,
     markPublished,
-    markDeadLettered,
+    markUnpublishable,
     oldestUnpublishedAge,
   };
-  return { outbox, findUnpublished, markPublished, markDeadLettered, oldestUnpublishedAge };
+  return { outbox, findUnpublished, markPublished, markUnpublishable, oldestUnpublishedAge };
 };
 
 /** A minimal API Gateway HTTP API (payload v2) event. */

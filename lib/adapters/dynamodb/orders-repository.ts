@@ -1,21 +1,48 @@
+import { createHash } from 'node:crypto';
 import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../../domain/errors';
 import type { Order } from '../../domain/orders/order';
 import type { OrderReaction, SagaUpdate } from '../../domain/orders/transitions';
 import type { SagaState } from '../../domain/orders/saga';
-import type { OrdersStore } from '../../use-cases/ports';
-import { fromItem, toItem, toValues } from './marshalling';
+import type { DueWatch, OrdersStore, WatchCursor } from '../../use-cases/ports';
+import { fromItem, toItem, toValues, type Item } from './marshalling';
 import type { DynamoTxWrite } from './transaction';
 
 export const ORDER_ID_INDEX = 'OrderIdIndex';
-export const PENDING_DEADLINE_INDEX = 'PendingDeadlineIndex';
+/**
+ * The watchdog's work list: a sparse index over the sagas it must look at again, partitioned by
+ * `watchShard` (w0..w15) and sorted by `watchAt`. A running saga is in it until its deadline
+ * (`watchAt` = deadline); a cancelled one until both compensation steps are recorded (`watchAt` =
+ * the next time to check, pushed back after each re-drive). One partition for every running saga
+ * with an ever-increasing sort key could not be split by DynamoDB; 16 shards keep each under its
+ * per-partition write limit at well over 1,000 orders a second (README, Capacity).
+ */
+export const SAGA_WATCH_INDEX = 'SagaWatchIndex';
+export const SAGA_WATCH_SHARDS = 16;
 const RUNNING = 'RUNNING';
+const COMPENSATING = 'COMPENSATING';
+/** Due sagas read per shard per page. */
+const WATCH_PAGE_PER_SHARD = 50;
+/** Attributes that only place a saga in the watchdog's index, never shown in the audit trail. */
+const WATCH_ATTRIBUTES = 'watchShard, watchAt, watchKind';
+
+export const watchShardOf = (sagaId: string): string => `w${createHash('sha1').update(sagaId).digest().readUInt16BE(0) % SAGA_WATCH_SHARDS}`;
+
+export interface OrdersRepositoryOptions {
+  /** How long after a cancellation the watchdog first checks that compensation was recorded. */
+  compensationCheckDelayMs?: number;
+}
 
 export class OrdersRepository implements OrdersStore {
+  private readonly compensationCheckDelayMs: number;
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tables: { orders: string; sagas: string },
-  ) {}
+    options: OrdersRepositoryOptions = {},
+  ) {
+    this.compensationCheckDelayMs = options.compensationCheckDelayMs ?? 300_000;
+  }
 
   /** The writes that create an order and its saga; committed with the outbox by TransactionWriter. */
   createWrites(order: Order, saga: SagaState): DynamoTxWrite[] {
@@ -24,11 +51,11 @@ export class OrdersRepository implements OrdersStore {
         write: { Put: { TableName: this.tables.orders, Item: toItem(order), ConditionExpression: 'attribute_not_exists(orderId)' } },
       },
       {
-        // While the saga runs it sits in the sparse PendingDeadlineIndex, which the watchdog queries.
+        // While the saga runs it sits in the sparse SagaWatchIndex until its deadline.
         write: {
           Put: {
             TableName: this.tables.sagas,
-            Item: toItem({ ...saga, watch: RUNNING }),
+            Item: toItem({ ...saga, watchShard: watchShardOf(saga.sagaId), watchAt: saga.deadline, watchKind: RUNNING }),
             ConditionExpression: 'attribute_not_exists(sagaId)',
           },
         },
@@ -55,8 +82,13 @@ export class OrdersRepository implements OrdersStore {
       }),
     );
     if (!Items?.[0]) return undefined;
-    const { watch: _watch, ...saga } = fromItem<SagaState & { watch?: string }>(Items[0]);
-    return saga;
+    return withoutWatch(fromItem(Items[0]));
+  }
+
+  /** A saga by its id, read consistently (the watchdog acts on it). */
+  async getSaga(sagaId: string): Promise<SagaState | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tables.sagas, Key: toValues({ sagaId }), ConsistentRead: true }));
+    return Item ? withoutWatch(fromItem(Item)) : undefined;
   }
 
   /**
@@ -73,23 +105,86 @@ export class OrdersRepository implements OrdersStore {
     return [orderWrite, this.sagaWrite(reaction.saga)];
   }
 
-  /** Sagas still running whose deadline has passed, oldest first, from the sparse deadline index. */
-  async findOverdueSagas(now: Date, limit = 100): Promise<{ sagaId: string; orderId: string }[]> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tables.sagas,
-        IndexName: PENDING_DEADLINE_INDEX,
-        KeyConditionExpression: 'watch = :running AND deadline < :now',
-        ExpressionAttributeValues: toValues({ ':running': RUNNING, ':now': now.toISOString() }),
-        Limit: limit,
+  /**
+   * One page of the sagas due for the watchdog at `now` (running past their deadline, or cancelled
+   * and due for a compensation check), from every shard of the watch index. Pass the cursor back
+   * for the next page; none is returned once every shard is done.
+   */
+  async findDueWatches(now: Date, cursor?: WatchCursor): Promise<{ due: DueWatch[]; cursor?: WatchCursor }> {
+    const shards = cursor ? Object.keys(cursor) : Array.from({ length: SAGA_WATCH_SHARDS }, (_, i) => `w${i}`);
+    const pages = await Promise.all(
+      shards.map(async (shard) => {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tables.sagas,
+            IndexName: SAGA_WATCH_INDEX,
+            KeyConditionExpression: 'watchShard = :shard AND watchAt <= :now',
+            ExpressionAttributeValues: toValues({ ':shard': shard, ':now': now.toISOString() }),
+            Limit: WATCH_PAGE_PER_SHARD,
+            ExclusiveStartKey: cursor?.[shard] as Item | undefined,
+          }),
+        );
+        const due = (page.Items ?? []).map((item) => {
+          const { sagaId, orderId, watchKind } = fromItem<{ sagaId: string; orderId: string; watchKind: string }>(item);
+          return { sagaId, orderId, kind: watchKind === COMPENSATING ? ('compensation' as const) : ('deadline' as const) };
+        });
+        return { shard, due, next: page.LastEvaluatedKey };
       }),
     );
-    return (Items ?? []).map((item) => fromItem<{ sagaId: string; orderId: string }>(item));
+    const next = Object.fromEntries(pages.filter((p) => p.next).map((p) => [p.shard, p.next]));
+    return { due: pages.flatMap((p) => p.due), ...(Object.keys(next).length ? { cursor: next } : {}) };
   }
 
-  /** Takes a saga whose order already finished out of the watchdog's index. */
+  /**
+   * Takes a saga whose order already finished out of the deadline watch. Only while it is still
+   * watched for its deadline: a cancellation that won the race already turned it into a
+   * compensation watch, which must stay.
+   */
   stopWatching(sagaId: string): DynamoTxWrite {
-    return { write: { Update: { TableName: this.tables.sagas, Key: toValues({ sagaId }), UpdateExpression: 'REMOVE watch', ConditionExpression: 'attribute_exists(sagaId)' } } };
+    return {
+      write: {
+        Update: {
+          TableName: this.tables.sagas,
+          Key: toValues({ sagaId }),
+          UpdateExpression: `REMOVE ${WATCH_ATTRIBUTES}`,
+          ConditionExpression: 'watchKind = :running',
+          ExpressionAttributeValues: toValues({ ':running': RUNNING }),
+        },
+      },
+      onConditionFailed: () => new ConflictError(`Saga ${sagaId} is no longer watched for its deadline`),
+    };
+  }
+
+  /** Both compensation steps are recorded: the cancelled saga is finished and leaves the watch. */
+  confirmCompensation(sagaId: string, at: Date): DynamoTxWrite {
+    return {
+      write: {
+        Update: {
+          TableName: this.tables.sagas,
+          Key: toValues({ sagaId }),
+          UpdateExpression: `SET compensatedAt = :at REMOVE ${WATCH_ATTRIBUTES}`,
+          ConditionExpression: 'attribute_exists(steps.inventoryRelease) AND attribute_exists(steps.paymentRefund)',
+          ExpressionAttributeValues: toValues({ ':at': at.toISOString() }),
+        },
+      },
+      onConditionFailed: () => new ConflictError(`Compensation of saga ${sagaId} is not recorded`),
+    };
+  }
+
+  /** Records a re-drive and when to check again; guarded by the attempt count read, so two watchdogs never both count one. */
+  scheduleRedrive(sagaId: string, attempts: number, nextCheck: Date): DynamoTxWrite {
+    return {
+      write: {
+        Update: {
+          TableName: this.tables.sagas,
+          Key: toValues({ sagaId }),
+          UpdateExpression: 'SET redriveAttempts = :n, watchAt = :next',
+          ConditionExpression: 'watchKind = :compensating AND (attribute_not_exists(redriveAttempts) OR redriveAttempts = :previous)',
+          ExpressionAttributeValues: toValues({ ':n': attempts, ':previous': attempts - 1, ':next': nextCheck.toISOString(), ':compensating': COMPENSATING }),
+        },
+      },
+      onConditionFailed: () => new ConflictError(`Saga ${sagaId} changed while being re-driven`),
+    };
   }
 
   private sagaWrite(update: SagaUpdate): DynamoTxWrite {
@@ -114,12 +209,24 @@ export class OrdersRepository implements OrdersStore {
       values[':completed'] = update.completedAt;
       sets.push('completedAt = :completed');
     }
+    let remove = '';
+    if (update.finished && update.awaitsCompensation) {
+      // Still watched, now for its compensation: the first check comes after the participants'
+      // own retries have had their chance.
+      const at = update.completedAt ? Date.parse(update.completedAt) : Date.now();
+      values[':watchAt'] = new Date(at + this.compensationCheckDelayMs).toISOString();
+      values[':compensating'] = COMPENSATING;
+      values[':shard'] = watchShardOf(update.sagaId);
+      sets.push('watchAt = :watchAt', 'watchKind = :compensating', 'watchShard = :shard');
+    } else if (update.finished) {
+      remove = ` REMOVE ${WATCH_ATTRIBUTES}`;
+    }
     return {
       write: {
         Update: {
           TableName: this.tables.sagas,
           Key: toValues({ sagaId: update.sagaId }),
-          UpdateExpression: `SET ${sets.join(', ')}${update.finished ? ' REMOVE watch' : ''}`,
+          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
           ConditionExpression: 'attribute_exists(sagaId)',
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: toValues(values),
@@ -128,3 +235,8 @@ export class OrdersRepository implements OrdersStore {
     };
   }
 }
+
+const withoutWatch = (item: SagaState & { watchShard?: string; watchAt?: string; watchKind?: string }): SagaState => {
+  const { watchShard: _shard, watchAt: _at, watchKind: _kind, ...saga } = item;
+  return saga;
+};

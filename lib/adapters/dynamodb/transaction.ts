@@ -8,7 +8,7 @@ import {
 import { DuplicateEventError } from '../../domain/errors';
 import type { Transactions, TxWrite, UnitOfWork } from '../../use-cases/ports';
 import { fullJitter, sleep, type Sleep } from '../backoff';
-import { MisconfiguredAdapterError, TransactionConflictError } from '../errors';
+import { MisconfiguredAdapterError, TransactionConflictError, TransactionThrottledError } from '../errors';
 import { toItem } from './marshalling';
 import { outboxPut } from './outbox-row';
 
@@ -24,6 +24,21 @@ export interface ProcessedMarker {
   startedAt?: string;
 }
 
+/**
+ * Cancellation reasons that are an answer, not an accident: a guard said no (the caller maps it),
+ * or the request itself is wrong. Every other code (`TransactionConflict`, `ThrottlingError`,
+ * `ProvisionedThroughputExceeded`, `RequestLimitExceeded`, and whatever DynamoDB adds later) is
+ * transient, and the same transaction is retried in-process.
+ */
+const DEFINITIVE_REASONS = new Set(['ConditionalCheckFailed', 'ValidationError', 'ItemCollectionSizeLimitExceeded', 'TransactionSizeLimitExceeded']);
+const isTransientReason = (code: string | undefined): boolean => code !== undefined && code !== 'None' && !DEFINITIVE_REASONS.has(code);
+/**
+ * Throttling refused by DynamoDB before the transaction ran. The SDK's standard retry strategy
+ * already retries these (3 attempts, a short backoff); when a hot moment outlasts that, the writer
+ * keeps trying within its own bound before failing the invocation.
+ */
+const THROTTLED_REQUEST_ERRORS = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'TransactionInProgressException']);
+
 export const MARKER_TTL_SECONDS = 7 * 24 * 60 * 60;
 export const markerKey = (consumer: string, eventId: string): string => `${consumer}#${eventId}`;
 
@@ -32,7 +47,7 @@ export interface TransactionWriterOptions {
   outboxTable?: string;
   inboxTable?: string;
   outboxShards?: number;
-  /** Attempts when DynamoDB cancels because of a concurrent transaction on the same items. */
+  /** Attempts when DynamoDB cancels for a transient reason (a concurrent transaction, throttling). */
   maxAttempts?: number;
   sleep?: Sleep;
 }
@@ -68,21 +83,37 @@ export class TransactionWriter implements Transactions {
         await this.client.send(new TransactWriteItemsCommand({ TransactItems: writes.map((w) => w.write) }));
         return;
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons: CancellationReason[] = error.CancellationReasons ?? [];
-        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-        if (failed >= 0) {
-          if (marker && failed === 0) throw new DuplicateEventError(marker.consumer, marker.eventId);
-          const mapped = writes[failed]?.onConditionFailed?.();
-          if (mapped) throw mapped;
-          throw error;
+        const transient = this.transientCause(error, writes, marker);
+        if (attempt >= this.maxAttempts) {
+          throw transient === 'TransactionConflict' ? new TransactionConflictError({ cause: error }) : new TransactionThrottledError(transient, attempt, { cause: error });
         }
-        const conflicting = reasons.some((r) => r.Code === 'TransactionConflict');
-        if (!conflicting) throw error;
-        if (attempt >= this.maxAttempts) throw new TransactionConflictError({ cause: error });
-        await this.sleep(fullJitter(20, attempt));
+        // Full jitter: writers that collided (or were throttled together) spread out instead of colliding again.
+        await this.sleep(fullJitter(25, attempt, 1000));
       }
     }
+  }
+
+  /**
+   * The transient reason a failed commit may be retried for, or a throw: a duplicate marker, a
+   * failed guard mapped to its domain error, or any other error as it came.
+   */
+  private transientCause(error: unknown, writes: DynamoTxWrite[], marker: ProcessedMarker | undefined): string {
+    if (!(error instanceof TransactionCanceledException)) {
+      if (error instanceof Error && THROTTLED_REQUEST_ERRORS.has(error.name)) return error.name;
+      throw error;
+    }
+    const reasons: CancellationReason[] = error.CancellationReasons ?? [];
+    const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+    if (failed >= 0) {
+      if (marker && failed === 0) throw new DuplicateEventError(marker.consumer, marker.eventId);
+      const mapped = writes[failed]?.onConditionFailed?.();
+      if (mapped) throw mapped;
+      throw error;
+    }
+    if (reasons.some((r) => r.Code !== undefined && DEFINITIVE_REASONS.has(r.Code))) throw error;
+    const transient = reasons.find((r) => isTransientReason(r.Code));
+    if (!transient) throw error;
+    return reasons.some((r) => r.Code === 'TransactionConflict') ? 'TransactionConflict' : transient.Code!;
   }
 
   private markerWrite(marker: ProcessedMarker, now: Date): DynamoTxWrite {

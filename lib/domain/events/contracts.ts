@@ -20,7 +20,27 @@ const money = z.number().int().nonnegative(); // minor units (cents): integers n
 const line = z.object({ productId: id, quantity: z.number().int().positive() }).strict();
 const pricedLine = line.extend({ unitPrice: money }).strict();
 
-/** One contract per event type: owner, schema version and the schema of `data`. */
+/**
+ * An older version of a type's `data` that consumers still accept: its schema, and a pure function
+ * that turns it into the current version's data (the result is validated against the current schema).
+ */
+export interface OlderVersion<Current> {
+  data: z.ZodTypeAny;
+  upcast: (data: never) => Current;
+}
+
+/**
+ * `inventory.reserved` version 1, still accepted from events committed (or in flight) before
+ * version 2 was deployed.
+ */
+const inventoryReservedV1 = z.object({ orderId: id, customerId: id, items: z.array(pricedLine).min(1), amount: money }).strict();
+
+/**
+ * One contract per event type: owner, the current schema version, the schema of `data`, and the
+ * older versions consumers still accept (`older`: version → schema + upcaster to the current one).
+ * Producers always write the current version; consumers accept every version listed here and
+ * dead-letter any other. How to evolve a type safely: README, "Evolving an event".
+ */
 export const contracts = {
   'order.created': {
     source: sources.orders,
@@ -51,8 +71,13 @@ export const contracts = {
   },
   'inventory.reserved': {
     source: sources.inventory,
-    version: 1,
-    data: z.object({ orderId: id, customerId: id, items: z.array(pricedLine).min(1), amount: money }).strict(),
+    // Version 2 carries the saga's deadline (from `order.created`), so payments can refuse a
+    // charge that arrives after the saga has ended. Optional: a version-1 event has none.
+    version: 2,
+    data: inventoryReservedV1.extend({ deadline: z.string().datetime().optional() }).strict(),
+    older: {
+      1: { data: inventoryReservedV1, upcast: (data: z.infer<typeof inventoryReservedV1>) => ({ ...data }) },
+    },
   },
   'inventory.reservation.failed': {
     source: sources.inventory,
@@ -84,3 +109,22 @@ export const contracts = {
 export type EventType = keyof typeof contracts;
 export type EventDataOf<T extends EventType> = z.infer<(typeof contracts)[T]['data']>;
 export const eventTypes = Object.keys(contracts) as EventType[];
+
+interface AnyContract {
+  source: EventSource;
+  version: number;
+  data: z.ZodTypeAny;
+  older?: Readonly<Record<number, OlderVersion<unknown>>>;
+}
+// Every contract must have this shape; checked here, once, at compile time.
+const _shapeCheck: Record<EventType, AnyContract> = contracts;
+void _shapeCheck;
+
+/** The contract of `type` in its general shape (older versions included, if any). */
+export const contractOf = (type: EventType): AnyContract => contracts[type];
+
+/** Every version of `type` a consumer accepts, oldest first; the last is the one producers write. */
+export const knownVersions = (type: EventType): number[] => {
+  const contract = contractOf(type);
+  return [...Object.keys(contract.older ?? {}).map(Number), contract.version].sort((a, b) => a - b);
+};

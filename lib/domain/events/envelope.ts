@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { EventSchemaError } from '../errors';
 import { issueDetails } from '../validation';
-import { contracts, type EventDataOf, type EventSource, type EventType } from './contracts';
+import { contractOf, contracts, knownVersions, type EventDataOf, type EventSource, type EventType } from './contracts';
 
 /**
  * The envelope every event travels in. `id` is assigned once, when the event is written to an
@@ -39,26 +39,38 @@ export interface Envelope<T extends EventType = EventType> {
 
 export type AnyEnvelope = { [T in EventType]: Envelope<T> }[EventType];
 
-/** Validates an envelope and its data against the contract of its type. Used on write and on read. */
+/**
+ * Validates an envelope and its data against the contract of its type. Used on write and on read.
+ * An older version the contract still lists is validated against its own schema and upcast to the
+ * current one, so a consumer always handles current data; a version the contract does not know is
+ * an EventSchemaError (the consumer dead-letters it).
+ */
 export const parseEnvelope = (input: unknown): AnyEnvelope => {
   const base = envelopeSchema.safeParse(input);
   if (!base.success) throw new EventSchemaError('Invalid event envelope', issueDetails(base.error.issues));
   const { type, source, version } = base.data;
-  const contract = Object.hasOwn(contracts, type) ? contracts[type as EventType] : undefined;
-  if (!contract) throw new EventSchemaError(`Unknown event type "${type}"`, [{ path: 'type', message: 'unknown' }]);
+  if (!Object.hasOwn(contracts, type)) throw new EventSchemaError(`Unknown event type "${type}"`, [{ path: 'type', message: 'unknown' }]);
+  const contract = contractOf(type as EventType);
   if (source !== contract.source) {
     throw new EventSchemaError(`Event type "${type}" is owned by ${contract.source}, not ${source}`, [
       { path: 'source', message: `expected ${contract.source}` },
     ]);
   }
+  let raw = base.data.data;
   if (version !== contract.version) {
-    throw new EventSchemaError(`Unsupported version ${version} of "${type}"`, [
-      { path: 'version', message: `expected ${contract.version}` },
-    ]);
+    const older = Object.hasOwn(contract.older ?? {}, version) ? contract.older![version] : undefined;
+    if (!older) {
+      throw new EventSchemaError(`Unsupported version ${version} of "${type}"`, [
+        { path: 'version', message: `expected ${knownVersions(type as EventType).join(' or ')}` },
+      ]);
+    }
+    const old = older.data.safeParse(raw);
+    if (!old.success) throw new EventSchemaError(`Invalid data for "${type}" version ${version}`, issueDetails(old.error.issues, { prefix: 'data' }));
+    raw = older.upcast(old.data as never);
   }
-  const data = contract.data.safeParse(base.data.data);
+  const data = contract.data.safeParse(raw);
   if (!data.success) throw new EventSchemaError(`Invalid data for "${type}"`, issueDetails(data.error.issues, { prefix: 'data' }));
-  return { ...base.data, data: data.data } as AnyEnvelope;
+  return { ...base.data, version: contract.version, data: data.data } as AnyEnvelope;
 };
 
 export interface NewEvent<T extends EventType> {

@@ -63,7 +63,11 @@ export const decideReservation = (
   if (existing) {
     return { kind: 'ignore', why: existing.status === 'CANCELLED' ? 'order was cancelled before it reached inventory' : `already ${existing.status}` };
   }
-  const { orderId, customerId, items } = cause.data;
+  const { orderId, customerId, items, deadline } = cause.data;
+  // Late work must not outlive its saga: after the deadline the watchdog cancels (or has cancelled)
+  // the order, so a reservation now would hold stock for a dead order. The FAILED record this
+  // leaves also refuses any later delivery of the same order.
+  if (Date.parse(deadline) <= now.getTime()) return failReservation(cause, `Saga deadline ${deadline} passed`, now);
   const unknown = items.find((line) => !products.has(line.productId));
   if (unknown) return failReservation(cause, `Unknown product: ${unknown.productId}`, now);
   const short = items.find((line) => products.get(line.productId)!.stock < line.quantity);
@@ -74,7 +78,7 @@ export const decideReservation = (
   return {
     kind: 'reserve',
     reservation: { orderId, customerId, status: 'RESERVED', items: lines, amount, version: 1, updatedAt: now.toISOString() },
-    events: [reactTo(cause, 'inventory.reserved', { orderId, customerId, items: lines, amount }, 1, now)],
+    events: [reactTo(cause, 'inventory.reserved', { orderId, customerId, items: lines, amount, deadline }, 1, now)],
   };
 };
 

@@ -35,7 +35,21 @@ export interface SagaState {
   deadline: string;
   startedAt: string;
   completedAt?: string;
+  /** Cancelled sagas: when the watchdog found both compensation steps recorded (the saga is then finished). */
+  compensatedAt?: string;
+  /** Cancelled sagas: how many times the watchdog re-published `order.cancelled` so far. */
+  redriveAttempts?: number;
 }
+
+/** Both compensation steps are recorded: nothing of the cancelled order is left reserved or charged. */
+export const compensationConfirmed = (saga: Pick<SagaState, 'steps'>): boolean => Boolean(saga.steps.inventoryRelease && saga.steps.paymentRefund);
+
+/**
+ * When to look again after the `attempt`-th re-drive of a cancellation (1-based): the delay
+ * doubles each time, up to `maxDelayMs`, so a participant that is down for hours is not flooded.
+ */
+export const nextRedriveCheck = (now: Date, attempt: number, opts: { delayMs: number; maxDelayMs: number }): Date =>
+  new Date(now.getTime() + Math.min(opts.maxDelayMs, opts.delayMs * 2 ** Math.max(0, attempt - 1)));
 
 export const newSagaState = (p: { sagaId: string; orderId: string; now: Date; deadline: string; eventId: string }): SagaState => ({
   sagaId: p.sagaId,

@@ -11,8 +11,13 @@ export interface SagaUpdate {
   steps: Partial<Record<StepName, StepRecord>>;
   currentStep?: SagaStep;
   compensationReason?: string;
-  /** The saga left its running state: it leaves the watchdog's index. */
+  /** The saga left its running state: the watchdog stops watching its deadline. */
   finished?: boolean;
+  /**
+   * A cancelled saga is finished only when both compensation steps are recorded: the watchdog
+   * keeps watching it, and re-drives `order.cancelled` until they are.
+   */
+  awaitsCompensation?: boolean;
   completedAt?: string;
 }
 
@@ -52,7 +57,7 @@ const endSaga = <T extends 'order.confirmed' | 'order.cancelled'>(
     data: EventDataOf<T>;
     causationId: string | null;
     order: Pick<Order, 'status'> & Partial<Order>;
-    saga: Pick<SagaUpdate, 'currentStep' | 'compensationReason'>;
+    saga: Pick<SagaUpdate, 'currentStep' | 'compensationReason' | 'awaitsCompensation'>;
     step: { name: StepName; detail?: Record<string, unknown> };
   },
   steps: SagaUpdate['steps'],
@@ -86,7 +91,7 @@ const cancel = (order: Order, reason: string, causationId: string | null, now: D
       data: { orderId: order.orderId, customerId: order.customerId, reason },
       causationId,
       order: { status: 'CANCELLED', reason },
-      saga: { currentStep: 'CANCELLED', compensationReason: reason },
+      saga: { currentStep: 'CANCELLED', compensationReason: reason, awaitsCompensation: true },
       step: { name: 'cancellation', detail: { reason } },
     },
     steps,

@@ -46,7 +46,10 @@ export const decideCharge = (
   if (existing) {
     return { kind: 'ignore', why: existing.status === 'CANCELLED' ? 'order was cancelled before it reached payments' : `already ${existing.status}` };
   }
-  const { orderId, customerId, amount } = cause.data;
+  const { orderId, customerId, amount, deadline } = cause.data;
+  // A charge after the saga's deadline would take money for an order the watchdog cancels (or has
+  // cancelled). Version-1 events carry no deadline; they predate it and are charged as before.
+  if (deadline !== undefined && Date.parse(deadline) <= now.getTime()) return failCharge(cause, `Saga deadline ${deadline} passed`, now);
   if (!account) return failCharge(cause, `Unknown customer account: ${customerId}`, now);
   if (account.balance < amount) return failCharge(cause, 'Insufficient funds', now);
   return {

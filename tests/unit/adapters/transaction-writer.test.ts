@@ -3,10 +3,10 @@
  * transactions and never answers `TransactionConflict`, so the retry path is proven here, on a
  * mocked client; the integration tier proves the rest on the real thing.
  */
-import { DynamoDBClient, TransactionCanceledException, TransactWriteItemsCommand, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException, TransactWriteItemsCommand, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MARKER_TTL_SECONDS, TransactionWriter, type DynamoTxWrite as TxWrite, type ProcessedMarker } from '../../../lib/adapters/dynamodb/transaction';
-import { TransactionConflictError } from '../../../lib/adapters/errors';
+import { TransactionConflictError, TransactionThrottledError } from '../../../lib/adapters/errors';
 import { DuplicateEventError, InsufficientStockError } from '../../../lib/domain/errors';
 import { A_FIXED_NOW, anInventoryReservedEvent } from '../../steps/given';
 import { expectToReject } from '../../steps/then';
@@ -142,6 +142,64 @@ describe('TransactionWriter.commit', () => {
     expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(4);
     expect(sleeps).toHaveLength(3);
     expect(error.cause).toBeInstanceOf(TransactionCanceledException);
+  });
+
+  it.each(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded', 'SomeFutureTransientCode'])(
+    'retries a transaction cancelled for %s, with bounded jittered backoff, until it commits',
+    async (code) => {
+      // Prepare
+      dynamo.on(TransactWriteItemsCommand).rejectsOnce(cancelled('None', code)).rejectsOnce(cancelled(code, 'None')).resolves({});
+      const { writer, sleeps } = aWriter();
+
+      // Act
+      await writer.commit({ writes: [decrement], events: [] }, marker);
+
+      // Assess
+      expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(3);
+      expect(sleeps).toHaveLength(2);
+      expect(sleeps.every((ms) => ms >= 0 && ms <= 1000)).toBe(true);
+    },
+  );
+
+  it('retries throttling the SDK gave up on (ProvisionedThroughputExceededException) within its own bound', async () => {
+    // Prepare
+    const throttled = new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
+    dynamo.on(TransactWriteItemsCommand).rejectsOnce(throttled).resolves({});
+    const { writer, sleeps } = aWriter();
+
+    // Act
+    await writer.commit({ writes: [decrement], events: [] }, marker);
+
+    // Assess
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(2);
+    expect(sleeps).toHaveLength(1);
+  });
+
+  it('gives up with TransactionThrottledError after maxAttempts of throttling, so the invocation fails and is retried later', async () => {
+    // Prepare
+    dynamo.on(TransactWriteItemsCommand).rejects(cancelled('ThrottlingError', 'None'));
+    const { writer, sleeps } = aWriter(3);
+
+    // Act
+    const error = await expectToReject(() => writer.commit({ writes: [decrement], events: [] }, marker), TransactionThrottledError);
+
+    // Assess
+    expect(error.reason).toBe('ThrottlingError');
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+    expect(error.cause).toBeInstanceOf(TransactionCanceledException);
+  });
+
+  it('does not retry a transaction cancelled for a ValidationError: the request itself is wrong', async () => {
+    // Prepare
+    dynamo.on(TransactWriteItemsCommand).rejects(cancelled('ValidationError', 'ThrottlingError'));
+    const { writer } = aWriter();
+
+    // Act
+    await expectToReject(() => writer.commit({ writes: [decrement], events: [] }, marker), TransactionCanceledException);
+
+    // Assess
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(1);
   });
 
   it('commits nothing, and sends nothing, for an empty unit without a marker', async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventSchemaError } from '../../../lib/domain/errors';
-import { contracts, sources } from '../../../lib/domain/events/contracts';
+import { contractOf, contracts, eventTypes, knownVersions, sources } from '../../../lib/domain/events/contracts';
 import { createEnvelope, parseEnvelope } from '../../../lib/domain/events/envelope';
-import { A_FIXED_NOW, anEvent, anOrderCreatedEvent, asJson } from '../../steps/given';
+import { A_FIXED_NOW, anEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson } from '../../steps/given';
 import { expectToThrow, expectUuid, pathsOf } from '../../steps/then';
 
 describe('createEnvelope', () => {
@@ -252,5 +252,81 @@ describe('order.created contract: what inventory can reserve in one transaction'
 
     // Assess
     expect(pathsOf(error)).toContain('data.items');
+  });
+});
+
+describe('versioned contracts: consumers accept every version they know', () => {
+  const v1Reserved = () => {
+    const v2 = anInventoryReservedEvent({ deadline: '2026-01-01T10:05:00.000Z' });
+    const { deadline: _deadline, ...v1Data } = v2.data;
+    return { v2, v1: { ...asJson(v2), version: 1, data: v1Data } };
+  };
+
+  it('lists the versions of each type, oldest first, the current one last', () => {
+    // Act
+    const versions = Object.fromEntries(eventTypes.map((t) => [t, knownVersions(t)]));
+
+    // Assess
+    expect(versions['inventory.reserved']).toEqual([1, 2]);
+    expect(versions['order.created']).toEqual([1]);
+    eventTypes.forEach((t) => expect(versions[t]!.at(-1)).toBe(contracts[t].version));
+  });
+
+  it('writes the current version', () => {
+    // Act
+    const event = anInventoryReservedEvent();
+
+    // Assess
+    expect(event.version).toBe(2);
+  });
+
+  it('upcasts version 1 of inventory.reserved to the current version: same id, data without a deadline', () => {
+    // Prepare
+    const { v1, v2 } = v1Reserved();
+
+    // Act
+    const parsed = parseEnvelope(v1);
+
+    // Assess
+    expect(parsed).toMatchObject({ id: v2.id, type: 'inventory.reserved', version: 2 });
+    expect(parsed.data).toEqual({ ...v1.data });
+    expect(parsed.data).not.toHaveProperty('deadline');
+  });
+
+  it('validates an older version against its own schema: version 1 with a deadline is not version 1', () => {
+    // Prepare
+    const { v1 } = v1Reserved();
+
+    // Act
+    const error = expectToThrow(() => parseEnvelope({ ...v1, data: { ...v1.data, deadline: '2026-01-01T10:05:00.000Z' } }), EventSchemaError);
+
+    // Assess
+    expect(error.message).toBe('Invalid data for "inventory.reserved" version 1');
+  });
+
+  it('rejects a version it does not know, naming the ones it does', () => {
+    // Prepare
+    const { v1 } = v1Reserved();
+
+    // Act
+    const error = expectToThrow(() => parseEnvelope({ ...v1, version: 3 }), EventSchemaError);
+
+    // Assess
+    expect(error.details).toEqual([{ path: 'version', message: 'expected 1 or 2' }]);
+  });
+
+  it('has a pure upcaster from inventory.reserved version 1: same input, equal fresh output, input untouched', () => {
+    // Prepare
+    const upcast = contractOf('inventory.reserved').older![1]!.upcast as (data: unknown) => unknown;
+    const input = Object.freeze({ orderId: 'o-1', customerId: 'c-1', items: [{ productId: 'p', quantity: 1, unitPrice: 1 }], amount: 1 });
+
+    // Act
+    const once = upcast(input);
+    const twice = upcast(input);
+
+    // Assess
+    expect(once).toEqual(twice);
+    expect(once).toEqual(input);
+    expect(once).not.toBe(input);
   });
 });

@@ -40,9 +40,24 @@ describe('decideReservation (step 2: reserve every line or none)', () => {
       source: 'saga.inventory',
       sequence: 1,
       time: LATER.toISOString(),
-      data: { orderId, customerId, items, amount: 1230 },
+      data: { orderId, customerId, items, amount: 1230, deadline: cause.data.deadline },
     });
     thenItReactsTo(event, cause, orderId);
+  });
+
+  it('refuses to reserve once the saga deadline has passed: a FAILED record, so no later delivery reserves either', () => {
+    // Prepare: order.created arrives (a late retry) one second after its deadline.
+    const cause = anOrderCreatedEvent({ data: { items: [{ productId: 'apple', quantity: 1 }], deadline: new Date(LATER.getTime() - 1000).toISOString() } });
+
+    // Act
+    const decision = decideReservation(cause, aCatalogue(apple), undefined, LATER);
+    const redelivered = decideReservation(cause, aCatalogue(apple), thenDecided(decision, 'fail').reservation, LATER);
+
+    // Assess
+    const fail = thenDecided(decision, 'fail');
+    expect(fail.reservation).toMatchObject({ status: 'FAILED', items: [], amount: 0, reason: expect.stringMatching(/^Saga deadline .* passed$/) });
+    expect(fail.events[0]).toMatchObject({ type: 'inventory.reservation.failed', data: { reason: expect.stringMatching(/deadline/) } });
+    expect(redelivered).toEqual({ kind: 'ignore', why: 'already FAILED' });
   });
 
   it('reserves a line that takes exactly the last units in stock', () => {

@@ -100,6 +100,33 @@ describe('decideCharge (step 3: charge what inventory priced)', () => {
   });
 });
 
+describe('decideCharge after the saga deadline', () => {
+  it('refuses to charge once the deadline carried by inventory.reserved (version 2) has passed', () => {
+    // Prepare
+    const cause = anInventoryReservedEvent({ deadline: new Date(LATER.getTime() - 1).toISOString() });
+
+    // Act
+    const decision = decideCharge(cause, { customerId: 'customer-123', balance: 1_000_000 }, undefined, LATER);
+
+    // Assess
+    const fail = thenDecided(decision, 'fail');
+    expect(fail.payment).toMatchObject({ status: 'FAILED', amount: 0, reason: expect.stringMatching(/^Saga deadline .* passed$/) });
+    expect(fail.events[0]).toMatchObject({ type: 'payment.failed' });
+  });
+
+  it('charges before the deadline, and charges an event without one (version 1, upcast) as before', () => {
+    // Prepare
+    const inTime = anInventoryReservedEvent({ deadline: new Date(LATER.getTime() + 1000).toISOString() });
+    const noDeadline = anInventoryReservedEvent();
+
+    // Act
+    const decisions = [inTime, noDeadline].map((cause) => decideCharge(cause, { customerId: 'customer-123', balance: 1_000_000 }, undefined, LATER));
+
+    // Assess
+    expect(decisions.map((d) => d.kind)).toEqual(['charge', 'charge']);
+  });
+});
+
 describe('failCharge', () => {
   it('records a FAILED payment of 0 and raises payment.failed carrying the amount asked', () => {
     // Prepare

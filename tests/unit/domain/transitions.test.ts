@@ -97,6 +97,7 @@ describe('reactToSagaEvent on a PENDING order', () => {
       },
       currentStep: 'CANCELLED',
       compensationReason: reason,
+      awaitsCompensation: true,
       finished: true,
       completedAt: LATER.toISOString(),
     });
@@ -194,6 +195,7 @@ describe('timeOut (the watchdog rule)', () => {
       },
       currentStep: 'CANCELLED',
       compensationReason: 'Saga timed out',
+      awaitsCompensation: true,
       finished: true,
       completedAt: now.toISOString(),
     });

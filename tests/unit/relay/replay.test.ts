@@ -11,7 +11,7 @@ const aStore = (rows: OutboxRow[]) => ({
   findByAggregate: jest.fn(async (aggregateId: string) => rows.filter((r) => r.aggregateId === aggregateId)),
   findByType: jest.fn(async (type: string, from: number, to: number) => rows.filter((r) => r.type === type && r.createdAt >= from && r.createdAt <= to)),
   markPublished: jest.fn(async (ids: string[]) => ({ marked: ids, failed: [] as string[] })),
-  markDeadLettered: jest.fn(async () => undefined),
+  markUnpublishable: jest.fn(async () => undefined),
 });
 
 const setup = () => {

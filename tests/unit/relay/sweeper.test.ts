@@ -24,7 +24,7 @@ describe('sweepOutbox', () => {
       NOW,
       'sweeper',
     );
-    expect(result).toEqual({ found: 3, recovered: 3, failed: 0 });
+    expect(result).toEqual({ found: 3, recovered: 3, failed: 0, unpublishable: 0, complete: true });
   });
 
   it('counts what it could not publish as failed and leaves it unmarked', async () => {
@@ -37,24 +37,79 @@ describe('sweepOutbox', () => {
     const result = await sweepOutbox({ publisher, outbox, graceMs: GRACE_MS, now: () => NOW });
 
     // Assess
-    expect(result).toEqual({ found: 4, recovered: 3, failed: 1 });
+    expect(result).toEqual({ found: 4, recovered: 3, failed: 1, unpublishable: 0, complete: true });
     expect(markPublished.mock.calls[0]![0]).not.toContain(events[0]!.id);
   });
 
-  it('sets aside a row that breaks its contract: found, but neither recovered nor failed', async () => {
+  it('publishes a row of a version this code does not know as it is (consumers judge versions, not the relay)', async () => {
     // Prepare
-    const [good, bad] = someOrderCreatedEvents(2);
-    const rows = [toOutboxRow(good!), aTamperedOutboxRow(bad!, (p) => ({ ...p, version: 9 }))];
+    const [good, other] = someOrderCreatedEvents(2);
+    const rows = [toOutboxRow(good!), aTamperedOutboxRow(other!, (p) => ({ ...p, version: 9 }))];
     const { publisher, publish } = aFakePublisher();
-    const { outbox, markDeadLettered } = aFakeOutbox(rows);
+    const { outbox, markUnpublishable } = aFakeOutbox(rows);
 
     // Act
     const result = await sweepOutbox({ publisher, outbox, graceMs: GRACE_MS, now: () => NOW });
 
     // Assess
-    expect(markDeadLettered).toHaveBeenCalledWith(bad!.id, expect.stringContaining('Unsupported version 9'), NOW);
+    expect(markUnpublishable).not.toHaveBeenCalled();
+    expect(publish).toHaveBeenCalledWith([good, { ...JSON.parse(rows[1]!.payload), version: 9 }]);
+    expect(result).toEqual({ found: 2, recovered: 2, failed: 0, unpublishable: 0, complete: true });
+  });
+
+  it('keeps an unpublishable row pending and counts it, recording the reason only once (no write on every sweep)', async () => {
+    // Prepare
+    const [good, bad] = someOrderCreatedEvents(2);
+    const broken = { ...toOutboxRow(bad!), payload: 'not json' };
+    const { publisher, publish } = aFakePublisher();
+    const first = aFakeOutbox([toOutboxRow(good!), broken]);
+
+    // Act
+    const result = await sweepOutbox({ publisher, outbox: first.outbox, graceMs: GRACE_MS, now: () => NOW });
+    const reason = first.markUnpublishable.mock.calls[0]![1];
+    const again = aFakeOutbox([{ ...broken, unpublishableReason: reason }]);
+    const second = await sweepOutbox({ publisher, outbox: again.outbox, graceMs: GRACE_MS, now: () => NOW });
+
+    // Assess
     expect(publish).toHaveBeenCalledWith([good]);
-    expect(result).toEqual({ found: 2, recovered: 1, failed: 0 });
+    expect(result).toEqual({ found: 2, recovered: 1, failed: 0, unpublishable: 1, complete: true });
+    expect(second).toEqual({ found: 1, recovered: 0, failed: 0, unpublishable: 1, complete: true });
+    expect(again.markUnpublishable).not.toHaveBeenCalled();
+  });
+
+  it('pages through every stale row: no cap per sweep', async () => {
+    // Prepare: 1,200 stale rows in three pages.
+    const rows = someOrderCreatedEvents(1200).map((e) => toOutboxRow(e));
+    const { publisher, publish } = aFakePublisher();
+    const { outbox, findUnpublished } = aFakeOutbox();
+    findUnpublished
+      .mockResolvedValueOnce({ rows: rows.slice(0, 500), cursor: { p0: { id: 'a' } } })
+      .mockResolvedValueOnce({ rows: rows.slice(500, 1000), cursor: { p1: { id: 'b' } } })
+      .mockResolvedValueOnce({ rows: rows.slice(1000) });
+
+    // Act
+    const result = await sweepOutbox({ publisher, outbox, graceMs: GRACE_MS, now: () => NOW });
+
+    // Assess
+    expect(findUnpublished.mock.calls.map((c) => c[1])).toEqual([undefined, { p0: { id: 'a' } }, { p1: { id: 'b' } }]);
+    expect(publish).toHaveBeenCalledTimes(3);
+    expect(result).toEqual({ found: 1200, recovered: 1200, failed: 0, unpublishable: 0, complete: true });
+  });
+
+  it('stops taking pages when the invocation is about to time out, and says the sweep is incomplete', async () => {
+    // Prepare
+    const rows = someOrderCreatedEvents(4).map((e) => toOutboxRow(e));
+    const { publisher } = aFakePublisher();
+    const { outbox, findUnpublished } = aFakeOutbox();
+    findUnpublished.mockResolvedValueOnce({ rows: rows.slice(0, 2), cursor: { p0: {} } }).mockResolvedValueOnce({ rows: rows.slice(2) });
+    const remaining = [30_000, 4_000];
+
+    // Act
+    const result = await sweepOutbox({ publisher, outbox, graceMs: GRACE_MS, now: () => NOW, remainingMs: () => remaining.shift() ?? 0 });
+
+    // Assess
+    expect(findUnpublished).toHaveBeenCalledTimes(1);
+    expect(result).toEqual({ found: 2, recovered: 2, failed: 0, unpublishable: 0, complete: false });
   });
 
   it('does not call the publisher when nothing is found', async () => {
@@ -68,7 +123,7 @@ describe('sweepOutbox', () => {
     // Assess
     expect(publish).not.toHaveBeenCalled();
     expect(markPublished).not.toHaveBeenCalled();
-    expect(result).toEqual({ found: 0, recovered: 0, failed: 0 });
+    expect(result).toEqual({ found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true });
   });
 });
 
@@ -90,7 +145,7 @@ describe('sweepRepeatedly', () => {
     // Assess
     expect(findUnpublished).toHaveBeenCalledTimes(sweeps);
     expect(slept).toEqual([intervalMs, intervalMs, intervalMs]);
-    expect(results).toEqual(Array.from({ length: sweeps }, () => ({ found: 0, recovered: 0, failed: 0 })));
+    expect(results).toEqual(Array.from({ length: sweeps }, () => ({ found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true })));
   });
 
   it('sleeps between sweeps, not before the first', async () => {
@@ -103,7 +158,7 @@ describe('sweepRepeatedly', () => {
     const { outbox, findUnpublished } = aFakeOutbox([]);
     findUnpublished.mockImplementation(async () => {
       order.push('sweep');
-      return [];
+      return { rows: [] };
     });
 
     // Act
@@ -118,7 +173,7 @@ describe('sweepRepeatedly', () => {
     const events = someOrderCreatedEvents(2);
     const { publisher } = aFakePublisher();
     const { outbox, findUnpublished } = aFakeOutbox();
-    findUnpublished.mockResolvedValueOnce(events.map((e) => toOutboxRow(e))).mockResolvedValueOnce([]);
+    findUnpublished.mockResolvedValueOnce({ rows: events.map((e) => toOutboxRow(e)) }).mockResolvedValueOnce({ rows: [] });
 
     // Act
     const results = await sweepRepeatedly(
@@ -128,9 +183,26 @@ describe('sweepRepeatedly', () => {
 
     // Assess
     expect(results).toEqual([
-      { found: 2, recovered: 2, failed: 0 },
-      { found: 0, recovered: 0, failed: 0 },
+      { found: 2, recovered: 2, failed: 0, unpublishable: 0, complete: true },
+      { found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true },
     ]);
+  });
+
+  it('skips the sweeps it could not finish before the invocation times out', async () => {
+    // Prepare: 40 s left in the invocation, sweeps 15 s apart; the clock moves only while sleeping.
+    let clock = 0;
+    const { publisher } = aFakePublisher();
+    const { outbox, findUnpublished } = aFakeOutbox([]);
+
+    // Act
+    const results = await sweepRepeatedly(
+      { publisher, outbox, graceMs: GRACE_MS, now: () => NOW + clock, remainingMs: () => 40_000 - clock },
+      { sweeps: 4, intervalMs: 15_000, sleep: async (ms) => void (clock += ms) },
+    );
+
+    // Assess: at 0, 15 and 30 s (10 s left); a fourth would start at 45 s, after the invocation's end.
+    expect(results).toHaveLength(3);
+    expect(findUnpublished).toHaveBeenCalledTimes(3);
   });
 
   it('does not sleep for a single sweep', async () => {

@@ -172,18 +172,18 @@ describe('checkInvariants', () => {
     expect(kinds(snapshot)).toEqual(expect.arrayContaining(['charged-not-once', 'awarded-wrong-points']));
   });
 
-  it('flags outbox rows set aside, and rows unpublished longer than the sweeper window', () => {
+  it('flags unpublishable outbox rows, and rows unpublished longer than the sweeper window', () => {
     // Prepare
     snapshot.outboxes.orders.push({ ...row('order.created', confirmed.orderId, null, false), createdAt: NOW - 10 * 60_000 });
     snapshot.outboxes.orders.push({ ...row('order.created', confirmed.orderId, null, false), createdAt: NOW - 1_000 });
-    snapshot.outboxes.inventory.push({ ...row('inventory.released', cancelled.orderId, null), deadLetterReason: 'broken' });
+    snapshot.outboxes.inventory.push({ ...row('inventory.released', cancelled.orderId, null, false), createdAt: NOW - 1_000, unpublishableReason: 'broken' });
 
     // Act
     const found = check(snapshot).violations;
 
     // Assess
     expect(found.filter((v) => v.kind === 'outbox-unpublished')).toHaveLength(1);
-    expect(found.filter((v) => v.kind === 'outbox-set-aside')).toHaveLength(1);
+    expect(found.filter((v) => v.kind === 'outbox-unpublishable')).toHaveLength(1);
   });
 
   it('flags an effect without its marker and a marker without its effect', () => {

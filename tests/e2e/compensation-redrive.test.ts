@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
+import { watchShardOf } from '../../lib/adapters/dynamodb/orders-repository';
+import { aCustomer, anEvent, aProduct } from '../steps/given';
+import { invokeFunction, putOnBus, sleep } from '../steps/when';
+import { balanceOf, eventually, sagaHasSteps, stockOf } from '../steps/then';
+import { ddb, getItem, table } from '../steps/local-aws';
+
+const put = (logicalId: string, item: object) =>
+  ddb().send(new PutItemCommand({ TableName: table(logicalId), Item: marshall(item, { removeUndefinedValues: true }) }));
+
+type Watchdog = { cancelled: number; redriven: number; compensated: number; failed: number; complete: boolean };
+
+/**
+ * A cancellation whose compensation never ran: `order.cancelled` was committed and published, but
+ * releaseStock and refundPayment failed past every retry (Lambda's two retries, then the failure
+ * queue), which the emulators cannot produce on demand. So the state is seeded exactly as it is
+ * left then: order CANCELLED, saga watched for its compensation, stock still reserved, money
+ * still taken, the outbox row marked published.
+ */
+describe('compensation is re-driven until it is recorded', () => {
+  it('re-publishes the stored order.cancelled (same envelope id) after its consumers gave up; stock and money come back; the saga then finishes', async () => {
+    // Prepare
+    const productId = await aProduct({ stock: 7, price: 1000 });
+    const customerId = await aCustomer(7_000);
+    const orderId = randomUUID();
+    const sagaId = randomUUID();
+    const createdAt = new Date(Date.now() - 600_000).toISOString();
+    const cancelledAt = new Date(Date.now() - 300_000);
+    const cancelled = anEvent(
+      { type: 'order.cancelled', aggregateId: orderId, sequence: 2, correlationId: sagaId, causationId: null, data: { orderId, customerId, reason: 'Payment failed: gateway down' } },
+      cancelledAt,
+    );
+    await put('OrdersOutboxTable', { ...toOutboxRow(cancelled), pendingShard: undefined, publishedAt: cancelledAt.getTime() });
+    await put('OrdersTable', { orderId, customerId, items: [{ productId, quantity: 3 }], status: 'CANCELLED', reason: 'Payment failed: gateway down', sagaId, createdAt, updatedAt: cancelledAt.toISOString(), deadline: cancelledAt.toISOString(), version: 2 });
+    await put('SagaStateTable', {
+      sagaId,
+      orderId,
+      currentStep: 'CANCELLED',
+      steps: { cancellation: { status: 'SUCCESS', timestamp: cancelledAt.toISOString(), eventId: cancelled.id } },
+      compensationRequired: true,
+      compensationReason: 'Payment failed: gateway down',
+      deadline: cancelledAt.toISOString(),
+      startedAt: createdAt,
+      completedAt: cancelledAt.toISOString(),
+      watchShard: watchShardOf(sagaId),
+      watchAt: new Date(Date.now() - 1_000).toISOString(),
+      watchKind: 'COMPENSATING',
+    });
+    await put('ReservationsTable', { orderId, customerId, status: 'RESERVED', items: [{ productId, quantity: 3, unitPrice: 1000 }], amount: 3000, version: 1, updatedAt: createdAt });
+    await put('PaymentsTable', { orderId, customerId, status: 'CHARGED', amount: 3000, version: 1, updatedAt: createdAt });
+
+    // Act: the watchdog's run, now.
+    const run = await invokeFunction<Watchdog>('sagaWatchdog', {});
+
+    // Assess: re-driven, and both participants compensated exactly what was done.
+    expect(run.redriven).toBeGreaterThanOrEqual(1);
+    const saga = await sagaHasSteps(orderId, ['inventoryRelease', 'paymentRefund']);
+    expect(saga.redriveAttempts).toBe(1);
+    expect(await stockOf(productId)).toBe(10);
+    expect(await balanceOf(customerId)).toBe(10_000);
+    expect(await getItem('InventoryInboxTable', { pk: `releaseStock#${cancelled.id}` })).toBeDefined();
+
+    // Act: a later run (after the backoff) finds the compensation recorded.
+    const finished = await eventually(
+      async () => {
+        await invokeFunction<Watchdog>('sagaWatchdog', {});
+        const item = await getItem<Record<string, unknown>>('SagaStateTable', { sagaId });
+        return item?.compensatedAt ? item : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000, what: 'the watchdog to confirm the compensation' },
+    );
+
+    // Assess: finished, out of the watch, and nothing was compensated twice.
+    expect(finished).not.toHaveProperty('watchKind');
+    expect(finished.redriveAttempts).toBe(1);
+    await sleep(1_000);
+    expect(await stockOf(productId)).toBe(10);
+    expect(await balanceOf(customerId)).toBe(10_000);
+  });
+
+  it('refuses a late order.created after its deadline: nothing is reserved, and the failure record refuses every later delivery', async () => {
+    // Prepare: the order's saga ended (timed out); a retry of its order.created arrives now.
+    const productId = await aProduct({ stock: 5, price: 1000 });
+    const orderId = randomUUID();
+    const late = anEvent(
+      {
+        type: 'order.created',
+        aggregateId: orderId,
+        sequence: 1,
+        correlationId: randomUUID(),
+        causationId: null,
+        data: { orderId, customerId: 'customer-123', items: [{ productId, quantity: 2 }], deadline: new Date(Date.now() - 1_000).toISOString() },
+      },
+      new Date(Date.now() - 301_000),
+    );
+
+    // Act
+    await putOnBus([late]);
+
+    // Assess
+    const reservation = await eventually(() => getItem<{ status: string; reason: string }>('ReservationsTable', { orderId }), { what: 'the refusal to be recorded' });
+    expect(reservation).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/deadline/) });
+    expect(await stockOf(productId)).toBe(5);
+  });
+});

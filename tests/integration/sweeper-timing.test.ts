@@ -1,0 +1,72 @@
+/**
+ * How long a hop the stream path missed waits for the sweeper, on the settings that deploy (read
+ * from the packaged template, stage defaults), proven on the real sweeper loop with a simulated
+ * clock: waiting minutes of real time for schedules would prove nothing more. The e2e tier runs a
+ * sweeper-only saga on these same settings (tests/e2e/sweeper-fallback.test.ts).
+ */
+import type { OutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
+import { sweepRepeatedly } from '../../lib/relay/sweeper';
+import { aFakePublisher } from '../steps/given';
+import { packagedTemplate } from '../steps/template';
+
+const functionNamed = (key: string) =>
+  Object.values(packagedTemplate().Resources).find((r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.FunctionName).endsWith(`-${key}`))!;
+const envOf = (key: string) => (functionNamed(key).Properties.Environment as { Variables: Record<string, string> }).Variables;
+
+/** The 30-second polling publisher this design replaces: a row waited at most 30 s, 15 s on average. */
+const POLLING_WORST_MS = 30_000;
+/** How late an EventBridge schedule may start a run (it fires within its minute, usually within seconds). */
+const SCHEDULE_DELAY_MS = 5_000;
+
+describe('sweeper timing on deployed settings', () => {
+  const env = envOf('ordersOutboxSweeper');
+  const graceMs = Number(env.SWEEP_GRACE_SECONDS) * 1000;
+  const intervalMs = Number(env.SWEEP_INTERVAL_SECONDS) * 1000;
+  const sweeps = Number(env.SWEEPS_PER_RUN);
+  const timeoutMs = Number(functionNamed('ordersOutboxSweeper').Properties.Timeout) * 1000;
+
+  it('bounds the wait of a missed hop by grace + interval + schedule delay, at most 30 s, whenever the row was committed', async () => {
+    // Prepare: a row committed every 250 ms over four minutes; runs every minute, alternately on
+    // time and SCHEDULE_DELAY_MS late (the widest gap between two runs).
+    let clock = 0;
+    const rows: OutboxRow[] = Array.from({ length: 960 }, (_, i) => ({ id: `r${i}`, type: 'order.created', aggregateId: `o${i}`, sequence: 1, createdAt: 60_000 + i * 250, payload: '', typeShard: 'x' }));
+    const publishedAt = new Map<string, number>();
+    const outbox = {
+      findUnpublished: async (before: number) => ({ rows: rows.filter((r) => r.createdAt <= before && !publishedAt.has(r.id)) }),
+      markPublished: async (ids: string[]) => {
+        ids.forEach((id) => publishedAt.set(id, clock));
+        return { marked: ids, failed: [] };
+      },
+      markUnpublishable: async () => undefined,
+      oldestUnpublishedAge: async () => 0,
+    };
+    rows.forEach((r) => (r.payload = JSON.stringify({ id: r.id, type: r.type, source: 'saga.orders', time: new Date(r.createdAt).toISOString() })));
+    const { publisher } = aFakePublisher();
+
+    // Act
+    for (let run = 0; run < 7; run += 1) {
+      const start = run * 60_000 + (run % 2) * SCHEDULE_DELAY_MS;
+      clock = start;
+      await sweepRepeatedly(
+        { publisher, outbox, graceMs, now: () => clock, remainingMs: () => timeoutMs - (clock - start) },
+        { sweeps, intervalMs, sleep: async (ms) => void (clock += ms) },
+      );
+    }
+
+    // Assess
+    const waits = rows.map((r) => publishedAt.get(r.id)! - r.createdAt);
+    expect(waits.every(Number.isFinite)).toBe(true);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(graceMs + intervalMs + SCHEDULE_DELAY_MS);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(POLLING_WORST_MS);
+    expect(waits.reduce((a, b) => a + b, 0) / waits.length).toBeLessThanOrEqual(POLLING_WORST_MS / 2 + graceMs);
+  });
+
+  it('fits every sweep of a run inside the function timeout, and leaves a sweeper-only saga (three hops to CONFIRMED) well within its deadline', () => {
+    // Assess
+    expect(graceMs + intervalMs).toBeLessThanOrEqual(25_000);
+    expect((sweeps - 1) * intervalMs).toBeLessThan(timeoutMs - 10_000);
+    expect(sweeps * intervalMs).toBeGreaterThanOrEqual(60_000);
+    const sagaTimeoutMs = Number(envOf('createOrder').SAGA_TIMEOUT_SECONDS) * 1000;
+    expect(3 * POLLING_WORST_MS).toBeLessThanOrEqual(sagaTimeoutMs / 3);
+  });
+});

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { COMPENSATION_STUCK_AFTER, watchSagas, type WatchSagasDeps } from '../../../lib/use-cases/orders/watch-sagas';
+import type { SagaState } from '../../../lib/domain/orders/saga';
+import type { DueWatch, OrdersStore, WatchCursor } from '../../../lib/use-cases/ports';
+import { metrics } from '../../../lib/observability';
+import { A_FIXED_NOW, aFakeWrite, anOrder } from '../../steps/given';
+
+const DELAY_MS = 300_000;
+
+const aCancelledSaga = (overrides: Partial<SagaState> = {}): SagaState => ({
+  sagaId: randomUUID(),
+  orderId: randomUUID(),
+  currentStep: 'CANCELLED',
+  steps: { cancellation: { status: 'SUCCESS', timestamp: A_FIXED_NOW.toISOString(), eventId: randomUUID() } },
+  compensationRequired: true,
+  deadline: A_FIXED_NOW.toISOString(),
+  startedAt: A_FIXED_NOW.toISOString(),
+  ...overrides,
+});
+
+/** An orders store whose due list comes in the pages given; every write is recorded. */
+const aWatchedStore = (pages: DueWatch[][], sagas: SagaState[] = []) => {
+  const findDueWatches = jest.fn(async (_now: Date, cursor?: WatchCursor) => {
+    const index = cursor ? (cursor.page as number) : 0;
+    return { due: pages[index] ?? [], ...(index + 1 < pages.length ? { cursor: { page: index + 1 } } : {}) };
+  });
+  const store: OrdersStore = {
+    getOrder: jest.fn(async (orderId: string) => anOrder({ orderId, deadline: new Date(A_FIXED_NOW.getTime() - 1).toISOString() })),
+    getSagaByOrderId: jest.fn(),
+    getSaga: jest.fn(async (sagaId: string) => sagas.find((s) => s.sagaId === sagaId)),
+    createWrites: jest.fn(),
+    reactionWrites: jest.fn((orderId: string) => [aFakeWrite('reaction', orderId)]),
+    findDueWatches,
+    stopWatching: jest.fn((sagaId: string) => aFakeWrite('stopWatching', sagaId)),
+    confirmCompensation: jest.fn((sagaId: string) => aFakeWrite('confirmCompensation', sagaId)),
+    scheduleRedrive: jest.fn((sagaId: string, attempts: number, next: Date) => aFakeWrite('scheduleRedrive', sagaId, attempts, next.toISOString())),
+  };
+  return { store, findDueWatches };
+};
+
+const depsFor = (orders: OrdersStore, overrides: Partial<WatchSagasDeps> = {}) => {
+  const commit = jest.fn(async () => undefined);
+  const republish = jest.fn(async () => 'published' as const);
+  const deps: WatchSagasDeps = {
+    orders,
+    tx: { commit },
+    clock: () => A_FIXED_NOW,
+    republisher: { republish },
+    compensation: { delayMs: DELAY_MS, maxDelayMs: 3_600_000 },
+    ...overrides,
+  };
+  return { deps, commit, republish };
+};
+
+const deadlineWatch = (): DueWatch => ({ sagaId: randomUUID(), orderId: randomUUID(), kind: 'deadline' });
+
+describe('watchSagas', () => {
+  it('pages through every due saga and carries on past one that fails, counting it', async () => {
+    // Prepare: 3 pages of 60 overdue sagas; the read of one order fails.
+    const pages = [0, 1, 2].map(() => Array.from({ length: 60 }, deadlineWatch));
+    const { store, findDueWatches } = aWatchedStore(pages);
+    const broken = pages[1]![7]!.orderId;
+    const getOrder = store.getOrder as jest.Mock;
+    const fallback = getOrder.getMockImplementation()!;
+    getOrder.mockImplementation(async (orderId: string) => (orderId === broken ? Promise.reject(new Error('read failed')) : fallback(orderId)));
+    const { deps, commit } = depsFor(store);
+    const addMetric = jest.spyOn(metrics, 'addMetric');
+
+    // Act
+    const result = await watchSagas(deps);
+
+    // Assess
+    expect(findDueWatches).toHaveBeenCalledTimes(3);
+    expect(findDueWatches.mock.calls.map((c) => c[1])).toEqual([undefined, { page: 1 }, { page: 2 }]);
+    expect(result).toEqual({ cancelled: 179, redriven: 0, compensated: 0, failed: 1, complete: true });
+    expect(commit).toHaveBeenCalledTimes(179);
+    expect(addMetric).toHaveBeenCalledWith('WatchdogFailures', 'Count', 1);
+    addMetric.mockRestore();
+  });
+
+  it('re-publishes the stored order.cancelled of a saga whose compensation is not recorded, and backs off', async () => {
+    // Prepare
+    const saga = aCancelledSaga({ steps: { ...aCancelledSaga().steps, inventoryRelease: { status: 'SUCCESS', timestamp: A_FIXED_NOW.toISOString(), eventId: 'x' } }, redriveAttempts: 1 });
+    const { store } = aWatchedStore([[{ sagaId: saga.sagaId, orderId: saga.orderId, kind: 'compensation' }]], [saga]);
+    const { deps, commit, republish } = depsFor(store);
+
+    // Act
+    const result = await watchSagas(deps);
+
+    // Assess: second attempt, next check after twice the delay.
+    expect(republish).toHaveBeenCalledWith(saga.steps.cancellation!.eventId);
+    expect(result).toMatchObject({ redriven: 1, failed: 0 });
+    expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('scheduleRedrive', saga.sagaId, 2, new Date(A_FIXED_NOW.getTime() + 2 * DELAY_MS).toISOString())], events: [] });
+  });
+
+  it(`emits CompensationStuck (which alarms) from the ${COMPENSATION_STUCK_AFTER}rd re-drive on`, async () => {
+    // Prepare
+    const saga = aCancelledSaga({ redriveAttempts: COMPENSATION_STUCK_AFTER - 1 });
+    const { store } = aWatchedStore([[{ sagaId: saga.sagaId, orderId: saga.orderId, kind: 'compensation' }]], [saga]);
+    const { deps } = depsFor(store);
+    const addMetric = jest.spyOn(metrics, 'addMetric');
+
+    // Act
+    await watchSagas(deps);
+
+    // Assess
+    expect(addMetric).toHaveBeenCalledWith('CompensationRedriven', 'Count', 1);
+    expect(addMetric).toHaveBeenCalledWith('CompensationStuck', 'Count', 1);
+    addMetric.mockRestore();
+  });
+
+  it('finishes a cancelled saga once both compensation steps are recorded, without re-publishing', async () => {
+    // Prepare
+    const step = { status: 'SUCCESS' as const, timestamp: A_FIXED_NOW.toISOString(), eventId: 'x' };
+    const saga = aCancelledSaga({ steps: { ...aCancelledSaga().steps, inventoryRelease: step, paymentRefund: step } });
+    const { store } = aWatchedStore([[{ sagaId: saga.sagaId, orderId: saga.orderId, kind: 'compensation' }]], [saga]);
+    const { deps, commit, republish } = depsFor(store);
+
+    // Act
+    const result = await watchSagas(deps);
+
+    // Assess
+    expect(republish).not.toHaveBeenCalled();
+    expect(result).toMatchObject({ compensated: 1, redriven: 0 });
+    expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('confirmCompensation', saga.sagaId)], events: [] });
+  });
+
+  it('counts a re-drive whose publication failed as a failure, but still schedules the next check', async () => {
+    // Prepare
+    const saga = aCancelledSaga();
+    const { store } = aWatchedStore([[{ sagaId: saga.sagaId, orderId: saga.orderId, kind: 'compensation' }]], [saga]);
+    const { deps, commit } = depsFor(store, { republisher: { republish: async () => 'failed' } });
+
+    // Act
+    const result = await watchSagas(deps);
+
+    // Assess
+    expect(result).toMatchObject({ redriven: 0, failed: 1 });
+    expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('scheduleRedrive', saga.sagaId, 1, new Date(A_FIXED_NOW.getTime() + DELAY_MS).toISOString())], events: [] });
+  });
+});
