@@ -12,7 +12,7 @@ export const ordersRepository = (): OrdersRepository =>
 const ordersTransactions = (): TransactionWriter => new TransactionWriter(dynamoDbClient(), { outboxTable: config.outboxTable() });
 
 export const placeOrderDeps = () => ({
-  orders: ordersRepository(),
+  orders: new OrdersRepository(dynamoDbClient(), { orders: config.ordersTable(), sagas: config.sagaTable(), idempotencyKeys: config.idempotencyKeysTable() }),
   tx: ordersTransactions(),
   sagaTimeoutSeconds: config.sagaTimeoutSeconds(),
   clock: systemClock,

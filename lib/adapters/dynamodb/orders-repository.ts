@@ -1,21 +1,53 @@
 import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConflictError } from '../../domain/errors';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConflictError, IdempotencyKeyTakenError } from '../../domain/errors';
+import type { IdempotencyRecord } from '../../domain/orders/idempotency';
 import type { Order } from '../../domain/orders/order';
 import type { OrderReaction, SagaUpdate } from '../../domain/orders/transitions';
 import type { SagaState } from '../../domain/orders/saga';
 import type { OrdersStore } from '../../use-cases/ports';
 import { fromItem, toItem, toValues } from './marshalling';
+import { MisconfiguredAdapterError } from '../errors';
 import type { DynamoTxWrite } from './transaction';
 
 export const ORDER_ID_INDEX = 'OrderIdIndex';
+/** Keys are scoped to the customer: two customers may use the same key. */
+export const idempotencyKeyOf = (customerId: string, key: string): string => `${customerId}#${key}`;
 export const PENDING_DEADLINE_INDEX = 'PendingDeadlineIndex';
 const RUNNING = 'RUNNING';
 
 export class OrdersRepository implements OrdersStore {
   constructor(
     private readonly client: DynamoDBClient,
-    private readonly tables: { orders: string; sagas: string },
+    private readonly tables: { orders: string; sagas: string; idempotencyKeys?: string },
   ) {}
+
+  /**
+   * The key's record, put only if no unexpired record holds the key (DynamoDB's TTL deletes
+   * expired items up to days later, so expiry is part of the condition). When refused, DynamoDB
+   * returns the record that holds the key with the cancellation (`ALL_OLD`): no read afterwards, so
+   * no window in which the record could look absent.
+   */
+  claimIdempotencyKey(record: IdempotencyRecord, now: Date): DynamoTxWrite {
+    if (!this.tables.idempotencyKeys) throw new MisconfiguredAdapterError('OrdersRepository needs the idempotency-keys table to record idempotency keys');
+    return {
+      write: {
+        Put: {
+          TableName: this.tables.idempotencyKeys,
+          Item: toItem({ pk: idempotencyKeyOf(record.customerId, record.key), ...record }),
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+          ExpressionAttributeValues: toValues({ ':now': Math.floor(now.getTime() / 1000) }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      onConditionFailed: (current) => {
+        const item = current as Record<string, AttributeValue> | undefined;
+        if (!item) return new ConflictError(`Idempotency-Key "${record.key}" is held by a record DynamoDB did not return`);
+        const { pk: _pk, ...previous } = fromItem<IdempotencyRecord & { pk: string }>(item);
+        return new IdempotencyKeyTakenError(record.key, previous);
+      },
+    };
+  }
 
   /** The writes that create an order and its saga; committed with the outbox by TransactionWriter. */
   createWrites(order: Order, saga: SagaState): DynamoTxWrite[] {
