@@ -382,3 +382,10 @@ export const aDynamoDbClientThatLosesTheNextTransactionAnswer = (): DynamoDBClie
   );
   return client;
 };
+
+/** An `order.created` envelope whose `items` hold `lines` lines: far beyond its contract and any item size limit. */
+export const anOversizedOrderCreatedEvent = (lines = 100_000): Record<string, unknown> => {
+  const envelope = asJson(anOrderCreatedEvent());
+  const data = envelope.data as Record<string, unknown>;
+  return { ...envelope, data: { ...data, items: Array.from({ length: lines }, (_, i) => ({ productId: `product-${i}`, quantity: -1 })) } };
+};
