@@ -13,6 +13,7 @@ const path = require('node:path');
 const { DynamoDBClient, ScanCommand, BatchGetItemCommand } = require('@aws-sdk/client-dynamodb');
 const { unmarshall, marshall } = require('@aws-sdk/util-dynamodb');
 const { startStack } = require('../local/stack');
+const { mintToken, readAuthSettings } = require('../local/auth');
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,8 +56,11 @@ const main = async () => {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const tableName = (suffix) => `order-saga-${stage}-${suffix}`;
   try {
+    // Every order as the demo customer, authenticated like any client (see README, "Authentication and retries").
+    const { issuer, audience } = readAuthSettings(stage);
+    const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${mintToken({ issuer, audience, subject: 'customer-123', expiresInSeconds: 24 * 3600 })}` };
     // Warm every function once so cold starts are not measured.
-    const warm = await fetch(`${baseUrl}/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customerId: 'customer-123', items: [{ productId: 'product-1', quantity: 1 }] }) });
+    const warm = await fetch(`${baseUrl}/orders`, { method: 'POST', headers, body: JSON.stringify({ items: [{ productId: 'product-1', quantity: 1 }] }) });
     await warm.text();
     await new Promise((r) => setTimeout(r, 5000));
 
@@ -74,8 +78,8 @@ const main = async () => {
           const t0 = performance.now();
           const res = await fetch(`${baseUrl}/orders`, {
             method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify({ customerId: 'customer-123', items: [{ productId: 'product-1', quantity: 1 }] }),
+            headers,
+            body: JSON.stringify({ items: [{ productId: 'product-1', quantity: 1 }] }),
           });
           const body = await res.json();
           roundTrips.push(Math.round(performance.now() - t0));

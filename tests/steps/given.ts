@@ -389,3 +389,32 @@ export const anOversizedOrderCreatedEvent = (lines = 100_000): Record<string, un
   const data = envelope.data as Record<string, unknown>;
   return { ...envelope, data: { ...data, items: Array.from({ length: lines }, (_, i) => ({ productId: `product-${i}`, quantity: -1 })) } };
 };
+
+/**
+ * An HTTP proxy in front of the API that forwards each request whole, waits for the API's complete
+ * answer, and then drops the client's connection instead of answering: the API did the work, the
+ * client never hears of it (a timeout or a broken connection after the commit).
+ */
+export const aProxyThatLosesEveryAnswer = async (target: string) => {
+  const { createServer, request } = await import('node:http');
+  const answered: number[] = [];
+  const server = createServer((req, res) => {
+    const upstream = request(`${target}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (answer) => {
+      answer.resume();
+      answer.on('end', () => {
+        answered.push(answer.statusCode ?? 0);
+        res.socket?.destroy();
+      });
+    });
+    upstream.on('error', () => res.socket?.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** The statuses the API answered (and the client never saw). */
+    answered,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
