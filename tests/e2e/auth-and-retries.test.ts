@@ -106,6 +106,7 @@ describe('Idempotency-Key on POST /orders', () => {
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
+    expect(JSON.stringify(retry.body)).toBe(JSON.stringify(first.body));
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.headers.get('location')).toBe(`/orders/${first.body.orderId}`);
     expect((await ordersOf(customerId)).map((o) => o.orderId)).toEqual([first.body.orderId]);

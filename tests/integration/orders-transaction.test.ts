@@ -87,7 +87,7 @@ describe('Idempotency-Key: the key is recorded in the order’s transaction', ()
       key,
       orderId: order.orderId,
       requestHash: expect.stringMatching(/^[0-9a-f]{64}$/),
-      order,
+      order: JSON.stringify(order),
       expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_KEY_TTL_SECONDS,
     });
   });

@@ -34,7 +34,8 @@ export class OrdersRepository implements OrdersStore {
       write: {
         Put: {
           TableName: this.tables.idempotencyKeys,
-          Item: toItem({ pk: idempotencyKeyOf(record.customerId, record.key), ...record }),
+          // The order as answered is kept as its JSON text, so a replay answers the very same bytes.
+          Item: toItem({ pk: idempotencyKeyOf(record.customerId, record.key), ...record, order: JSON.stringify(record.order) }),
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
           ExpressionAttributeValues: toValues({ ':now': Math.floor(now.getTime() / 1000) }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -43,8 +44,8 @@ export class OrdersRepository implements OrdersStore {
       onConditionFailed: (current) => {
         const item = current as Record<string, AttributeValue> | undefined;
         if (!item) return new ConflictError(`Idempotency-Key "${record.key}" is held by a record DynamoDB did not return`);
-        const { pk: _pk, ...previous } = fromItem<IdempotencyRecord & { pk: string }>(item);
-        return new IdempotencyKeyTakenError(record.key, previous);
+        const { pk: _pk, order, ...previous } = fromItem<Omit<IdempotencyRecord, 'order'> & { pk: string; order: string }>(item);
+        return new IdempotencyKeyTakenError(record.key, { ...previous, order: JSON.parse(order) as IdempotencyRecord['order'] });
       },
     };
   }
