@@ -49,6 +49,7 @@ export const config = {
   deadLetterTable: () => required('DEAD_LETTER_TABLE'),
   ordersTable: () => required('ORDERS_TABLE'),
   sagaTable: () => required('SAGA_TABLE'),
+  idempotencyKeysTable: () => required('IDEMPOTENCY_KEYS_TABLE'),
   productsTable: () => required('PRODUCTS_TABLE'),
   reservationsTable: () => required('RESERVATIONS_TABLE'),
   accountsTable: () => required('ACCOUNTS_TABLE'),

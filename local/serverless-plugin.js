@@ -5,15 +5,17 @@ const { seedDemoData } = require('./seed');
 const { localClient, waitUntilReady } = require('./dynamodb-local');
 const { localPorts } = require('./ports');
 const { startStreamMappings } = require('./stream-mappings');
+const { localResolver, resourcesOf } = require('./intrinsics');
+const { authorizerSettings, writeAuthSettings } = require('./auth');
 
 const ACCOUNT = '000000000000';
 
 /**
  * Local stack glue for `serverless offline` and `serverless invoke local`. On those commands only:
  * creates the tables from the resolved `resources` (the same ones deploy uses), seeds demo data,
- * resolves `!Ref`/`!GetAtt` in function environments to local names, points the AWS SDK at
- * DynamoDB Local and the EventBridge emulator, and runs the stream triggers with our own poller
- * (honouring `enabled: false`). It registers no hook on package or deploy.
+ * resolves `!Ref`/`!GetAtt` in function environments and in the JWT authorizer to local names,
+ * points the AWS SDK at DynamoDB Local and the EventBridge emulator, and runs the stream triggers
+ * with our own poller (honouring `enabled: false`). It registers no hook on package or deploy.
  */
 class LocalStackPlugin {
   constructor(serverless, _options, { log } = {}) {
@@ -37,41 +39,31 @@ class LocalStackPlugin {
   }
 
   resources() {
-    const r = this.serverless.service.resources;
-    if (Array.isArray(r)) return Object.assign({}, ...r.map((x) => (x && x.Resources) || {}));
-    return (r && r.Resources) || {};
+    return resourcesOf(this.serverless.service);
   }
 
   region() {
     return this.serverless.service.provider.region || 'us-east-1';
   }
 
-  /** Local value of a CloudFormation intrinsic in an environment variable. */
-  resolve(value) {
-    if (value === null || typeof value !== 'object') return value;
-    const resources = this.resources();
-    const region = this.region();
-    const name = (id) => {
-      const props = (resources[id] && resources[id].Properties) || {};
-      return props.TableName || props.Name || props.QueueName || props.TopicName;
-    };
-    if (value.Ref) return name(value.Ref);
-    if (value['Fn::GetAtt']) {
-      const [id, attr] = value['Fn::GetAtt'];
-      const resource = resources[id] || {};
-      const n = name(id);
-      if (resource.Type === 'AWS::DynamoDB::Table') {
-        const arn = `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${n}`;
-        return attr === 'StreamArn' ? `${arn}/stream/local` : arn;
-      }
-      if (resource.Type === 'AWS::Events::EventBus') return `arn:aws:events:${region}:${ACCOUNT}:event-bus/${n}`;
-      if (resource.Type === 'AWS::SQS::Queue') return `arn:aws:sqs:${region}:${ACCOUNT}:${n}`;
-    }
-    throw new Error(`local stack: cannot resolve ${JSON.stringify(value)} in a function environment`);
+  resolveEnvironment(environment = {}) {
+    const resolve = localResolver({ resources: this.resources(), region: this.region() });
+    return Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, resolve(v)]));
   }
 
-  resolveEnvironment(environment = {}) {
-    return Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, this.resolve(v)]));
+  /**
+   * The JWT authorizer's issuer and audience as literal values (serverless offline compares them
+   * with a token's claims as strings), recorded for `npm run token` and the tests.
+   */
+  resolveAuthorizers() {
+    const { provider } = this.serverless.service;
+    const settings = authorizerSettings({ provider, resources: this.resources() });
+    for (const authorizer of Object.values(provider.httpApi.authorizers)) {
+      authorizer.issuerUrl = settings.issuer;
+      authorizer.audience = settings.audience;
+    }
+    writeAuthSettings(this.serverless.getProvider('aws').getStage(), settings);
+    this.log.notice(`local stack: customers' tokens from ${settings.issuer} (npm run -s token -- <customerId>)`);
   }
 
   async prepare({ tables }) {
@@ -102,6 +94,7 @@ class LocalStackPlugin {
       });
     }
     if (!tables) return;
+    this.resolveAuthorizers();
 
     const client = localClient(ports.dynamodb);
     try {

@@ -82,7 +82,9 @@ const startStack = async ({
   });
 
   try {
-    await waitForHttp(`http://127.0.0.1:${ports.http}/orders/readiness-probe`, { timeoutMs: readyTimeoutMs, exited });
+    // A path with no route: answered (404) as soon as the API is up, without running the JWT
+    // authorizer, which would log a refused token on every probe.
+    await waitForHttp(`http://127.0.0.1:${ports.http}/readiness-probe`, { timeoutMs: readyTimeoutMs, exited });
   } catch (error) {
     await stop();
     throw error;

@@ -21,9 +21,15 @@ const banner = ({ ports, baseUrl }) => `
   DynamoDB Local     http://127.0.0.1:${ports.dynamodb}   (${persist ? 'persistent: .local-data/dynamodb' : 'in memory'})
   EventBridge mock   http://127.0.0.1:${ports.eventBridge}
 
+  Every route needs a customer's token (the customer is its subject); the local stack checks
+  issuer, audience and expiry, not signatures (README, "Authentication and retries").
+
   Try it:
-    curl -s -X POST ${baseUrl}/orders -H 'Content-Type: application/json' \\
-      -d '{"customerId":"customer-123","items":[{"productId":"product-1","quantity":2}]}'
+    TOKEN=$(npm run -s token -- customer-123)
+    curl -s -X POST ${baseUrl}/orders -H "Authorization: Bearer $TOKEN" \\
+      -H 'Content-Type: application/json' -H 'Idempotency-Key: my-first-order' \\
+      -d '{"items":[{"productId":"product-1","quantity":2}]}'
+    curl -s ${baseUrl}/orders/<orderId> -H "Authorization: Bearer $TOKEN"
 
   ${noStreams ? 'Outbox stream forwarders are OFF: only the sweeper publishes (every 5 s).\n\n  ' : ''}Ctrl-C stops everything.
 `;

@@ -20,6 +20,7 @@ const path = require('node:path');
 const { DynamoDBClient, ScanCommand, BatchGetItemCommand, GetItemCommand } = require('@aws-sdk/client-dynamodb');
 const { unmarshall, marshall } = require('@aws-sdk/util-dynamodb');
 const { startStack, ROOT } = require('../local/stack');
+const { mintToken, readAuthSettings } = require('../local/auth');
 const { startMeter } = require('../bench/lib/meter');
 const { summarize } = require('../bench/lib/stats');
 const { PRICES, perMillionSagas, idlePerMonth } = require('../bench/lib/cost');
@@ -40,7 +41,9 @@ const DESIGN_RATE = Number(opt('rate', 20));
 const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const ORDER = { customerId: 'customer-123', items: [{ productId: 'product-1', quantity: 1 }] };
+// The demo customer, authenticated like any client: the customer is the token's subject.
+const ORDER = { items: [{ productId: 'product-1', quantity: 1 }] };
+const CUSTOMER = 'customer-123';
 const SCHEDULED = ['ordersOutboxSweeper', 'inventoryOutboxSweeper', 'paymentsOutboxSweeper', 'sagaWatchdog'];
 const SWEEPERS = SCHEDULED.slice(0, 3);
 const MEMORY_GB = 0.5; // serverless.yml provider.memorySize
@@ -68,8 +71,11 @@ const designStack = async (design) => {
   const logFile = path.join(ROOT, '.local-data', `bench-${design}.log`);
   const stack = await startStack({ env, params, stage, logFile, log: () => {} });
   const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${ports.dynamodb}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  const { issuer, audience } = readAuthSettings(stage);
+  const authorization = `Bearer ${mintToken({ issuer, audience, subject: CUSTOMER, expiresInSeconds: 24 * 3600 })}`;
   return {
     design,
+    authorization,
     stage,
     stack,
     client,
@@ -90,7 +96,7 @@ const designStack = async (design) => {
 
 // ---- placing orders and collecting what the system recorded ----
 const postOrder = async (s) => {
-  const res = await fetch(`${s.stack.baseUrl}/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ORDER) });
+  const res = await fetch(`${s.stack.baseUrl}/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: s.authorization }, body: JSON.stringify(ORDER) });
   const body = await res.json();
   if (res.status !== 201) throw new Error(`POST /orders answered ${res.status}: ${JSON.stringify(body)}`);
   return body.orderId;
@@ -149,7 +155,7 @@ const scanAll = async (s, TableName) => {
 
 const balances = async (s) => {
   const get = async (table, key) => unmarshall((await s.client.send(new GetItemCommand({ TableName: s.table(table), Key: marshall(key), ConsistentRead: true }))).Item);
-  return { stock: (await get('products', { productId: 'product-1' })).stock, balance: (await get('accounts', { customerId: 'customer-123' })).balance };
+  return { stock: (await get('products', { productId: 'product-1' })).stock, balance: (await get('accounts', { customerId: CUSTOMER })).balance };
 };
 
 /** Everything one batch of orders left behind: latencies and invariant checks. */

@@ -1,4 +1,5 @@
-import { json, httpHandler } from '../../lib/middleware/http';
+import { parseIdempotencyKey } from '../../lib/domain/orders/idempotency';
+import { authenticatedCustomer, header, httpHandler, json } from '../../lib/middleware/http';
 import { placeOrderUseCase } from '../../lib/use-cases/orders/place-order';
 import { placeOrderDeps } from '../../lib/wiring/orders';
 
@@ -6,8 +7,11 @@ const deps = placeOrderDeps();
 
 export const handler = httpHandler(
   async (event) => {
-    const order = await placeOrderUseCase(event.body, deps);
-    return json(201, order, { Location: `/orders/${order.orderId}` });
+    const { order, replayed } = await placeOrderUseCase(
+      { customerId: authenticatedCustomer(event), body: event.body, idempotencyKey: parseIdempotencyKey(header(event, 'Idempotency-Key')) },
+      deps,
+    );
+    return json(201, order, { Location: `/orders/${order.orderId}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) });
   },
   { body: true },
 );

@@ -1,3 +1,5 @@
+import type { IdempotencyRecord } from './orders/idempotency';
+
 /**
  * Every error of the domain, in one tree under `DomainError`. They say what went wrong in business
  * terms only; the HTTP edge (`lib/middleware/http-errors.ts`) is the one place that maps them to a
@@ -35,6 +37,40 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/** The caller is authenticated but may not do this: act on behalf of another customer. */
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/**
+ * A client reused an idempotency key for a different request. The first request's outcome stands;
+ * the client must send a new key for a new request.
+ */
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor(readonly key: string) {
+    super(`Idempotency-Key "${key}" was already used with a different request; use a new key for a new request`);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+/**
+ * The idempotency key is already recorded (committed by an earlier attempt of this request, or a
+ * concurrent one): the transaction that would create a second order was refused. `previous` is the
+ * record as the store returned it with the refusal.
+ */
+export class IdempotencyKeyTakenError extends DomainError {
+  constructor(
+    readonly key: string,
+    readonly previous: IdempotencyRecord,
+  ) {
+    super(`Idempotency-Key "${key}" is already recorded`);
+    this.name = 'IdempotencyKeyTakenError';
+  }
+}
+
 /** A concurrent change won a guarded write; recomputing on fresh state is the way out. */
 export class ConflictError extends DomainError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -51,6 +87,17 @@ export class EventSchemaError extends DomainError {
   ) {
     super(message);
     this.name = 'EventSchemaError';
+  }
+}
+
+/**
+ * An event whose envelope does not agree with the bus event that carried it (source, detail-type),
+ * or whose aggregate is not the order its data is about: a forgery or a bug, never retried.
+ */
+export class EventProvenanceError extends EventSchemaError {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super(message, details);
+    this.name = 'EventProvenanceError';
   }
 }
 

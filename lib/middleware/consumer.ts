@@ -5,9 +5,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { DeadLetterStore } from '../adapters/dynamodb/dead-letters';
 import type { TransactionWriter } from '../adapters/dynamodb/transaction';
-import { DuplicateEventError, EventSchemaError } from '../domain/errors';
+import { DuplicateEventError, EventProvenanceError, EventSchemaError } from '../domain/errors';
 import type { EventType } from '../domain/events/contracts';
 import { parseEnvelope, type AnyEnvelope, type Envelope } from '../domain/events/envelope';
+import { checkProvenance } from '../domain/events/provenance';
 import type { Subscription } from '../domain/events/subscriptions';
 import type { Commit } from '../use-cases/ports';
 import { count, logger, metrics } from '../observability';
@@ -24,10 +25,30 @@ export interface ConsumerContext extends Context {
 }
 type ConsumerRequest = Request<BusEvent, ConsumerOutcome, Error, ConsumerContext>;
 
+/** At most this many error details go into a log line (an event can break its contract 100,000 times over). */
+const MAX_LOGGED_DETAILS = 20;
+
 /**
- * Validates the envelope in `detail` against its contract. An event that breaks it, or that this
- * consumer does not accept, can never succeed: it is dead-lettered with the reason at once and the
- * invocation succeeds, so it is neither retried nor able to block anything behind it.
+ * Sets an event that can never succeed aside, with the reason, and ends the invocation successfully:
+ * it is neither retried nor able to block anything behind it, and nothing was changed.
+ */
+const deadLetter = async (request: ConsumerRequest, opts: { consumer: string; deadLetters: Pick<DeadLetterStore, 'put'> }, error: EventSchemaError): Promise<void> => {
+  await opts.deadLetters.put({ consumer: opts.consumer, reason: error.message, details: error.details, event: request.event });
+  logger.error('Event dead-lettered', {
+    consumer: opts.consumer,
+    reason: error.message,
+    details: error.details.slice(0, MAX_LOGGED_DETAILS),
+    detailCount: error.details.length,
+  });
+  count('EventsDeadLettered');
+  request.earlyResponse = { status: 'dead-lettered' };
+  // An early response skips every `after`: let Powertools flush the metric the alarm watches.
+  await cleanupMiddlewares(request);
+};
+
+/**
+ * Validates the envelope in `detail` against its contract (which includes: its source owns its
+ * type). An event that breaks it, or that this consumer does not accept, is dead-lettered.
  */
 export const envelopeValidator = (opts: { consumer: string; accepts: readonly EventType[]; deadLetters: Pick<DeadLetterStore, 'put'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
   const envelopeValidatorBefore = async (request: ConsumerRequest): Promise<void> => {
@@ -39,18 +60,29 @@ export const envelopeValidator = (opts: { consumer: string; accepts: readonly Ev
       }
     } catch (error) {
       if (!(error instanceof EventSchemaError)) throw error;
-      await opts.deadLetters.put({ consumer: opts.consumer, reason: error.message, details: error.details, event: request.event });
-      logger.error('Event dead-lettered', { consumer: opts.consumer, reason: error.message, details: error.details });
-      count('EventsDeadLettered');
-      request.earlyResponse = { status: 'dead-lettered' };
-      // An early response skips every `after`: let Powertools flush the metric the alarm watches.
-      await cleanupMiddlewares(request);
-      return;
+      return deadLetter(request, opts, error);
     }
     request.context.envelope = envelope;
     logger.appendKeys({ correlationId: envelope.correlationId, eventId: envelope.id, eventType: envelope.type, consumer: opts.consumer });
   };
   return { before: envelopeValidatorBefore };
+};
+
+/**
+ * Provenance, before idempotency: the envelope must agree with the bus event that carried it
+ * (`source`, `detail-type`) and be about the order its data names. A smuggled or forged envelope is
+ * dead-lettered with the reason and changes nothing (not even a processed marker).
+ */
+export const provenanceGuard = (opts: { consumer: string; deadLetters: Pick<DeadLetterStore, 'put'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
+  const provenanceGuardBefore = async (request: ConsumerRequest): Promise<void> => {
+    try {
+      checkProvenance({ source: request.event.source, detailType: request.event['detail-type'] }, request.context.envelope);
+    } catch (error) {
+      if (!(error instanceof EventProvenanceError)) throw error;
+      await deadLetter(request, opts, error);
+    }
+  };
+  return { before: provenanceGuardBefore };
 };
 
 /**
@@ -92,7 +124,7 @@ export interface ConsumerDeps {
 }
 
 /**
- * Middleware first, handler last: context in logs, metrics, contract validation, idempotency.
+ * Middleware first, handler last: context in logs, metrics, contract validation, provenance, idempotency.
  * The handler receives a validated envelope of an accepted type and a commit function.
  */
 export const consumerHandler = <T extends EventType>(
@@ -105,6 +137,7 @@ export const consumerHandler = <T extends EventType>(
     .use(logMetrics(metrics))
     .use(logFailures<BusEvent, ConsumerOutcome>())
     .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, deadLetters: deps.deadLetters }))
+    .use(provenanceGuard({ consumer: opts.consumer, deadLetters: deps.deadLetters }))
     .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx }))
     .handler(async (_event, context) => {
       await handler(context.envelope as unknown as { [K in T]: Envelope<K> }[T], context.commit);

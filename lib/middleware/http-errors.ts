@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, ForbiddenError, IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../domain/errors';
 
 /**
  * Errors that exist only at the HTTP edge (the request's framing, not its meaning), and the one
@@ -28,10 +28,23 @@ export class UnsupportedMediaTypeError extends HttpError {
   }
 }
 
+/**
+ * The request carries no usable customer identity. API Gateway's JWT authorizer answers missing,
+ * malformed, expired and foreign tokens itself; this covers a valid token without a customer subject.
+ */
+export class UnauthorizedError extends HttpError {
+  constructor(message: string) {
+    super(401, message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
 const statusByType: [abstract new (...args: never[]) => Error, number][] = [
   [ValidationError, 400],
+  [ForbiddenError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
+  [IdempotencyKeyReusedError, 422],
 ];
 
 /** The client's mistake as a 4xx, or undefined when the error is ours (a 500). */

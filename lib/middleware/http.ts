@@ -5,10 +5,18 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ValidationError } from '../domain/errors';
+import { customerIdSchema } from '../domain/orders/order';
 import { logger, metrics } from '../observability';
-import { clientErrorStatus, PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
+import { clientErrorStatus, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError } from './http-errors';
 
-export type HttpEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body?: unknown };
+/** What the HTTP API's JWT authorizer adds to the request: the token's claims (values as strings). */
+interface JwtAuthorizerContext {
+  authorizer?: { jwt?: { claims?: Record<string, unknown> } };
+}
+export type HttpEvent = Omit<APIGatewayProxyEventV2, 'body' | 'requestContext'> & {
+  body?: unknown;
+  requestContext: APIGatewayProxyEventV2['requestContext'] & JwtAuthorizerContext;
+};
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 type HttpRequest = Request<HttpEvent, HttpResult, Error, Context>;
 
@@ -94,3 +102,18 @@ export const pathParameter = (event: HttpEvent, name: string): string => {
   }
   return value;
 };
+
+/**
+ * The authenticated customer: the subject of the token the HTTP API's JWT authorizer accepted
+ * (it has checked signature, issuer, audience and expiry before the function runs). A token with
+ * no subject, or one that cannot be a customer id, identifies no customer.
+ */
+export const authenticatedCustomer = (event: HttpEvent): string => {
+  const subject = event.requestContext.authorizer?.jwt?.claims?.sub;
+  const parsed = customerIdSchema.safeParse(subject);
+  if (!parsed.success) throw new UnauthorizedError('The token does not identify a customer: its subject (sub) is missing or not a customer id');
+  return parsed.data;
+};
+
+/** A request header by name (case-insensitive: the header normalizer lowercases them). */
+export const header = (event: HttpEvent, name: string): string | undefined => event.headers?.[name.toLowerCase()];

@@ -4,6 +4,7 @@
  */
 import type { AnyEnvelope } from '../domain/events/envelope';
 import type { Product, Reservation } from '../domain/inventory/reservation';
+import type { IdempotencyRecord } from '../domain/orders/idempotency';
 import type { Order } from '../domain/orders/order';
 import type { SagaState } from '../domain/orders/saga';
 import type { OrderReaction } from '../domain/orders/transitions';
@@ -12,11 +13,12 @@ import type { Account, Payment } from '../domain/payments/payment';
 /**
  * One write a repository prepared, committed atomically with the rest of its unit of work. Its
  * shape belongs to the storage adapter that built it; use cases only pass it along.
- * `onConditionFailed` says what a failed guard means to the domain.
+ * `onConditionFailed` says what a failed guard means to the domain; it receives the item that
+ * failed the guard when the store returned it (in the adapter's own shape).
  */
 export interface TxWrite<W extends object = object> {
   write: W;
-  onConditionFailed?: () => Error;
+  onConditionFailed?: (current?: unknown) => Error;
 }
 
 /** State changes plus the events they raise, committed in one transaction with their outbox rows. */
@@ -54,6 +56,11 @@ export interface OrdersStore {
   getSagaByOrderId(orderId: string): Promise<SagaState | undefined>;
   getSaga(sagaId: string): Promise<SagaState | undefined>;
   createWrites(order: Order, saga: SagaState): TxWrite[];
+  /**
+   * Records a customer's idempotency key in the order's transaction. Refused with
+   * `IdempotencyKeyTakenError` (carrying the record that holds it) while an unexpired record exists.
+   */
+  claimIdempotencyKey(record: IdempotencyRecord, now: Date): TxWrite;
   reactionWrites(orderId: string, reaction: OrderReaction): TxWrite[];
   findDueWatches(now: Date, cursor?: WatchCursor): Promise<{ due: DueWatch[]; cursor?: WatchCursor }>;
   stopWatching(sagaId: string): TxWrite;

@@ -17,7 +17,7 @@ const compensationCheckDelayMs = (): number => config.compensationRedriveDelaySe
 const MAX_COMPENSATION_CHECK_DELAY_MS = 60 * 60 * 1000;
 
 export const placeOrderDeps = () => ({
-  orders: ordersRepository(),
+  orders: new OrdersRepository(dynamoDbClient(), { orders: config.ordersTable(), sagas: config.sagaTable(), idempotencyKeys: config.idempotencyKeysTable() }),
   tx: ordersTransactions(),
   sagaTimeoutSeconds: config.sagaTimeoutSeconds(),
   clock: systemClock,

@@ -18,8 +18,9 @@ const { PutItemCommand } = require('@aws-sdk/client-dynamodb');
 const { marshall } = require('@aws-sdk/util-dynamodb');
 const { startStack, ROOT } = require('../stack');
 const { startDynamoDbLocal, localClient } = require('../dynamodb-local');
+const { mintToken, readAuthSettings } = require('../auth');
 const { startFaultProxy } = require('./fault-proxy');
-const { dynamoDbRules, eventBridgeRules } = require('./faults');
+const { dynamoDbRules, eventBridgeRules, httpApiRules } = require('./faults');
 const { readSnapshot } = require('../verify/snapshot');
 const { checkInvariants } = require('../verify/checks');
 
@@ -43,6 +44,7 @@ const ALL_FAULTS = {
   throttling: 0.05,
   consumerFails: 0.03,
   consumerFailsCompensation: 0.15,
+  responseLostAfterCommit: 0.05,
   streamsOff: 1,
   reorder: 1,
   dynamoDbLocalKill: 1,
@@ -57,6 +59,7 @@ if (QUICK && !chosen) {
 }
 
 // The functions (and the stream triggers) reach DynamoDB Local and the EventBridge emulator through the fault proxies.
+const API_PROXY_PORT = 6105;
 const PORTS = { HTTP_PORT: 6100, LAMBDA_PORT: 6102, EVENTBRIDGE_PORT: 6110, EVENTBRIDGE_PUBSUB_PORT: 6111, FUNCTIONS_EVENTBRIDGE_PORT: 6112, DYNAMODB_PORT: 6121, FUNCTIONS_DYNAMODB_PORT: 6120 };
 const env = Object.fromEntries(Object.entries(PORTS).map(([k, v]) => [k, String(v)]));
 const DATA_DIR = path.join(ROOT, '.local-data', 'chaos');
@@ -98,6 +101,7 @@ const main = async () => {
     sendLater: (json) => ebProxy.send({ headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' }, json }),
   });
   ebProxy = await startFaultProxy({ port: PORTS.FUNCTIONS_EVENTBRIDGE_PORT, target: `http://127.0.0.1:${PORTS.EVENTBRIDGE_PORT}`, rules: ebRules, name: 'eventbridge' });
+  const apiProxy = await startFaultProxy({ port: API_PROXY_PORT, target: `http://127.0.0.1:${PORTS.HTTP_PORT}`, rules: httpApiRules({ random, p: enabled, active }), name: 'api' });
   ddbProxy.setEnabled(false);
   ebProxy.setEnabled(false);
 
@@ -127,6 +131,9 @@ const main = async () => {
       balance: Object.fromEntries(Object.values(customers).map((c) => [c.customerId, c.balance])),
     };
 
+    // Customers authenticate like any client: the customer is the token's subject.
+    const { issuer, audience } = readAuthSettings(STAGE);
+    const tokens = Object.fromEntries(Object.values(customers).map((c) => [c.customerId, mintToken({ issuer, audience, subject: c.customerId, expiresInSeconds: 24 * 3600 })]));
     const mix = () => {
       const r = random();
       if (r < 0.55) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 + Math.floor(random() * 3) }] };
@@ -138,22 +145,37 @@ const main = async () => {
 
     ddbProxy.setEnabled(true);
     ebProxy.setEnabled(true);
+    apiProxy.setEnabled(true);
     const accepted = [];
     const refused = [];
     const started = Date.now();
     const inflight = [];
-    const place = async (body, attempt = 1) => {
+    // Half the clients send an Idempotency-Key and retry what may have failed (a 5xx, a lost
+    // answer) with it; the others cannot retry safely, so they give up and the order, if it was
+    // committed, runs anyway (the checker sees it: it checks every order of this run's customers).
+    const answersByKey = new Map();
+    const place = async ({ customerId, items, key }, attempt = 1) => {
       try {
-        const res = await fetch(`${stack.baseUrl}/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`http://127.0.0.1:${API_PROXY_PORT}/orders`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens[customerId]}`, ...(key ? { 'Idempotency-Key': key } : {}) },
+          body: JSON.stringify({ items }),
+        });
         const json = await res.json();
-        if (res.status === 201) return json.orderId;
-        // A 5xx may have committed: without an Idempotency-Key a retry is not safe, so this client
-        // records it and the checker judges whatever was written.
+        if (res.status === 201) {
+          if (key) answersByKey.set(key, [...(answersByKey.get(key) ?? []), json.orderId]);
+          if (attempt > 1) bump(res.headers.get('idempotent-replayed') === 'true' ? 'clientRetryReplayed' : 'clientRetryCreated');
+          return json.orderId;
+        }
+        if (key && res.status >= 500 && attempt < 10) {
+          await sleep(200 * attempt);
+          return place({ customerId, items, key }, attempt + 1);
+        }
         refused.push({ status: res.status, body: json });
       } catch (error) {
-        if (attempt < 20) {
-          await sleep(500);
-          return place(body, attempt + 1);
+        if (key && attempt < 10) {
+          await sleep(200 * attempt);
+          return place({ customerId, items, key }, attempt + 1);
         }
         refused.push({ status: 0, body: String(error) });
       }
@@ -192,7 +214,7 @@ const main = async () => {
       const due = started + (i * 1000) / RATE;
       const wait = due - Date.now();
       if (wait > 0) await sleep(wait);
-      const body = mix();
+      const body = { ...mix(), ...(random() < 0.5 ? { key: randomUUID() } : {}) };
       inflight.push(
         place(body).then((orderId) => {
           if (!orderId) return;
@@ -209,19 +231,22 @@ const main = async () => {
 
     // Settle: faults stay on (retries and re-drives must finish the job under them); the watchdog
     // and the sweepers run on their schedules.
-    const ids = new Set(accepted);
+    // In scope: every order of this run's customers, acknowledged or not (a lost answer without a key).
+    const runCustomers = new Set(Object.values(customers).map((c) => c.customerId));
+    const inScope = (o) => runCustomers.has(o.customerId);
     const settleUntil = Date.now() + (QUICK ? 70_000 : 240_000) + (heldOrders.size ? (SAGA_TIMEOUT_SECONDS + 90) * 1000 : 0);
     let snapshot;
     let check;
     for (;;) {
       snapshot = await readSnapshot({ client, prefix: PREFIX });
-      check = checkInvariants(snapshot, { baseline, inScope: (o) => ids.has(o.orderId), sweeperWindowMs: 15_000, watchdogPeriodMs: 65_000 });
-      const pending = snapshot.orders.filter((o) => ids.has(o.orderId) && o.status === 'PENDING').length;
+      check = checkInvariants(snapshot, { baseline, inScope, sweeperWindowMs: 45_000, watchdogPeriodMs: 65_000 });
+      const pending = snapshot.orders.filter((o) => inScope(o) && o.status === 'PENDING').length;
       if ((check.violations.length === 0 && pending === 0) || Date.now() > settleUntil) break;
       await sleep(3000);
     }
     ddbProxy.setEnabled(false);
     ebProxy.setEnabled(false);
+    apiProxy.setEnabled(false);
 
     // Acknowledged orders that DynamoDB Local lost when it was killed -9 are counted apart (AWS
     // DynamoDB acknowledges only durable writes); every other missing order is a violation.
@@ -230,8 +255,12 @@ const main = async () => {
     const lostToKill = counts.dynamoDbLocalKill ? missing : [];
     const violations = [...check.violations];
     if (!counts.dynamoDbLocalKill) for (const id of missing) violations.push({ kind: 'acknowledged-order-missing', message: `order ${id} answered 201 but is not stored`, ids: [id] });
+    // Every Idempotency-Key answered one order, however many attempts it took.
+    for (const [key, orderIds] of answersByKey) {
+      if (new Set(orderIds).size !== 1) violations.push({ kind: 'key-many-orders', message: `Idempotency-Key ${key} answered ${new Set(orderIds).size} different orders`, ids: [key, ...new Set(orderIds)] });
+    }
 
-    for (const [kind, n] of Object.entries({ ...ddbProxy.counts, ...ebProxy.counts })) bump(kind, n);
+    for (const [kind, n] of Object.entries({ ...ddbProxy.counts, ...ebProxy.counts, ...apiProxy.counts })) bump(kind, n);
     delete counts.targetUnavailable;
     for (const kind of Object.keys(counts)) if (kind.endsWith('Retry')) delete counts[kind];
     for (const v of violations) console.log(`VIOLATION ${v.kind}: ${v.message}  [${v.ids.join(', ')}]`);
@@ -246,6 +275,7 @@ const main = async () => {
     if (dynamodb !== stack.dynamodb) await dynamodb.stop();
     await ddbProxy.close();
     await ebProxy.close();
+    await apiProxy.close();
   }
   console.log(result.line);
   process.exit(result.violations.length ? 1 : 0);

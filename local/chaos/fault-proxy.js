@@ -13,6 +13,7 @@ const http = require('node:http');
  *   { kind, delayMs }                          forward after a delay
  *   { kind, rewrite: (request) => request }   forward a changed request (e.g. fewer entries)
  *   { kind, afterResponse: (json) => json }    forward, then change the answer
+ *   { kind, dropResponse: true }               forward, let the target commit, then lose the answer
  * The first rule that returns an action wins; every action is counted under its `kind`.
  */
 const startFaultProxy = async ({ port = 0, target, rules = [], name = 'proxy' }) => {
@@ -64,6 +65,11 @@ const startFaultProxy = async ({ port = 0, target, rules = [], name = 'proxy' })
         if (action?.rewrite) body = Buffer.from(JSON.stringify(action.rewrite(request.json)));
         const response = await forward(req, body);
         if (action?.forward === 'twice') await forward(req, body).catch(() => undefined);
+        if (action?.dropResponse) {
+          // The request was served (and committed); the client never hears back.
+          res.socket?.destroy();
+          return undefined;
+        }
         let payload = response.body;
         if (action?.afterResponse) {
           const json = parseJson(payload);

@@ -141,4 +141,9 @@ const eventBridgeRules = ({ random = Math.random, p, active = () => true, delayO
   ];
 };
 
-module.exports = { dynamoDbRules, eventBridgeRules, markerOf, ddbError };
+/** In front of the HTTP API: an answer lost after the order was committed (a timeout, a dropped connection). */
+const httpApiRules = ({ random = Math.random, p, active = () => true }) => [
+  (req) => (req.method === 'POST' && (p.responseLostAfterCommit ?? 0) > 0 && active('responseLostAfterCommit') && random() < p.responseLostAfterCommit ? { kind: 'responseLostAfterCommit', dropResponse: true } : undefined),
+];
+
+module.exports = { dynamoDbRules, eventBridgeRules, httpApiRules, markerOf, ddbError };

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { tokenFor } from '../steps/given';
 import { fetchOrder, fetchSaga, http, placeOrder } from '../steps/when';
 import { scanAll } from '../steps/local-aws';
 
-const ordersOf = async (customerId: string) => (await scanAll<{ customerId: string }>('OrdersTable')).filter((o) => o.customerId === customerId);
+const as = (customerId: string) => ({ Authorization: `Bearer ${tokenFor(customerId)}` });
+const ordersOf = async (customerId: string) => (await scanAll<{ customerId: string; orderId: string }>('OrdersTable')).filter((o) => o.customerId === customerId);
 
 describe('orders HTTP API over serverless offline', () => {
   it('answers POST /orders with 201, the PENDING order and its Location', async () => {
@@ -16,6 +18,19 @@ describe('orders HTTP API over serverless offline', () => {
     const fetched = await fetchOrder(response.body.orderId);
     expect(fetched.status).toBe(200);
     expect(fetched.body.orderId).toBe(response.body.orderId);
+  });
+
+  it('takes the customer from the token: a body without customerId orders for the token’s subject', async () => {
+    // Prepare
+    const customerId = `e2e-token-only-${randomUUID().slice(0, 8)}`;
+
+    // Act
+    const response = await http<{ customerId: string; orderId: string }>('POST', '/orders', JSON.stringify({ items: [{ productId: 'product-1', quantity: 1 }] }), as(customerId));
+
+    // Assess
+    expect(response.status).toBe(201);
+    expect(response.body.customerId).toBe(customerId);
+    expect((await ordersOf(customerId)).map((o) => o.orderId)).toEqual([response.body.orderId]);
   });
 
   it('answers 404 with a JSON error for an unknown order and an unknown saga', async () => {
@@ -32,7 +47,7 @@ describe('orders HTTP API over serverless offline', () => {
 
   it('answers 400, not a server error, for an order id no order could have', async () => {
     // Act
-    const response = await http<{ error: string; message: string }>('GET', `/orders/${'x'.repeat(3000)}`);
+    const response = await http<{ error: string; message: string }>('GET', `/orders/${'x'.repeat(3000)}`, undefined, as('customer-123'));
 
     // Assess
     expect(response.status).toBe(400);
@@ -42,7 +57,6 @@ describe('orders HTTP API over serverless offline', () => {
   const invalid: [string, string | undefined, number, RegExp][] = [
     ['malformed JSON', '{"customerId": "x", ', 400, /Malformed JSON/],
     ['an empty body', '', 400, /empty/],
-    ['a missing customerId', JSON.stringify({ items: [{ productId: 'p', quantity: 1 }] }), 400, /customerId is required/],
     ['a wrong-typed customerId', JSON.stringify({ customerId: 42, items: [{ productId: 'p', quantity: 1 }] }), 400, /customerId must be a string/],
     ['empty items', JSON.stringify({ customerId: 'CUSTOMER', items: [] }), 400, /at least one line/],
     ['a zero quantity', JSON.stringify({ customerId: 'CUSTOMER', items: [{ productId: 'p', quantity: 0 }] }), 400, /greater than 0/],
@@ -63,7 +77,7 @@ describe('orders HTTP API over serverless offline', () => {
     const body = rawBody?.replace('CUSTOMER', customerId);
 
     // Act
-    const response = await http<{ error: string; message: string }>('POST', '/orders', body);
+    const response = await http<{ error: string; message: string }>('POST', '/orders', body, as(customerId));
 
     // Assess
     expect(response.status).toBe(status);
@@ -74,7 +88,7 @@ describe('orders HTTP API over serverless offline', () => {
 
   it('refuses a body that is not JSON with 415', async () => {
     // Act
-    const response = await http<{ error: string }>('POST', '/orders', 'customerId=x', { 'Content-Type': 'application/x-www-form-urlencoded' });
+    const response = await http<{ error: string }>('POST', '/orders', 'customerId=x', { 'Content-Type': 'application/x-www-form-urlencoded', ...as('customer-123') });
 
     // Assess
     expect(response.status).toBe(415);

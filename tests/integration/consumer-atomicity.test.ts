@@ -17,7 +17,7 @@ import { decideReservation, type Product, type Reservation } from '../../lib/dom
 import { consumerHandler, type ConsumerOutcome } from '../../lib/middleware/consumer';
 import { reserveStock } from '../../lib/use-cases/inventory/reserve-stock';
 import { systemClock } from '../../lib/use-cases/ports';
-import { aCatalogue, anEventBridgeEvent, anOrderCreatedEvent, asJson } from '../steps/given';
+import { aCatalogue, anEventBridgeEvent, anOrderCreatedEvent, anOversizedOrderCreatedEvent, asJson } from '../steps/given';
 import { invokeConsumer } from '../steps/when';
 import { expectToReject } from '../steps/then';
 import { ddb, getItem, queryIndex, scanAll, table } from '../steps/local-aws';
@@ -280,5 +280,26 @@ describe('reserveStock through consumerHandler on DynamoDB Local', () => {
     expect(letters[0]!.reason).toBe('Invalid data for "order.created"');
     expect(JSON.parse(letters[0]!.event)).toMatchObject({ detail: { data: { orderId: 'order-without-items' } } });
     expect(await reservationOf('order-without-items')).toBeUndefined();
+  });
+
+  it('stores a 100,000-line poison event in the dead-letter table, truncated to fit and saying so, and never fails the invocation', async () => {
+    // Prepare
+    const consumer = `reserveStock-${randomUUID()}`;
+    const consume = aReserveStockConsumer(consumer);
+    const poison = anOversizedOrderCreatedEvent(100_000);
+    const orderId = (poison.data as { orderId: string }).orderId;
+
+    // Act
+    const outcome = await consume(anEventBridgeEvent(poison));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'dead-lettered' });
+    const letters = (await scanAll<{ consumer: string; reason: string; event: string; truncated?: string[]; eventBytes?: number }>('DeadLetterTable')).filter((l) => l.consumer === consumer);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ reason: 'Invalid data for "order.created"', truncated: expect.arrayContaining(['event']) });
+    expect(letters[0]!.eventBytes).toBeGreaterThan(400 * 1024);
+    expect(letters[0]!.event).toContain(orderId);
+    expect(letters[0]!.event).toMatch(/…\[truncated\]$/);
+    expect(await reservationOf(orderId)).toBeUndefined();
   });
 });

@@ -3,9 +3,10 @@
  * role grants anything beyond what that function's code uses (or lacks something it uses).
  * `needs` is the declaration of record: change it together with the code that needs the access.
  */
+import { sources } from '../../lib/domain/events/contracts';
 import { packagedFunctions, packagedStage, packagedTemplate, type Template } from '../steps/template';
 
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
 
 const consumerPlumbing = (inbox: string) => [`dynamodb:PutItem ${inbox}`, 'dynamodb:PutItem DeadLetterTable', 'sqs:SendMessage ConsumerFailureQueue'];
 const forwarder = (outbox: string) => [
@@ -17,10 +18,26 @@ const forwarder = (outbox: string) => [
 const sweeper = (outbox: string) => [`dynamodb:Query ${outbox}/index/UnpublishedIndex`, `dynamodb:UpdateItem ${outbox}`, 'events:PutEvents EventBus'];
 const OUTBOXES = ['OrdersOutboxTable', 'InventoryOutboxTable', 'PaymentsOutboxTable'];
 
+/**
+ * The `source` each publisher may put on the bus (IAM condition `events:source`): a forwarder or
+ * sweeper only its own service's, the watchdog's re-drive only the orders service's, replay the three
+ * it re-publishes. Nobody else publishes.
+ */
+const publishes: Record<string, string[]> = {
+  ordersOutboxForwarder: [sources.orders],
+  ordersOutboxSweeper: [sources.orders],
+  inventoryOutboxForwarder: [sources.inventory],
+  inventoryOutboxSweeper: [sources.inventory],
+  paymentsOutboxForwarder: [sources.payments],
+  paymentsOutboxSweeper: [sources.payments],
+  sagaWatchdog: [sources.orders],
+  replayEvents: [sources.orders, sources.inventory, sources.payments],
+};
+
 const needs: Record<string, string[]> = {
-  createOrder: ['dynamodb:PutItem OrdersTable', 'dynamodb:PutItem SagaStateTable', 'dynamodb:PutItem OrdersOutboxTable'],
+  createOrder: ['dynamodb:PutItem OrdersTable', 'dynamodb:PutItem SagaStateTable', 'dynamodb:PutItem OrdersOutboxTable', 'dynamodb:PutItem IdempotencyKeysTable'],
   getOrder: ['dynamodb:GetItem OrdersTable'],
-  getSaga: ['dynamodb:Query SagaStateTable/index/OrderIdIndex'],
+  getSaga: ['dynamodb:GetItem OrdersTable', 'dynamodb:Query SagaStateTable/index/OrderIdIndex'],
   advanceSaga: [
     'dynamodb:GetItem OrdersTable',
     'dynamodb:PutItem OrdersTable',
@@ -131,6 +148,24 @@ describe('least privilege in the packaged template', () => {
 
       // Assess
       expect({ function: key, granted }).toEqual({ function: key, granted: [...needs[key]!].sort() });
+    }
+  });
+
+  it('binds every events:PutEvents grant to the sources its function may publish (condition on events:source)', () => {
+    for (const { key, roleId } of functions()) {
+      // Act
+      const grants = statementsOf(roleId).filter((s) => [s.Action].flat().includes('events:PutEvents'));
+      const allowed = grants.map((s) => ({
+        effect: s.Effect,
+        operators: Object.keys(s.Condition ?? {}),
+        keys: Object.keys(s.Condition?.StringEquals ?? {}),
+        sources: [s.Condition?.StringEquals?.['events:source'] ?? []].flat().sort(),
+      }));
+
+      // Assess
+      const sources = publishes[key];
+      const expected = sources ? [{ effect: 'Allow', operators: ['StringEquals'], keys: ['events:source'], sources: [...sources].sort() }] : [];
+      expect({ function: key, allowed }).toEqual({ function: key, allowed: expected });
     }
   });
 

@@ -122,9 +122,9 @@ describe('outbox publishing against real DynamoDB Local', () => {
     const store = new OutboxStore(ddb(), outboxTable);
     const before = bus.entries.length;
 
-    // Act: only rows older than 200 s are stale, so rows other test files write to this table meanwhile never count.
-    const first = await sweepOutbox({ publisher, outbox: store, graceMs: 200_000 });
-    const second = await sweepOutbox({ publisher, outbox: store, graceMs: 200_000 });
+    // Act: only rows older than 100 s are stale, so rows other test files write to this table meanwhile never count.
+    const first = await sweepOutbox({ publisher, outbox: store, graceMs: 100_000 });
+    const second = await sweepOutbox({ publisher, outbox: store, graceMs: 100_000 });
 
     // Assess
     expect(first).toEqual({ found: 1, recovered: 1, failed: 0, unpublishable: 0, complete: true });

@@ -4,7 +4,7 @@
  * valid values by default; a test overrides only what it is about.
  */
 import { randomUUID } from 'node:crypto';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, EventBridgeEvent, StreamRecord } from 'aws-lambda';
 import type { DeadLetter } from '../../lib/adapters/dynamodb/dead-letters';
@@ -23,6 +23,7 @@ import type { Account, Payment } from '../../lib/domain/payments/payment';
 import type { ConsumerDeps } from '../../lib/middleware/consumer';
 import type { HttpEvent } from '../../lib/middleware/http';
 import { ddb, table } from './local-aws';
+import { mintToken } from '../../local/auth';
 
 /** The example request body for POST /orders: two of product-1 for customer-123. */
 export const aPlaceOrderBody = () => ({
@@ -346,4 +347,74 @@ export const aCustomer = async (balance: number): Promise<string> => {
   const customerId = `e2e-customer-${randomUUID().slice(0, 8)}`;
   await ddb().send(new PutItemCommand({ TableName: table('AccountsTable'), Item: marshall({ customerId, balance }) }));
   return customerId;
+};
+
+// ---- customers' credentials ----
+
+/**
+ * A bearer token for `customerId` that the local stack under test accepts (its issuer and audience
+ * come from the stack's environment); `claims` overrides any claim, `expiresInSeconds` may be negative.
+ */
+export const tokenFor = (customerId: string, options: { expiresInSeconds?: number; claims?: Record<string, unknown> } = {}): string => {
+  const issuer = process.env.JWT_ISSUER;
+  const audience = process.env.JWT_AUDIENCE;
+  if (!issuer || !audience) throw new Error('JWT_ISSUER / JWT_AUDIENCE are not set: run through the e2e Jest project');
+  return mintToken({ issuer, audience, subject: customerId, ...options });
+};
+
+/**
+ * A DynamoDB client whose next TransactWriteItems is committed by DynamoDB but whose answer never
+ * reaches the caller: the ambiguous outcome of a timeout after the write.
+ */
+export const aDynamoDbClientThatLosesTheNextTransactionAnswer = (): DynamoDBClient => {
+  const client = new DynamoDBClient({});
+  let lose = true;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const output = await next(args);
+      if (lose && (args.input as { TransactItems?: unknown }).TransactItems) {
+        lose = false;
+        throw Object.assign(new Error('Connection timed out after the request was sent'), { name: 'TimeoutError' });
+      }
+      return output;
+    },
+    { step: 'initialize', name: 'loseTheNextTransactionAnswer' },
+  );
+  return client;
+};
+
+/** An `order.created` envelope whose `items` hold `lines` lines: far beyond its contract and any item size limit. */
+export const anOversizedOrderCreatedEvent = (lines = 100_000): Record<string, unknown> => {
+  const envelope = asJson(anOrderCreatedEvent());
+  const data = envelope.data as Record<string, unknown>;
+  return { ...envelope, data: { ...data, items: Array.from({ length: lines }, (_, i) => ({ productId: `product-${i}`, quantity: -1 })) } };
+};
+
+/**
+ * An HTTP proxy in front of the API that forwards each request whole, waits for the API's complete
+ * answer, and then drops the client's connection instead of answering: the API did the work, the
+ * client never hears of it (a timeout or a broken connection after the commit).
+ */
+export const aProxyThatLosesEveryAnswer = async (target: string) => {
+  const { createServer, request } = await import('node:http');
+  const answered: number[] = [];
+  const server = createServer((req, res) => {
+    const upstream = request(`${target}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (answer) => {
+      answer.resume();
+      answer.on('end', () => {
+        answered.push(answer.statusCode ?? 0);
+        res.socket?.destroy();
+      });
+    });
+    upstream.on('error', () => res.socket?.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** The statuses the API answered (and the client never saw). */
+    answered,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { startStack } from '../../local/stack';
 import { resolvedResources } from '../../local/resolved-resources';
+import { readAuthSettings } from '../../local/auth';
 
 export interface TestStack {
   baseUrl: string;
@@ -37,10 +38,14 @@ export const startTestStack = async (opts: { stage: string; portBase: number; pa
       .filter(([, r]) => r.Type === 'AWS::DynamoDB::Table')
       .map(([id, r]) => [id, r.Properties.TableName!]),
   );
+  // What the running stack's JWT authorizer accepts (it recorded it when it started): `tokenFor` mints for it.
+  const auth = readAuthSettings(opts.stage) as { issuer: string; audience: string[] };
   return {
     baseUrl: stack.baseUrl,
     stop: stack.stop,
     env: {
+      JWT_ISSUER: auth.issuer,
+      JWT_AUDIENCE: auth.audience[0]!,
       BASE_URL: stack.baseUrl,
       ...ports,
       LAMBDA_URL: `http://127.0.0.1:${ports.LAMBDA_PORT}`,

@@ -10,7 +10,7 @@ import type { AnyEnvelope } from '../../lib/domain/events/envelope';
 import type { Order } from '../../lib/domain/orders/order';
 import type { SagaState } from '../../lib/domain/orders/saga';
 import type { ConsumerContext, ConsumerOutcome } from '../../lib/middleware/consumer';
-import { aLambdaContext } from './given';
+import { aLambdaContext, tokenFor } from './given';
 
 export const baseUrl = (): string => {
   const url = process.env.BASE_URL;
@@ -24,8 +24,8 @@ export interface HttpResponse<T = unknown> {
   body: T;
 }
 
-export const http = async <T = unknown>(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<HttpResponse<T>> => {
-  const response = await fetch(`${baseUrl()}${path}`, {
+export const http = async <T = unknown>(method: string, path: string, body?: string, headers: Record<string, string> = {}, base = baseUrl()): Promise<HttpResponse<T>> => {
+  const response = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
     body,
@@ -40,26 +40,50 @@ export const http = async <T = unknown>(method: string, path: string, body?: str
   return { status: response.status, headers: response.headers, body: parsed as T };
 };
 
-export const placeOrder = (body: unknown) => http<Order>('POST', '/orders', JSON.stringify(body));
-export const fetchOrder = (orderId: string) => http<Order>('GET', `/orders/${orderId}`);
-export const fetchSaga = (orderId: string) => http<SagaState>('GET', `/orders/${orderId}/saga`);
+/** Who placed each order this test file placed: reads go out with that customer's token. */
+const owners = new Map<string, string>();
+const bearer = (customerId: string) => ({ Authorization: `Bearer ${tokenFor(customerId)}` });
+
+/**
+ * POST /orders as the customer the body names: the body's `customerId` becomes the token's subject
+ * and is not sent (the API takes the customer from the token). `idempotencyKey` adds the header;
+ * `token` replaces the customer's own; `via` sends it through another base URL (a proxy).
+ */
+export const placeOrder = async (
+  body: { customerId: string } & Record<string, unknown>,
+  options: { idempotencyKey?: string; token?: string; via?: string } = {},
+): Promise<HttpResponse<Order>> => {
+  const { customerId, ...rest } = body;
+  const headers: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : bearer(customerId);
+  if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
+  const response = await http<Order>('POST', '/orders', JSON.stringify(rest), headers, options.via);
+  if (response.status === 201) owners.set(response.body.orderId, customerId);
+  return response;
+};
+
+/** GET /orders/{id} as `customerId`: by default the customer who placed it here, else customer-123 (the demo customer). */
+export const fetchOrder = (orderId: string, customerId = owners.get(orderId) ?? 'customer-123') => http<Order>('GET', `/orders/${orderId}`, undefined, bearer(customerId));
+export const fetchSaga = (orderId: string, customerId = owners.get(orderId) ?? 'customer-123') => http<SagaState>('GET', `/orders/${orderId}/saga`, undefined, bearer(customerId));
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // ---- the bus and the functions, driven directly ----
 
 let bus: EventBridgeClient | undefined;
-/** Puts envelopes on the stage's bus as their owner would, bypassing the outboxes. */
+/**
+ * Puts envelopes on the stage's bus as their owner would, bypassing the outboxes; `source` and
+ * `detailType` put them under another bus source or detail-type than their own (forgeries).
+ */
 export const putOnBus = async (
   envelopes: AnyEnvelope[],
-  { busName = process.env.E2E_BUS_NAME ?? 'order-saga-e2e-bus', source }: { busName?: string; source?: string } = {},
+  { busName = process.env.E2E_BUS_NAME ?? 'order-saga-e2e-bus', source, detailType }: { busName?: string; source?: string; detailType?: string } = {},
 ): Promise<void> => {
   bus ??= new EventBridgeClient({});
   for (let i = 0; i < envelopes.length; i += 10) {
     const chunk = envelopes.slice(i, i + 10);
     await bus.send(
       new PutEventsCommand({
-        Entries: chunk.map((e) => ({ EventBusName: busName, Source: source ?? e.source, DetailType: e.type, Detail: JSON.stringify(e) })),
+        Entries: chunk.map((e) => ({ EventBusName: busName, Source: source ?? e.source, DetailType: detailType ?? e.type, Detail: JSON.stringify(e) })),
       }),
     );
   }

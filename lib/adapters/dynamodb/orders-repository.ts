@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
 import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConflictError } from '../../domain/errors';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConflictError, IdempotencyKeyTakenError } from '../../domain/errors';
+import type { IdempotencyRecord } from '../../domain/orders/idempotency';
 import type { Order } from '../../domain/orders/order';
 import type { OrderReaction, SagaUpdate } from '../../domain/orders/transitions';
 import type { SagaState } from '../../domain/orders/saga';
 import type { DueWatch, OrdersStore, WatchCursor } from '../../use-cases/ports';
+import { MisconfiguredAdapterError } from '../errors';
 import { fromItem, toItem, toValues, type Item } from './marshalling';
 import type { DynamoTxWrite } from './transaction';
 
 export const ORDER_ID_INDEX = 'OrderIdIndex';
+/** Keys are scoped to the customer: two customers may use the same key. */
+export const idempotencyKeyOf = (customerId: string, key: string): string => `${customerId}#${key}`;
 /**
  * The watchdog's work list: a sparse index over the sagas it must look at again, partitioned by
  * `watchShard` (w0..w15) and sorted by `watchAt`. A running saga is in it until its deadline
@@ -38,10 +43,38 @@ export class OrdersRepository implements OrdersStore {
 
   constructor(
     private readonly client: DynamoDBClient,
-    private readonly tables: { orders: string; sagas: string },
+    private readonly tables: { orders: string; sagas: string; idempotencyKeys?: string },
     options: OrdersRepositoryOptions = {},
   ) {
     this.compensationCheckDelayMs = options.compensationCheckDelayMs ?? 300_000;
+  }
+
+  /**
+   * The key's record, put only if no unexpired record holds the key (DynamoDB's TTL deletes
+   * expired items up to days later, so expiry is part of the condition). When refused, DynamoDB
+   * returns the record that holds the key with the cancellation (`ALL_OLD`): no read afterwards, so
+   * no window in which the record could look absent.
+   */
+  claimIdempotencyKey(record: IdempotencyRecord, now: Date): DynamoTxWrite {
+    if (!this.tables.idempotencyKeys) throw new MisconfiguredAdapterError('OrdersRepository needs the idempotency-keys table to record idempotency keys');
+    return {
+      write: {
+        Put: {
+          TableName: this.tables.idempotencyKeys,
+          // The order as answered is kept as its JSON text, so a replay answers the very same bytes.
+          Item: toItem({ pk: idempotencyKeyOf(record.customerId, record.key), ...record, order: JSON.stringify(record.order) }),
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+          ExpressionAttributeValues: toValues({ ':now': Math.floor(now.getTime() / 1000) }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      onConditionFailed: (current) => {
+        const item = current as Record<string, AttributeValue> | undefined;
+        if (!item) return new ConflictError(`Idempotency-Key "${record.key}" is held by a record DynamoDB did not return`);
+        const { pk: _pk, order, ...previous } = fromItem<Omit<IdempotencyRecord, 'order'> & { pk: string; order: string }>(item);
+        return new IdempotencyKeyTakenError(record.key, { ...previous, order: JSON.parse(order) as IdempotencyRecord['order'] });
+      },
+    };
   }
 
   /** The writes that create an order and its saga; committed with the outbox by TransactionWriter. */

@@ -106,7 +106,7 @@ export class TransactionWriter implements Transactions {
     const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
     if (failed >= 0) {
       if (marker && failed === 0) throw new DuplicateEventError(marker.consumer, marker.eventId);
-      const mapped = writes[failed]?.onConditionFailed?.();
+      const mapped = writes[failed]?.onConditionFailed?.(reasons[failed]!.Item);
       if (mapped) throw mapped;
       throw error;
     }

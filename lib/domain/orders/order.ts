@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_ORDER_LINES } from '../events/contracts';
 import { createEnvelope, type Envelope } from '../events/envelope';
-import { ValidationError } from '../errors';
+import { ForbiddenError, ValidationError } from '../errors';
 import { issueDetails, summarise } from '../validation';
 import { newSagaState, type SagaState } from './saga';
 
@@ -15,9 +15,16 @@ const identifier = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits, and _ . : -');
 
+/** A customer id: what a token's subject must look like to place and read orders. */
+export const customerIdSchema = identifier;
+
+/**
+ * The body of `POST /orders`. The customer is the token's subject; a body may still name it (as
+ * older clients do), but only as itself.
+ */
 export const placeOrderSchema = z
   .object({
-    customerId: identifier,
+    customerId: identifier.optional(),
     items: z
       .array(
         z
@@ -50,8 +57,13 @@ export const placeOrderSchema = z
   })
   .strict();
 
-export type PlaceOrderInput = z.infer<typeof placeOrderSchema>;
-export type OrderLine = PlaceOrderInput['items'][number];
+export type PlaceOrderBody = z.infer<typeof placeOrderSchema>;
+export type OrderLine = PlaceOrderBody['items'][number];
+/** A validated request: who orders (from the token) and what. */
+export interface PlaceOrderInput {
+  customerId: string;
+  items: OrderLine[];
+}
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
 
 export interface Order {
@@ -69,11 +81,20 @@ export interface Order {
   reason?: string;
 }
 
-export const parsePlaceOrder = (body: unknown): PlaceOrderInput => {
+/**
+ * Validates the body of an order placed by `customerId` (the authenticated customer). A body that
+ * names another customer is refused: nobody orders on another customer's account.
+ */
+export const parsePlaceOrder = (body: unknown, customerId: string): PlaceOrderInput => {
   const parsed = placeOrderSchema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const details = issueDetails(parsed.error.issues, { fallback: '(body)' });
-  throw new ValidationError(`Invalid order: ${summarise(details)}`, details);
+  if (!parsed.success) {
+    const details = issueDetails(parsed.error.issues, { fallback: '(body)' });
+    throw new ValidationError(`Invalid order: ${summarise(details)}`, details);
+  }
+  if (parsed.data.customerId !== undefined && parsed.data.customerId !== customerId) {
+    throw new ForbiddenError('customerId in the body must be the authenticated customer (or be left out: the customer is taken from the token)');
+  }
+  return { customerId, items: parsed.data.items };
 };
 
 export interface PlacedOrder {

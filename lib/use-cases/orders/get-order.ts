@@ -3,13 +3,19 @@ import type { Order } from '../../domain/orders/order';
 import type { SagaState } from '../../domain/orders/saga';
 import type { OrdersStore } from '../ports';
 
-export const getOrderUseCase = async (orderId: string, deps: { orders: OrdersStore }): Promise<Order> => {
+/**
+ * A customer's own order. Another customer's order is "not found", exactly as a missing one: the
+ * answer never reveals that an order id exists.
+ */
+export const getOrderUseCase = async (orderId: string, customerId: string, deps: { orders: OrdersStore }): Promise<Order> => {
   const order = await deps.orders.getOrder(orderId);
-  if (!order) throw new NotFoundError('Order', orderId);
+  if (!order || order.customerId !== customerId) throw new NotFoundError('Order', orderId);
   return order;
 };
 
-export const getSagaUseCase = async (orderId: string, deps: { orders: OrdersStore }): Promise<SagaState> => {
+/** The saga of a customer's own order; another customer's is "not found" too. */
+export const getSagaUseCase = async (orderId: string, customerId: string, deps: { orders: OrdersStore }): Promise<SagaState> => {
+  await getOrderUseCase(orderId, customerId, deps);
   const saga = await deps.orders.getSagaByOrderId(orderId);
   if (!saga) throw new NotFoundError('Saga for order', orderId);
   return saga;

@@ -1,10 +1,11 @@
-import { ValidationError } from '../../../lib/domain/errors';
+import { ForbiddenError, ValidationError } from '../../../lib/domain/errors';
 import { clientErrorStatus } from '../../../lib/middleware/http-errors';
 import { parseEnvelope } from '../../../lib/domain/events/envelope';
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, parsePlaceOrder, placeOrder } from '../../../lib/domain/orders/order';
 import { A_FIXED_NOW, aPlaceOrderBody } from '../../steps/given';
 import { expectToThrow, expectUuid, pathsOf } from '../../steps/then';
 
+const CUSTOMER = 'customer-123';
 const lines = (count: number) => Array.from({ length: count }, (_, i) => ({ productId: `product-${i + 1}`, quantity: 1 }));
 
 describe('parsePlaceOrder', () => {
@@ -13,10 +14,27 @@ describe('parsePlaceOrder', () => {
     const body = JSON.parse('{"customerId":"customer-123","items":[{"productId":"product-1","quantity":2}]}') as unknown;
 
     // Act
-    const input = parsePlaceOrder(body);
+    const input = parsePlaceOrder(body, CUSTOMER);
 
     // Assess
     expect(input).toEqual({ customerId: 'customer-123', items: [{ productId: 'product-1', quantity: 2 }] });
+  });
+
+  it('takes the customer from the token when the body does not name one', () => {
+    // Act
+    const input = parsePlaceOrder({ items: [{ productId: 'product-1', quantity: 2 }] }, 'customer-from-token');
+
+    // Assess
+    expect(input).toEqual({ customerId: 'customer-from-token', items: [{ productId: 'product-1', quantity: 2 }] });
+  });
+
+  it('refuses with a 403 a body that names another customer than the authenticated one', () => {
+    // Act
+    const error = expectToThrow(() => parsePlaceOrder({ customerId: 'customer-no-funds', items: [{ productId: 'product-1', quantity: 2 }] }, 'customer-123'), ForbiddenError);
+
+    // Assess
+    expect(clientErrorStatus(error)).toBe(403);
+    expect(error.message).toMatch(/customerId in the body must be the authenticated customer/);
   });
 
   it(`accepts exactly ${MAX_ORDER_LINES} lines of up to ${MAX_LINE_QUANTITY} each`, () => {
@@ -24,7 +42,7 @@ describe('parsePlaceOrder', () => {
     const body = { customerId: 'customer-123', items: lines(MAX_ORDER_LINES).map((l) => ({ ...l, quantity: MAX_LINE_QUANTITY })) };
 
     // Act
-    const input = parsePlaceOrder(body);
+    const input = parsePlaceOrder(body, CUSTOMER);
 
     // Assess
     expect(input.items).toHaveLength(MAX_ORDER_LINES);
@@ -32,7 +50,6 @@ describe('parsePlaceOrder', () => {
 
   const body = aPlaceOrderBody();
   const rejected: [string, unknown, string][] = [
-    ['a missing customerId', { items: body.items }, 'customerId'],
     ['a customerId that is not a string', { ...body, customerId: 123 }, 'customerId'],
     ['an empty customerId', { ...body, customerId: '' }, 'customerId'],
     ['a customerId with spaces', { ...body, customerId: 'customer 123' }, 'customerId'],
@@ -63,7 +80,7 @@ describe('parsePlaceOrder', () => {
 
   it.each(rejected)('rejects %s with a 400 naming the path', (_name, input, path) => {
     // Act
-    const error = expectToThrow(() => parsePlaceOrder(input), ValidationError);
+    const error = expectToThrow(() => parsePlaceOrder(input, CUSTOMER), ValidationError);
 
     // Assess
     expect(clientErrorStatus(error)).toBe(400);
@@ -74,7 +91,7 @@ describe('parsePlaceOrder', () => {
 
   it('names the unknown property in the message', () => {
     // Act
-    const error = expectToThrow(() => parsePlaceOrder({ ...aPlaceOrderBody(), discount: 50 }), ValidationError);
+    const error = expectToThrow(() => parsePlaceOrder({ ...aPlaceOrderBody(), discount: 50 }, CUSTOMER), ValidationError);
 
     // Assess
     expect(error.details[0]!.message).toContain('discount');
@@ -85,7 +102,7 @@ describe('parsePlaceOrder', () => {
     const input = { customerId: 'customer-123', items: [{ productId: 'product-1', quantity: 1 }, { productId: 'product-1', quantity: 2 }] };
 
     // Act
-    const error = expectToThrow(() => parsePlaceOrder(input), ValidationError);
+    const error = expectToThrow(() => parsePlaceOrder(input, CUSTOMER), ValidationError);
 
     // Assess
     expect(error.details).toEqual([{ path: 'items.1.productId', message: 'duplicate line for product "product-1": combine the quantities' }]);
@@ -96,7 +113,7 @@ describe('parsePlaceOrder', () => {
     const input = { customerId: 7, items: [{ productId: 'product-1', quantity: 0 }, { productId: '', quantity: 1 }] };
 
     // Act
-    const error = expectToThrow(() => parsePlaceOrder(input), ValidationError);
+    const error = expectToThrow(() => parsePlaceOrder(input, CUSTOMER), ValidationError);
 
     // Assess
     expect(new Set(pathsOf(error))).toEqual(new Set(['customerId', 'items.0.quantity', 'items.1.productId']));
@@ -108,7 +125,7 @@ describe('placeOrder', () => {
 
   it('creates a PENDING order at version 1', () => {
     // Prepare
-    const input = parsePlaceOrder(aPlaceOrderBody());
+    const input = parsePlaceOrder(aPlaceOrderBody(), CUSTOMER);
 
     // Act
     const { result } = placeOrder(input, { now: A_FIXED_NOW, sagaTimeoutSeconds });
@@ -132,7 +149,7 @@ describe('placeOrder', () => {
 
   it('starts the saga with the step `created` succeeded and a deadline of now + the saga timeout', () => {
     // Prepare
-    const input = parsePlaceOrder(aPlaceOrderBody());
+    const input = parsePlaceOrder(aPlaceOrderBody(), CUSTOMER);
 
     // Act
     const { result, events } = placeOrder(input, { now: A_FIXED_NOW, sagaTimeoutSeconds });
@@ -151,7 +168,7 @@ describe('placeOrder', () => {
 
   it('raises exactly one valid order.created event about the order, correlated by the saga', () => {
     // Prepare
-    const input = parsePlaceOrder(aPlaceOrderBody());
+    const input = parsePlaceOrder(aPlaceOrderBody(), CUSTOMER);
 
     // Act
     const { result, events } = placeOrder(input, { now: A_FIXED_NOW, sagaTimeoutSeconds });
@@ -181,7 +198,7 @@ describe('placeOrder', () => {
 
   it('gives every order its own ids', () => {
     // Prepare
-    const input = parsePlaceOrder(aPlaceOrderBody());
+    const input = parsePlaceOrder(aPlaceOrderBody(), CUSTOMER);
 
     // Act
     const first = placeOrder(input, { now: A_FIXED_NOW, sagaTimeoutSeconds });

@@ -4,7 +4,7 @@ import type { UnitOfWork } from '../../../lib/use-cases/ports';
 import { DuplicateEventError } from '../../../lib/domain/errors';
 import type { Envelope } from '../../../lib/domain/events/envelope';
 import { consumerHandler } from '../../../lib/middleware/consumer';
-import { aFakeConsumerDeps, anEventBridgeEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson } from '../../steps/given';
+import { aFakeConsumerDeps, anEventAbout, anEventBridgeEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson } from '../../steps/given';
 import { invokeConsumer } from '../../steps/when';
 import { expectToReject } from '../../steps/then';
 
@@ -119,6 +119,72 @@ describe('consumerHandler: an event that can never be processed is dead-lettered
     // Assess
     expect(error.message).toBe('dead-letter table unavailable');
     expect(handle).not.toHaveBeenCalled();
+  });
+});
+
+describe('consumerHandler: provenance, checked before idempotency', () => {
+  const forged: [string, () => ReturnType<typeof anEventBridgeEvent>, RegExp, string[]][] = [
+    [
+      'a bus source other than the envelope’s',
+      () => anEventBridgeEvent(anOrderCreatedEvent(), { source: 'saga.inventory' }),
+      /bus source "saga.inventory" is not the envelope's saga.orders/,
+      ['source'],
+    ],
+    [
+      'a bus detail-type other than the envelope’s type',
+      () => anEventBridgeEvent(anOrderCreatedEvent(), { 'detail-type': 'order.cancelled' }),
+      /bus detail-type "order.cancelled" is not the envelope's order.created/,
+      ['type'],
+    ],
+    [
+      'an aggregateId other than data.orderId',
+      () => anEventBridgeEvent(anOrderCreatedEvent({ aggregateId: 'order-a', data: { orderId: 'order-b' } })),
+      /aggregateId order-a is not data.orderId order-b/,
+      ['aggregateId'],
+    ],
+    [
+      'an envelope carried with neither its own source nor type',
+      () => anEventBridgeEvent(anOrderCreatedEvent(), { source: 'saga.payments', 'detail-type': 'payment.succeeded' }),
+      /^Provenance check failed for "order.created"/,
+      ['source', 'type'],
+    ],
+  ];
+
+  it.each(forged)('dead-letters %s with the reason, changing nothing', async (_name, delivery, reason, paths) => {
+    // Prepare
+    const { consumer, handle, commit, put } = aConsumer();
+    const event = delivery();
+
+    // Act
+    const outcome = await invokeConsumer(consumer, event);
+
+    // Assess
+    expect(outcome).toEqual({ status: 'dead-lettered' });
+    expect(put).toHaveBeenCalledTimes(1);
+    const [letter] = put.mock.calls[0]!;
+    expect(letter).toMatchObject({ consumer: CONSUMER, event });
+    expect(letter.reason).toMatch(reason);
+    expect((letter.details as { path: string }[]).map((d) => d.path)).toEqual(paths);
+    expect(handle).not.toHaveBeenCalled();
+    expect(commit).not.toHaveBeenCalled();
+  });
+
+  it('dead-letters a payment.succeeded smuggled inside an inventory.reserved delivery to a consumer of both', async () => {
+    // Prepare: advanceSaga's subscription; the bus event is inventory's, the envelope a payment for an order of someone without funds.
+    const fakes = aFakeConsumerDeps();
+    const handle = jest.fn(async (_envelope: unknown, commitUnit: (unit: UnitOfWork) => Promise<void>) => commitUnit({ writes: [], events: [] }));
+    const consumer = consumerHandler({ consumer: 'advanceSaga', accepts: ['inventory.reserved', 'payment.succeeded'] }, fakes.deps, handle);
+    const payment = anEventAbout('payment.succeeded', { orderId: 'order-of-customer-no-funds', customerId: 'customer-no-funds', amount: 999_900 });
+    const smuggled = anEventBridgeEvent(payment, { source: 'saga.inventory', 'detail-type': 'inventory.reserved' });
+
+    // Act
+    const outcome = await invokeConsumer(consumer, smuggled);
+
+    // Assess
+    expect(outcome).toEqual({ status: 'dead-lettered' });
+    expect(fakes.put).toHaveBeenCalledWith(expect.objectContaining({ consumer: 'advanceSaga', reason: expect.stringMatching(/^Provenance check failed for "payment.succeeded"/) }));
+    expect(handle).not.toHaveBeenCalled();
+    expect(fakes.commit).not.toHaveBeenCalled();
   });
 });
 

@@ -1,5 +1,5 @@
-import { ConflictError, NotFoundError, ValidationError } from '../../../lib/domain/errors';
-import { DEFAULT_MAX_BODY_BYTES, httpHandler, json, type HttpEvent, type HttpResult } from '../../../lib/middleware/http';
+import { ConflictError, ForbiddenError, IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../../../lib/domain/errors';
+import { authenticatedCustomer, DEFAULT_MAX_BODY_BYTES, httpHandler, json, type HttpEvent, type HttpResult } from '../../../lib/middleware/http';
 import { aLambdaContext, anHttpApiEvent } from '../../steps/given';
 
 /** A handler that answers 201 with the body it was given, after the JSON body middleware. */
@@ -270,5 +270,53 @@ describe('httpHandler', () => {
     // Assess
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toEqual({ bodyType: 'undefined' });
+  });
+});
+
+describe('authenticatedCustomer: the customer is the token’s subject', () => {
+  const withClaims = (claims: Record<string, unknown> | undefined): HttpEvent => {
+    const event = anHttpApiEvent();
+    return { ...event, requestContext: { ...event.requestContext, authorizer: claims ? { jwt: { claims } } : undefined } };
+  };
+  const whoAmI = httpHandler(async (event) => json(200, { customerId: authenticatedCustomer(event) }));
+
+  it('answers with the subject of the claims the JWT authorizer passed on', async () => {
+    // Act
+    const result = await invoke(whoAmI, withClaims({ sub: 'customer-123', iss: 'https://issuer', aud: 'app' }));
+
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toEqual({ customerId: 'customer-123' });
+  });
+
+  it.each([
+    ['no authorizer context', undefined],
+    ['claims without a subject', { iss: 'https://issuer' }],
+    ['a subject that cannot be a customer id', { sub: 'customer 123; drop' }],
+    ['a subject longer than a customer id', { sub: 'c'.repeat(65) }],
+  ])('answers 401 with a JSON error for %s', async (_name, claims) => {
+    // Act
+    const result = await invoke(whoAmI, withClaims(claims));
+
+    // Assess
+    thenJsonError(result, 401, 'UnauthorizedError');
+  });
+});
+
+describe('error mapping of the trust boundary', () => {
+  it.each([
+    [new ForbiddenError('not yours'), 403, 'ForbiddenError'],
+    [new IdempotencyKeyReusedError('k-1'), 422, 'IdempotencyKeyReusedError'],
+  ])('maps %s to %i with a JSON body', async (error, status, name) => {
+    // Act
+    const result = await invoke(
+      failing(() => {
+        throw error;
+      }),
+      anHttpApiEvent({ body: '{}' }),
+    );
+
+    // Assess
+    thenJsonError(result, status, name);
   });
 });

@@ -29,6 +29,7 @@ const aWatchedStore = (pages: DueWatch[][], sagas: SagaState[] = []) => {
     getSagaByOrderId: jest.fn(),
     getSaga: jest.fn(async (sagaId: string) => sagas.find((s) => s.sagaId === sagaId)),
     createWrites: jest.fn(),
+    claimIdempotencyKey: jest.fn(),
     reactionWrites: jest.fn((orderId: string) => [aFakeWrite('reaction', orderId)]),
     findDueWatches,
     stopWatching: jest.fn((sagaId: string) => aFakeWrite('stopWatching', sagaId)),
