@@ -11,6 +11,7 @@ import type { Order } from '../../lib/domain/orders/order';
 import type { SagaState } from '../../lib/domain/orders/saga';
 import type { ConsumerContext, ConsumerOutcome } from '../../lib/middleware/consumer';
 import { aLambdaContext, tokenFor } from './given';
+import { getItem } from './local-aws';
 
 export const baseUrl = (): string => {
   const url = process.env.BASE_URL;
@@ -61,9 +62,16 @@ export const placeOrder = async (
   return response;
 };
 
-/** GET /orders/{id} as `customerId`: by default the customer who placed it here, else customer-123 (the demo customer). */
-export const fetchOrder = (orderId: string, customerId = owners.get(orderId) ?? 'customer-123') => http<Order>('GET', `/orders/${orderId}`, undefined, bearer(customerId));
-export const fetchSaga = (orderId: string, customerId = owners.get(orderId) ?? 'customer-123') => http<SagaState>('GET', `/orders/${orderId}/saga`, undefined, bearer(customerId));
+/**
+ * Who owns an order: the customer who placed it here, else (an order a test seeded in the table)
+ * the customer the order table names, else customer-123 (the demo customer).
+ */
+const ownerOf = async (orderId: string): Promise<string> =>
+  owners.get(orderId) ?? (await getItem<{ customerId: string }>('OrdersTable', { orderId }).catch(() => undefined))?.customerId ?? 'customer-123';
+
+/** GET /orders/{id} as `customerId`, by default as the order's owner. */
+export const fetchOrder = async (orderId: string, customerId?: string) => http<Order>('GET', `/orders/${orderId}`, undefined, bearer(customerId ?? (await ownerOf(orderId))));
+export const fetchSaga = async (orderId: string, customerId?: string) => http<SagaState>('GET', `/orders/${orderId}/saga`, undefined, bearer(customerId ?? (await ownerOf(orderId))));
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
