@@ -24,6 +24,21 @@ export interface ConsumerContext extends Context {
 }
 type ConsumerRequest = Request<BusEvent, ConsumerOutcome, Error, ConsumerContext>;
 
+const PLAUSIBLE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const plausible = (value: unknown): string | undefined => (typeof value === 'string' && PLAUSIBLE_ID.test(value) ? value : undefined);
+
+/**
+ * What a rejected envelope says about itself (order, event id, type), kept only when it looks like
+ * an id: it files the dead letter under its order, so `describeSaga` can show it. Hostile input
+ * cannot put an oversized or odd key into the index.
+ */
+const claimedIdentity = (detail: unknown): { aggregateId?: string; eventId?: string; eventType?: string } => {
+  if (typeof detail !== 'object' || detail === null) return {};
+  const d = detail as Record<string, unknown>;
+  const identity = { aggregateId: plausible(d.aggregateId), eventId: plausible(d.id), eventType: plausible(d.type) };
+  return Object.fromEntries(Object.entries(identity).filter(([, v]) => v !== undefined));
+};
+
 /**
  * Validates the envelope in `detail` against its contract. An event that breaks it, or that this
  * consumer does not accept, can never succeed: it is dead-lettered with the reason at once and the
@@ -39,7 +54,7 @@ export const envelopeValidator = (opts: { consumer: string; accepts: readonly Ev
       }
     } catch (error) {
       if (!(error instanceof EventSchemaError)) throw error;
-      await opts.deadLetters.put({ consumer: opts.consumer, reason: error.message, details: error.details, event: request.event });
+      await opts.deadLetters.put({ consumer: opts.consumer, reason: error.message, details: error.details, event: request.event, ...claimedIdentity(request.event.detail) });
       logger.error('Event dead-lettered', { consumer: opts.consumer, reason: error.message, details: error.details });
       count('EventsDeadLettered');
       request.earlyResponse = { status: 'dead-lettered' };
@@ -60,15 +75,23 @@ export const envelopeValidator = (opts: { consumer: string; accepts: readonly Ev
  * deliberately no read of the marker beforehand: it would cost a read on every event to save work
  * only on the rare duplicate, and the condition is the guarantee anyway.
  */
-export const idempotentConsumer = (opts: { consumer: string; tx: Pick<TransactionWriter, 'commit'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
-  const duplicate = (request: ConsumerRequest): ConsumerOutcome => {
+export const idempotentConsumer = (opts: { consumer: string; tx: Pick<TransactionWriter, 'commit' | 'countDuplicate'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
+  const duplicate = async (request: ConsumerRequest): Promise<ConsumerOutcome> => {
+    const eventId = request.context.envelope.id;
     logger.info('Duplicate event skipped');
     count('DuplicatesSkipped');
-    return { status: 'duplicate', eventId: request.context.envelope.id };
+    // Per-saga visibility of re-deliveries (describeSaga). Best effort: the event was handled
+    // either way, and failing here would only make the platform deliver it once more.
+    try {
+      await opts.tx.countDuplicate({ consumer: opts.consumer, eventId });
+    } catch (error) {
+      logger.warn('Duplicate not counted on its marker', { error: (error as Error).message });
+    }
+    return { status: 'duplicate', eventId };
   };
   const idempotentConsumerBefore = (request: ConsumerRequest): void => {
     const { envelope } = request.context;
-    const marker = { consumer: opts.consumer, eventId: envelope.id, eventType: envelope.type };
+    const marker = { consumer: opts.consumer, eventId: envelope.id, eventType: envelope.type, startedAt: new Date().toISOString() };
     request.context.committed = false;
     request.context.commit = async (unit) => {
       await opts.tx.commit(unit, marker);
@@ -80,14 +103,14 @@ export const idempotentConsumer = (opts: { consumer: string; tx: Pick<Transactio
     // worse, effects without a marker: refuse, so the event is retried.
     if (!request.context.committed) throw new Error(`${opts.consumer} returned without committing its unit of work`);
   };
-  const idempotentConsumerOnError = (request: ConsumerRequest): void => {
-    if (request.error instanceof DuplicateEventError) request.response = duplicate(request);
+  const idempotentConsumerOnError = async (request: ConsumerRequest): Promise<void> => {
+    if (request.error instanceof DuplicateEventError) request.response = await duplicate(request);
   };
   return { before: idempotentConsumerBefore, after: idempotentConsumerAfter, onError: idempotentConsumerOnError };
 };
 
 export interface ConsumerDeps {
-  tx: Pick<TransactionWriter, 'commit'>;
+  tx: Pick<TransactionWriter, 'commit' | 'countDuplicate'>;
   deadLetters: Pick<DeadLetterStore, 'put'>;
 }
 

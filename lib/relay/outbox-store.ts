@@ -14,7 +14,7 @@ import {
   UNPUBLISHED_INDEX,
   type OutboxRow,
 } from '../adapters/dynamodb/outbox-row';
-import type { RelayOutbox } from './ports';
+import type { PublishPath, RelayOutbox } from './ports';
 
 /**
  * The relay's view of one service's outbox table: the pending rows (through the sharded sparse
@@ -42,16 +42,20 @@ export class OutboxStore implements RelayOutbox {
     return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
   }
 
-  async markPublished(ids: string[], now: number): Promise<{ marked: string[]; failed: string[] }> {
+  /**
+   * `publishedAt` and `publishedBy` keep the first publication (a replay re-publishes without
+   * rewriting when and how the event first went out): both ride on the update that marks the row.
+   */
+  async markPublished(ids: string[], now: number, by: PublishPath): Promise<{ marked: string[]; failed: string[] }> {
     const results = await Promise.allSettled(
       ids.map((id) =>
         this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
             Key: toValues({ id }),
-            UpdateExpression: 'REMOVE pendingShard SET publishedAt = if_not_exists(publishedAt, :now), expiresAt = :expires',
+            UpdateExpression: 'REMOVE pendingShard SET publishedAt = if_not_exists(publishedAt, :now), publishedBy = if_not_exists(publishedBy, :by), expiresAt = :expires',
             ConditionExpression: 'attribute_exists(id)',
-            ExpressionAttributeValues: toValues({ ':now': now, ':expires': Math.floor(now / 1000) + OUTBOX_RETENTION_SECONDS }),
+            ExpressionAttributeValues: toValues({ ':now': now, ':by': by, ':expires': Math.floor(now / 1000) + OUTBOX_RETENTION_SECONDS }),
           }),
         ),
       ),

@@ -16,6 +16,9 @@ export interface PublishResult {
   failed: PublishFailure[];
 }
 
+/** Which path published an outbox row: the stream forwarder, the sweeper or a replay. */
+export type PublishPath = 'stream' | 'sweeper' | 'replay';
+
 export interface EventPublisher {
   publish(events: AnyEnvelope[]): Promise<PublishResult>;
 }
@@ -23,7 +26,7 @@ export interface EventPublisher {
 export interface RelayOutbox {
   findUnpublished(createdBefore: number, limit?: number): Promise<OutboxRow[]>;
   oldestUnpublishedAge(now: number): Promise<number>;
-  markPublished(ids: string[], now: number): Promise<{ marked: string[]; failed: string[] }>;
+  markPublished(ids: string[], now: number, by: PublishPath): Promise<{ marked: string[]; failed: string[] }>;
   markDeadLettered(id: string, reason: string, now: number): Promise<void>;
   get(id: string): Promise<OutboxRow | undefined>;
   findByAggregate(aggregateId: string, limit: number): Promise<OutboxRow[]>;

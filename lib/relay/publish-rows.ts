@@ -2,14 +2,14 @@ import type { OutboxRow } from '../adapters/dynamodb/outbox-row';
 import { EventSchemaError } from '../domain/errors';
 import { parseEnvelope, type AnyEnvelope } from '../domain/events/envelope';
 import { count, logger, metrics, MetricUnit } from '../observability';
-import type { EventPublisher, RelayOutbox } from './ports';
+import type { EventPublisher, PublishPath, RelayOutbox } from './ports';
 
 export interface PublishRowsDeps {
   publisher: EventPublisher;
   outbox: Pick<RelayOutbox, 'markPublished' | 'markDeadLettered'>;
   now?: () => number;
   /** Which path published: the stream forwarder, the sweeper or a replay. Tags logs and metrics. */
-  path: 'stream' | 'sweeper' | 'replay';
+  path: PublishPath;
 }
 
 /**
@@ -38,7 +38,7 @@ export const publishOutboxRows = async (rows: OutboxRow[], deps: PublishRowsDeps
   const { published, failed } = await deps.publisher.publish(events);
   const publishedAt = now();
   if (published.length) {
-    const { failed: unmarked } = await deps.outbox.markPublished(published, publishedAt);
+    const { failed: unmarked } = await deps.outbox.markPublished(published, publishedAt, deps.path);
     // Unmarked rows stay in the pending index: the sweeper publishes them again later, which
     // consumers absorb as duplicates. Nothing is lost, so this is not a batch failure.
     if (unmarked.length) logger.warn('Published but not marked; the sweeper will re-publish', { ids: unmarked });

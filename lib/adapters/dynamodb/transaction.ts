@@ -1,6 +1,7 @@
 import {
   TransactionCanceledException,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
   type CancellationReason,
   type DynamoDBClient,
   type TransactWriteItem,
@@ -20,6 +21,8 @@ export interface ProcessedMarker {
   consumer: string;
   eventId: string;
   eventType: string;
+  /** When the consumer started on the event (ISO): with `processedAt`, how long the work took. */
+  startedAt?: string;
 }
 
 export const MARKER_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -83,6 +86,24 @@ export class TransactionWriter implements Transactions {
     }
   }
 
+  /**
+   * Counts a skipped duplicate on the marker that refused it (`duplicates`, `lastDuplicateAt`).
+   * Runs only on the rare duplicate path, never on the first delivery; the condition keeps a
+   * marker that expired meanwhile from being recreated as a stray counter.
+   */
+  async countDuplicate(marker: Pick<ProcessedMarker, 'consumer' | 'eventId'>, now: Date = new Date()): Promise<void> {
+    if (!this.options.inboxTable) throw new MisconfiguredAdapterError('TransactionWriter needs inboxTable to count duplicates');
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.options.inboxTable,
+        Key: toItem({ pk: markerKey(marker.consumer, marker.eventId) }),
+        UpdateExpression: 'ADD duplicates :one SET lastDuplicateAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: toItem({ ':one': 1, ':now': now.toISOString() }),
+      }),
+    );
+  }
+
   private markerWrite(marker: ProcessedMarker, now: Date): DynamoTxWrite {
     if (!this.options.inboxTable) throw new MisconfiguredAdapterError('TransactionWriter needs inboxTable to record processed events');
     return {
@@ -94,6 +115,7 @@ export class TransactionWriter implements Transactions {
             consumer: marker.consumer,
             eventId: marker.eventId,
             eventType: marker.eventType,
+            startedAt: marker.startedAt,
             processedAt: now.toISOString(),
             expiresAt: Math.floor(now.getTime() / 1000) + MARKER_TTL_SECONDS,
           }),

@@ -76,6 +76,18 @@ export const parsePlaceOrder = (body: unknown): PlaceOrderInput => {
   throw new ValidationError(`Invalid order: ${summarise(details)}`, details);
 };
 
+/** `{ "orderId": "..." }`, as an operation (describeSaga) is asked about one order. */
+export const orderReferenceSchema = z
+  .object({ orderId: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits, and _ . : -') })
+  .strict();
+
+export const parseOrderReference = (input: unknown, what: string): { orderId: string } => {
+  const parsed = orderReferenceSchema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  const details = issueDetails(parsed.error.issues, { fallback: '(request)' });
+  throw new ValidationError(`Invalid ${what} request: ${summarise(details)}`, details);
+};
+
 export interface PlacedOrder {
   result: { order: Order; saga: SagaState };
   events: [Envelope<'order.created'>];

@@ -23,6 +23,7 @@ describe('forwardStreamRecords', () => {
     expect(markPublished).toHaveBeenCalledWith(
       events.map((e) => e.id),
       NOW,
+      'stream',
     );
     expect(markDeadLettered).not.toHaveBeenCalled();
     expect(response).toEqual({ batchItemFailures: [] });
@@ -45,7 +46,7 @@ describe('forwardStreamRecords', () => {
 
     // Assess
     expect(publish).toHaveBeenCalledWith([inserted, insertedToo]);
-    expect(markPublished).toHaveBeenCalledWith([inserted!.id, insertedToo!.id], NOW);
+    expect(markPublished).toHaveBeenCalledWith([inserted!.id, insertedToo!.id], NOW, 'stream');
     expect(response.batchItemFailures).toEqual([]);
   });
 
@@ -77,7 +78,7 @@ describe('forwardStreamRecords', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1001' }, { itemIdentifier: '1003' }]);
-    expect(markPublished).toHaveBeenCalledWith([events[0]!.id, events[2]!.id, events[4]!.id], NOW);
+    expect(markPublished).toHaveBeenCalledWith([events[0]!.id, events[2]!.id, events[4]!.id], NOW, 'stream');
   });
 
   it('does not mark anything when nothing was published', async () => {
@@ -118,7 +119,7 @@ describe('forwardStreamRecords', () => {
     expect(markDeadLettered).toHaveBeenCalledTimes(1);
     expect(markDeadLettered).toHaveBeenCalledWith(bad!.id, expect.stringMatching(reason), NOW);
     expect(publish).toHaveBeenCalledWith([good, goodToo]);
-    expect(markPublished).toHaveBeenCalledWith([good!.id, goodToo!.id], NOW);
+    expect(markPublished).toHaveBeenCalledWith([good!.id, goodToo!.id], NOW, 'stream');
     expect(response.batchItemFailures).toEqual([]);
   });
 

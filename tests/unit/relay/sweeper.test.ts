@@ -22,6 +22,7 @@ describe('sweepOutbox', () => {
     expect(markPublished).toHaveBeenCalledWith(
       events.map((e) => e.id),
       NOW,
+      'sweeper',
     );
     expect(result).toEqual({ found: 3, recovered: 3, failed: 0 });
   });
