@@ -49,7 +49,8 @@ export interface TimelineHop {
 export type Waiting =
   | { kind: 'publication'; eventId: string; type: string; since: string; what: string }
   | { kind: 'consumer'; consumer: ConsumerName; eventId: string; type: string; since: string; what: string }
-  | { kind: 'watchdog'; since: string; what: string };
+  | { kind: 'watchdog'; since: string; what: string }
+  | { kind: 'record'; sequence: number; what: string };
 
 export interface SagaTimeline {
   orderId: string;
@@ -112,6 +113,28 @@ export const causalOrder = <E extends Pick<RecordedEvent, 'id' | 'causationId' |
   return ordered;
 };
 
+const MAX_READS = 5;
+
+/**
+ * Events and markers as one picture. A marker commits together with the events its consumer
+ * raised, so a marker read after the events may vouch for an event the first read missed: the
+ * events are read again after the markers until nothing new appears. `settled` is false when the
+ * saga kept moving through every attempt.
+ */
+const consistentRead = async (orderId: string, deps: Pick<DescribeSagaDeps, 'events' | 'processed'>) => {
+  const keysOf = (events: RecordedEvent[]) => events.flatMap((event) => consumersOf(event.type).map((consumer) => ({ consumer, eventId: event.id })));
+  let recorded = await deps.events.eventsOf(orderId);
+  for (let attempt = 1; ; attempt += 1) {
+    const markers = await deps.processed.find(keysOf(recorded));
+    const known = new Set(recorded.map((e) => e.id));
+    const again = await deps.events.eventsOf(orderId);
+    const grew = again.some((e) => !known.has(e.id));
+    if (!grew) return { recorded: again.filter((e) => known.has(e.id)), markers, settled: true };
+    recorded = again;
+    if (attempt === MAX_READS) return { recorded, markers: await deps.processed.find(keysOf(recorded)), settled: false };
+  }
+};
+
 /**
  * The saga's timeline, read from what the pipeline recorded: each event in causal order with its
  * producer, commit and publication (and by which path), every consumer that had to process it and
@@ -120,18 +143,13 @@ export const causalOrder = <E extends Pick<RecordedEvent, 'id' | 'causationId' |
  */
 export const describeSaga = async (input: unknown, deps: DescribeSagaDeps): Promise<SagaTimeline> => {
   const { orderId } = parseOrderReference(input, 'describeSaga');
-  const [order, saga, recorded, deadLetters] = await Promise.all([
-    deps.orders.getOrder(orderId),
-    deps.orders.getSagaByOrderId(orderId),
-    deps.events.eventsOf(orderId),
-    deps.deadLetters.findByAggregate(orderId),
-  ]);
+  const { recorded, markers, settled } = await consistentRead(orderId, deps);
+  // Read after the events: the order is at least as new as they are (see the 'record' check below).
+  const [order, saga, deadLetters] = await Promise.all([deps.orders.getOrder(orderId), deps.orders.getSagaByOrderId(orderId), deps.deadLetters.findByAggregate(orderId)]);
   if (!order) throw new NotFoundError('Order', orderId);
   const now = deps.clock();
 
   const ordered = causalOrder(recorded);
-  const expected = ordered.flatMap((event) => consumersOf(event.type).map((consumer) => ({ consumer, eventId: event.id })));
-  const markers = await deps.processed.find(expected);
   const markerOf = new Map<string, ProcessedRecord>(markers.map((m) => [`${m.consumer}#${m.eventId}`, m]));
 
   const events: TimelineEvent[] = ordered.map((event) => ({
@@ -189,6 +207,12 @@ export const describeSaga = async (input: unknown, deps: DescribeSagaDeps): Prom
       .filter((c) => c.status === 'waiting')
       .map((c) => ({ kind: 'consumer', consumer: c.consumer, eventId: event.id, type: event.type, since: event.publishedAt!, what: `${c.consumer} (${c.service}) to process ${event.type}` }));
   });
+  // The order and its last event commit together, but the reads are separate (and the outbox index
+  // is eventually consistent on AWS): until that event is visible, the story is not complete.
+  const ordersSide = events.filter((e) => e.producer === 'orders').map((e) => e.sequence);
+  if (Math.max(0, ...ordersSide) < order.version) {
+    waitingFor.push({ kind: 'record', sequence: order.version, what: `the orders outbox to show event #${order.version} of order ${orderId} (committed with its state)` });
+  }
   if (order.status === 'PENDING' && Date.parse(order.deadline) <= now.getTime()) {
     waitingFor.push({ kind: 'watchdog', since: order.deadline, what: `the saga watchdog: the deadline ${order.deadline} has passed` });
   }
@@ -204,7 +228,7 @@ export const describeSaga = async (input: unknown, deps: DescribeSagaDeps): Prom
     ...(completedAt ? { completedAt } : {}),
     deadline: order.deadline,
     durationMs: (completedAt ? Date.parse(completedAt) : now.getTime()) - Date.parse(order.createdAt),
-    finished: order.status !== 'PENDING' && waitingFor.length === 0,
+    finished: settled && order.status !== 'PENDING' && waitingFor.length === 0,
     compensation: { required: saga?.compensationRequired ?? order.status === 'CANCELLED', ...(saga?.compensationReason ? { reason: saga.compensationReason } : {}) },
     events,
     hops,

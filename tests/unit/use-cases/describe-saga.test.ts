@@ -32,7 +32,7 @@ const aMarker = (consumer: string, event: RecordedEvent, started: number, proces
 
 /** A payment failure, compensated: created → reserved → payment.failed → cancelled → released + refunded. */
 const aCancelledSaga = () => {
-  const order = anOrder({ status: 'CANCELLED', reason: 'Payment failed: Insufficient funds' });
+  const order = anOrder({ status: 'CANCELLED', reason: 'Payment failed: Insufficient funds', version: 2 });
   const created = anEventRecord(order, 'order.created', 'saga.orders', { committed: 0, published: 40 });
   const reserved = anEventRecord(order, 'inventory.reserved', 'saga.inventory', { committed: 100, published: 130, cause: created });
   const failed = anEventRecord(order, 'payment.failed', 'saga.payments', { committed: 200, published: 260, by: 'sweeper', cause: reserved });
@@ -146,6 +146,37 @@ describe('describeSaga', () => {
     // Assess
     expect(timeline.waitingFor).toEqual([]);
     expect(timeline.finished).toBe(true);
+  });
+
+  it('is not finished while the event committed with the order’s last change is not visible yet', async () => {
+    // Prepare: the order already reads CANCELLED (version 2), the outbox query ran a moment earlier.
+    const { order, saga, events, markers } = aCancelledSaga();
+    const { deps } = fakes({ order, saga, events: [events.created, events.reserved, events.failed], markers });
+
+    // Act
+    const timeline = await describeSaga({ orderId: order.orderId }, deps);
+
+    // Assess
+    expect(timeline.finished).toBe(false);
+    expect(timeline.waitingFor).toEqual([expect.objectContaining({ kind: 'record', sequence: 2 })]);
+  });
+
+  it('reads the events again when a marker vouches for an event the first read missed', async () => {
+    // Prepare: the first outbox read misses the compensation events, committed with their markers a moment later.
+    const { order, saga, events, markers } = aCancelledSaga();
+    const { deps, find } = fakes({ order, saga, markers });
+    const early = [events.created, events.reserved, events.failed, events.cancelled];
+    const eventsOf = jest.fn(async () => Object.values(events));
+    eventsOf.mockResolvedValueOnce(early);
+    deps.events = { eventsOf };
+
+    // Act
+    const timeline = await describeSaga({ orderId: order.orderId }, deps);
+
+    // Assess
+    expect(timeline.events).toHaveLength(6);
+    expect(find).toHaveBeenCalledTimes(2);
+    expect(timeline.events.find((e) => e.type === 'inventory.released')!.consumers[0]!.status).toBe('processed');
   });
 
   it('asks for exactly the markers the subscriptions call for, and counts the duplicates they recorded', async () => {
