@@ -83,7 +83,7 @@ export const httpHandler = (
   return chain.handler(handler);
 };
 
-const PATH_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+export const PATH_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** A path id, refused with a 400 before it reaches DynamoDB (which would fail on a huge key). */
 export const pathParameter = (event: HttpEvent, name: string): string => {

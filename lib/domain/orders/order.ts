@@ -52,22 +52,31 @@ export const placeOrderSchema = z
 
 export type PlaceOrderInput = z.infer<typeof placeOrderSchema>;
 export type OrderLine = PlaceOrderInput['items'][number];
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
 
-export interface Order {
-  orderId: string;
-  customerId: string;
-  items: OrderLine[];
-  status: OrderStatus;
-  sagaId: string;
-  createdAt: string;
-  updatedAt: string;
-  deadline: string;
-  /** Sequence of the last event this order emitted: the per-aggregate sequence of its envelopes. */
-  version: number;
-  amount?: number;
-  reason?: string;
-}
+const timestamp = z.string().datetime({ offset: true });
+
+/** An order as the orders service stores it and the HTTP API returns it. */
+export const orderSchema = z
+  .object({
+    orderId: z.string(),
+    customerId: z.string(),
+    items: z.array(placeOrderSchema.shape.items.innerType().element),
+    status: z.enum(['PENDING', 'CONFIRMED', 'CANCELLED']),
+    sagaId: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    deadline: timestamp,
+    /** Sequence of the last event this order emitted: the per-aggregate sequence of its envelopes. */
+    version: z.number().int().positive(),
+    /** What was charged, in cents, once confirmed. */
+    amount: z.number().int().nonnegative().optional(),
+    /** Why it was cancelled, in words a person reads. */
+    reason: z.string().optional(),
+  })
+  .strict();
+
+export type Order = z.infer<typeof orderSchema>;
+export type OrderStatus = Order['status'];
 
 export const parsePlaceOrder = (body: unknown): PlaceOrderInput => {
   const parsed = placeOrderSchema.safeParse(body);
