@@ -6,6 +6,7 @@ const localPorts = (env = process.env) => ({
   eventBridge: Number(env.EVENTBRIDGE_PORT || 4010),
   eventBridgePubSub: Number(env.EVENTBRIDGE_PUBSUB_PORT || 4011),
   dynamodb: Number(env.DYNAMODB_PORT || 8000),
+  explorer: Number(env.EXPLORER_PORT || 3030),
 });
 
 module.exports = { localPorts };
