@@ -49,6 +49,7 @@ const main = async () => {
 
   stack = await startStack({
     dataDir: persist ? path.join(ROOT, '.local-data', 'dynamodb') : undefined,
+    stdio: 'quiet',
     params: noStreams ? { outboxStreams: 'false', sweepIntervalSeconds: '5', sweepsPerRun: '11' } : {},
   });
   try {

@@ -10,7 +10,7 @@ import type { EventType } from '../domain/events/contracts';
 import { parseEnvelope, type AnyEnvelope, type Envelope } from '../domain/events/envelope';
 import type { Subscription } from '../domain/events/subscriptions';
 import type { Commit } from '../use-cases/ports';
-import { count, logger, metrics } from '../observability';
+import { count, inInvocationScope, logger, metrics } from '../observability';
 import { logFailures } from './event';
 
 type BusEvent = EventBridgeEvent<string, unknown>;
@@ -123,13 +123,15 @@ export const consumerHandler = <T extends EventType>(
   deps: ConsumerDeps,
   handler: (envelope: { [K in T]: Envelope<K> }[T], commit: Commit) => Promise<void>,
 ) =>
-  middy<BusEvent, ConsumerOutcome, Error, ConsumerContext>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .use(logFailures<BusEvent, ConsumerOutcome>())
-    .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, deadLetters: deps.deadLetters }))
-    .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx }))
-    .handler(async (_event, context) => {
-      await handler(context.envelope as unknown as { [K in T]: Envelope<K> }[T], context.commit);
-      return { status: 'processed', eventId: context.envelope.id };
-    });
+  inInvocationScope(
+    middy<BusEvent, ConsumerOutcome, Error, ConsumerContext>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(logMetrics(metrics))
+      .use(logFailures<BusEvent, ConsumerOutcome>())
+      .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, deadLetters: deps.deadLetters }))
+      .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx }))
+      .handler(async (_event, context) => {
+        await handler(context.envelope as unknown as { [K in T]: Envelope<K> }[T], context.commit);
+        return { status: 'processed', eventId: context.envelope.id };
+      }),
+  );

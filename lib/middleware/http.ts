@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ValidationError } from '../domain/errors';
-import { logger, metrics } from '../observability';
+import { inInvocationScope, logger, metrics } from '../observability';
 import { clientErrorStatus, PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 
 export type HttpEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body?: unknown };
@@ -80,7 +80,7 @@ export const httpHandler = (
     .use(jsonErrors())
     .use(httpHeaderNormalizer());
   if (opts.body) chain.use(jsonBody({ maxBytes: opts.maxBodyBytes }));
-  return chain.handler(handler);
+  return inInvocationScope(chain.handler(handler));
 };
 
 export const PATH_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
