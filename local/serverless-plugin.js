@@ -108,6 +108,8 @@ class LocalStackPlugin {
       // runtime's invoke store before any handler loads, so Powertools keeps each invocation's log
       // keys and metrics to itself (handlers open a scope per invocation: lib/observability).
       provider.environment.AWS_LAMBDA_MAX_CONCURRENCY = '100';
+      // A single-invocation store left by anything loaded earlier would never scope: replace it.
+      if (globalThis.awslambda) delete globalThis.awslambda.InvokeStore;
       keepInvokeStore(await InvokeStore.getInstanceAsync(true));
     }
     const readInterval = Number(process.env.STREAM_READ_INTERVAL_MS || 20);

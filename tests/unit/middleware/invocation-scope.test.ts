@@ -2,7 +2,6 @@
  * Concurrent invocations in one process (the local stack runs every handler in the offline
  * process) must never share log keys: each line carries its own request id and correlation id.
  */
-import { InvokeStore } from '@aws/lambda-invoke-store';
 import type { Envelope } from '../../../lib/domain/events/envelope';
 import type * as ConsumerModule from '../../../lib/middleware/consumer';
 import type * as ObservabilityModule from '../../../lib/observability';
@@ -42,32 +41,38 @@ const captureLogs = async (act: () => Promise<unknown>): Promise<LogLine[]> => {
 let consumerHandler: typeof ConsumerModule.consumerHandler;
 let logger: typeof ObservabilityModule.logger;
 
-/** A consumer that logs before and after a pause, so two deliveries interleave. */
-const aSlowConsumer = () => {
+/**
+ * Two deliveries forced to interleave: the first logs, waits until the second has logged, ends
+ * (its middleware resets its keys), and only then does the second log again.
+ */
+const twoConcurrentDeliveries = async () => {
   const { deps } = aFakeConsumerDeps();
-  return consumerHandler({ consumer: 'reserveStock', accepts: ['order.created'] }, deps, async (envelope: Envelope<'order.created'>, commit) => {
+  let secondStarted!: () => void;
+  const afterSecondStarted = new Promise<void>((resolve) => (secondStarted = resolve));
+  let firstEnded!: () => void;
+  const afterFirstEnded = new Promise<void>((resolve) => (firstEnded = resolve));
+  const consumer = consumerHandler({ consumer: 'reserveStock', accepts: ['order.created'] }, deps, async (envelope: Envelope<'order.created'>, commit) => {
+    const first = envelope.data.items[0]!.quantity === 1;
     logger.info('started');
-    await sleep(envelope.data.items[0]!.quantity);
+    if (first) await afterSecondStarted;
+    else {
+      secondStarted();
+      await afterFirstEnded;
+    }
     logger.info('working');
     await commit({ writes: [], events: [] });
   });
-};
-
-/** Two deliveries run concurrently; the first pauses longer, so the second starts and ends inside it. */
-const twoConcurrentDeliveries = async () => {
-  const consumer = aSlowConsumer();
-  const slow = anOrderCreatedEvent({ data: { items: [{ productId: 'p', quantity: 40 }] } });
-  const fast = anOrderCreatedEvent({ data: { items: [{ productId: 'p', quantity: 5 }] } });
+  const one = anOrderCreatedEvent({ data: { items: [{ productId: 'p', quantity: 1 }] } });
+  const two = anOrderCreatedEvent({ data: { items: [{ productId: 'p', quantity: 2 }] } });
   const contexts = [aLambdaContext('reserveStock'), aLambdaContext('reserveStock')];
-  const logs = await captureLogs(() =>
-    Promise.all([
-      consumer(anEventBridgeEvent(slow), contexts[0] as ConsumerContext),
-      sleep(5).then(() => consumer(anEventBridgeEvent(fast), contexts[1] as ConsumerContext)),
-    ]),
-  );
+  const logs = await captureLogs(async () => {
+    const firstDone = consumer(anEventBridgeEvent(one), contexts[0] as ConsumerContext).then(() => firstEnded());
+    await sleep(1);
+    await Promise.all([firstDone, consumer(anEventBridgeEvent(two), contexts[1] as ConsumerContext)]);
+  });
   const expected = new Map([
-    [contexts[0]!.awsRequestId, { correlationId: slow.correlationId, eventId: slow.id }],
-    [contexts[1]!.awsRequestId, { correlationId: fast.correlationId, eventId: fast.id }],
+    [contexts[0]!.awsRequestId, { correlationId: one.correlationId, eventId: one.id }],
+    [contexts[1]!.awsRequestId, { correlationId: two.correlationId, eventId: two.id }],
   ]);
   return { logs: logs.filter((l) => l.message === 'started' || l.message === 'working'), expected };
 };
@@ -78,8 +83,12 @@ describe('log keys under concurrent invocations in one process', () => {
     process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
     // What a multi-concurrency runtime, and the local stack, set up before any handler runs.
     process.env.AWS_LAMBDA_MAX_CONCURRENCY = '10';
-    await InvokeStore.getInstanceAsync(true);
     jest.resetModules();
+    // A store another test file's code may have opened in this worker is one that never scopes.
+    const lambdaGlobal = (globalThis as { awslambda?: { InvokeStore?: unknown } }).awslambda;
+    if (lambdaGlobal) delete lambdaGlobal.InvokeStore;
+    const { InvokeStore } = await import('@aws/lambda-invoke-store');
+    await InvokeStore.getInstanceAsync(true);
     ({ consumerHandler } = await import('../../../lib/middleware/consumer'));
     ({ logger } = await import('../../../lib/observability'));
   });
