@@ -21,6 +21,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node }, sourceType: 'commonjs' },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
+  // The saga explorer's page runs in the browser, as a classic script.
+  { files: ['local/explorer/public/**/*.js'], languageOptions: { globals: { ...globals.browser }, sourceType: 'script' } },
   { files: ['tests/**/*.js'], languageOptions: { globals: { ...globals.jest } } },
   {
     files: ['tests/**/*.ts'],

@@ -2,8 +2,9 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // DynamoDB Local started by its global setup, `e2e` drives the real `serverless offline` stack.
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
-// Middy ships ESM only; Jest runs CommonJS, so those packages must be transformed too.
-const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
+// Middy ships ESM only; Jest runs CommonJS, so those packages must be transformed too. Lambda's
+// invoke store loads `node:async_hooks` with a dynamic import, which Jest's CommonJS VM refuses.
+const transformIgnorePatterns = ['/node_modules/(?!(@middy|@aws/lambda-invoke-store)/)'];
 
 const project = (name, extra = {}) => ({
   displayName: name,

@@ -11,6 +11,7 @@ const localPorts = (env = process.env) => ({
   // counting proxy (bench/lib/meter.js) or the chaos run's fault proxy (local/chaos/fault-proxy.js).
   functionsDynamodb: Number(env.FUNCTIONS_DYNAMODB_PORT || env.DYNAMODB_PORT || 8000),
   functionsEventBridge: Number(env.FUNCTIONS_EVENTBRIDGE_PORT || env.EVENTBRIDGE_PORT || 4010),
+  explorer: Number(env.EXPLORER_PORT || 3030),
 });
 
 module.exports = { localPorts };

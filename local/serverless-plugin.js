@@ -7,8 +7,25 @@ const { localPorts } = require('./ports');
 const { startStreamMappings } = require('./stream-mappings');
 const { localResolver, resourcesOf } = require('./intrinsics');
 const { authorizerSettings, writeAuthSettings } = require('./auth');
+const { InvokeStore } = require('@aws/lambda-invoke-store');
 
 const ACCOUNT = '000000000000';
+
+/**
+ * serverless offline replaces `globalThis.awslambda` each time it loads a handler; Lambda's runtime
+ * keeps its invoke store there for the whole process. Keep it on every replacement.
+ */
+const keepInvokeStore = (store) => {
+  let current = globalThis.awslambda || {};
+  Object.defineProperty(globalThis, 'awslambda', {
+    configurable: true,
+    get: () => current,
+    set: (value) => {
+      current = Object.assign(value || {}, { InvokeStore: store });
+    },
+  });
+  globalThis.awslambda = current;
+};
 
 /**
  * Local stack glue for `serverless offline` and `serverless invoke local`. On those commands only:
@@ -81,6 +98,16 @@ class LocalStackPlugin {
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || 'WARN',
       POWERTOOLS_METRICS_DISABLED: process.env.LOCAL_METRICS === '1' ? 'false' : 'true',
     };
+    if (tables) {
+      // serverless offline runs every handler in its own process (useInProcess), so invocations
+      // overlap there as they do on Lambda's multi-concurrency runtimes: say so, and open the
+      // runtime's invoke store before any handler loads, so Powertools keeps each invocation's log
+      // keys and metrics to itself (handlers open a scope per invocation: lib/observability).
+      provider.environment.AWS_LAMBDA_MAX_CONCURRENCY = '100';
+      // A single-invocation store left by anything loaded earlier would never scope: replace it.
+      if (globalThis.awslambda) delete globalThis.awslambda.InvokeStore;
+      keepInvokeStore(await InvokeStore.getInstanceAsync(true));
+    }
     for (const key of service.getAllFunctions()) {
       const fn = service.getFunction(key);
       fn.environment = this.resolveEnvironment(fn.environment);

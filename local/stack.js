@@ -4,6 +4,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { startDynamoDbLocal } = require('./dynamodb-local');
 const { localPorts } = require('./ports');
+const { pipeQuietly } = require('./quiet-output');
 
 const ROOT = path.resolve(__dirname, '..');
 const SLS = path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
@@ -41,6 +42,7 @@ const waitForHttp = async (url, { timeoutMs, exited }) => {
  * EventBridge emulator, schedules) in its own process group. `stop()` takes both down, JVM included.
  * @param {{ env?: Record<string, string>, params?: Record<string, string>, stage?: string, dataDir?: string,
  *   stdio?: any, logFile?: string, log?: (line: string) => void, readyTimeoutMs?: number }} [options]
+ *   `stdio: 'quiet'` prints serverless' output without its runtime-schema warning and internal invoke routes.
  */
 const startStack = async ({
   env = {},
@@ -57,13 +59,19 @@ const startStack = async ({
   const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir, log });
 
   const args = [SLS, 'offline', 'start', '--stage', stage, ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)];
-  let output = stdio;
+  let output = stdio === 'quiet' ? ['inherit', 'pipe', 'pipe'] : stdio;
   if (logFile) {
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const fd = fs.openSync(logFile, 'w');
     output = ['ignore', fd, fd];
   }
-  const offline = spawn(process.execPath, args, { cwd: ROOT, env: fullEnv, detached: true, stdio: output });
+  // Keep colours when the output is piped through the filter to a terminal.
+  const colour = stdio === 'quiet' && process.stdout.isTTY ? { FORCE_COLOR: '1' } : {};
+  const offline = spawn(process.execPath, args, { cwd: ROOT, env: { ...fullEnv, ...colour }, detached: true, stdio: output });
+  if (stdio === 'quiet' && !logFile) {
+    pipeQuietly(offline.stdout, process.stdout);
+    pipeQuietly(offline.stderr, process.stderr);
+  }
   const exited = new Promise((resolve) => offline.once('exit', (code, signal) => resolve({ code, signal })));
 
   let stopping;

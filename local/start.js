@@ -5,21 +5,24 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const path = require('node:path');
 const { startStack, ROOT } = require('./stack');
 const { JavaMissingError } = require('./java');
+const { startExplorer } = require('./explorer/server');
 
 const persist = process.argv.includes('--persist') || process.env.LOCAL_PERSIST === '1';
 // `--no-streams`: the outbox stream forwarders are off, as if each had crashed after its commit;
 // the sweeper alone moves the saga (a crash between commit and publish), sweeping every 5 s.
 const noStreams = process.argv.includes('--no-streams');
 
-const banner = ({ ports, baseUrl }) => `
+const banner = ({ ports, baseUrl }, explorer) => `
   Order saga is running locally.
 
+  Saga explorer      ${explorer.url}
   HTTP API           ${baseUrl}
     POST ${baseUrl}/orders
     GET  ${baseUrl}/orders/{orderId}
     GET  ${baseUrl}/orders/{orderId}/saga
   DynamoDB Local     http://127.0.0.1:${ports.dynamodb}   (${persist ? 'persistent: .local-data/dynamodb' : 'in memory'})
   EventBridge mock   http://127.0.0.1:${ports.eventBridge}
+  Describe a saga    npx sls invoke local -f describeSaga --stage local --data '{"orderId":"<id>"}'
 
   Every route needs a customer's token (the customer is its subject); the local stack checks
   issuer, audience and expiry, not signatures (README, "Authentication and retries").
@@ -36,11 +39,13 @@ const banner = ({ ports, baseUrl }) => `
 
 const main = async () => {
   let stack;
+  let explorer;
   let shuttingDown = false;
   const shutdown = async (code) => {
     if (shuttingDown) return;
     shuttingDown = true;
     console.log('\nStopping the local stack...');
+    if (explorer) await explorer.close();
     if (stack) await stack.stop();
     process.exit(code);
   };
@@ -50,9 +55,16 @@ const main = async () => {
 
   stack = await startStack({
     dataDir: persist ? path.join(ROOT, '.local-data', 'dynamodb') : undefined,
+    stdio: 'quiet',
     params: noStreams ? { outboxStreams: 'false', sweepIntervalSeconds: '5', sweepsPerRun: '11' } : {},
   });
-  console.log(banner(stack));
+  try {
+    explorer = await startExplorer({ port: stack.ports.explorer, stage: 'local', lambdaPort: stack.ports.lambda, dynamodbPort: stack.ports.dynamodb });
+  } catch (error) {
+    console.error(`The saga explorer could not listen on 127.0.0.1:${stack.ports.explorer} (${error.message}); set EXPLORER_PORT.`);
+    return shutdown(1);
+  }
+  console.log(banner(stack, explorer));
   const { code, signal } = await stack.exited;
   if (!shuttingDown) {
     console.error(`serverless offline exited (code ${code}, signal ${signal})`);

@@ -11,7 +11,7 @@ import { parseEnvelope, type AnyEnvelope, type Envelope } from '../domain/events
 import { checkProvenance } from '../domain/events/provenance';
 import type { Subscription } from '../domain/events/subscriptions';
 import type { Commit } from '../use-cases/ports';
-import { count, logger, metrics } from '../observability';
+import { count, inInvocationScope, logger, metrics } from '../observability';
 import { logFailures } from './event';
 
 type BusEvent = EventBridgeEvent<string, unknown>;
@@ -27,13 +27,27 @@ type ConsumerRequest = Request<BusEvent, ConsumerOutcome, Error, ConsumerContext
 
 /** At most this many error details go into a log line (an event can break its contract 100,000 times over). */
 const MAX_LOGGED_DETAILS = 20;
+const PLAUSIBLE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const plausible = (value: unknown): string | undefined => (typeof value === 'string' && PLAUSIBLE_ID.test(value) ? value : undefined);
+
+/**
+ * What a rejected envelope says about itself (order, event id, type), kept only when it looks like
+ * an id: it files the dead letter under its order, so `describeSaga` can show it. Hostile input
+ * cannot put an oversized or odd key into the index.
+ */
+const claimedIdentity = (detail: unknown): { aggregateId?: string; eventId?: string; eventType?: string } => {
+  if (typeof detail !== 'object' || detail === null) return {};
+  const d = detail as Record<string, unknown>;
+  const identity = { aggregateId: plausible(d.aggregateId), eventId: plausible(d.id), eventType: plausible(d.type) };
+  return Object.fromEntries(Object.entries(identity).filter(([, v]) => v !== undefined));
+};
 
 /**
  * Sets an event that can never succeed aside, with the reason, and ends the invocation successfully:
  * it is neither retried nor able to block anything behind it, and nothing was changed.
  */
 const deadLetter = async (request: ConsumerRequest, opts: { consumer: string; deadLetters: Pick<DeadLetterStore, 'put'> }, error: EventSchemaError): Promise<void> => {
-  await opts.deadLetters.put({ consumer: opts.consumer, reason: error.message, details: error.details, event: request.event });
+  await opts.deadLetters.put({ consumer: opts.consumer, reason: error.message, details: error.details, event: request.event, ...claimedIdentity(request.event.detail) });
   logger.error('Event dead-lettered', {
     consumer: opts.consumer,
     reason: error.message,
@@ -92,11 +106,19 @@ export const provenanceGuard = (opts: { consumer: string; deadLetters: Pick<Dead
  * deliberately no read of the marker beforehand: it would cost a read on every event to save work
  * only on the rare duplicate, and the condition is the guarantee anyway.
  */
-export const idempotentConsumer = (opts: { consumer: string; tx: Pick<TransactionWriter, 'commit'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
-  const duplicate = (request: ConsumerRequest): ConsumerOutcome => {
+export const idempotentConsumer = (opts: { consumer: string; tx: Pick<TransactionWriter, 'commit' | 'countDuplicate'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
+  const duplicate = async (request: ConsumerRequest): Promise<ConsumerOutcome> => {
+    const eventId = request.context.envelope.id;
     logger.info('Duplicate event skipped');
     count('DuplicatesSkipped');
-    return { status: 'duplicate', eventId: request.context.envelope.id };
+    // Per-saga visibility of re-deliveries (describeSaga). Best effort: the event was handled
+    // either way, and failing here would only make the platform deliver it once more.
+    try {
+      await opts.tx.countDuplicate({ consumer: opts.consumer, eventId });
+    } catch (error) {
+      logger.warn('Duplicate not counted on its marker', { error: (error as Error).message });
+    }
+    return { status: 'duplicate', eventId };
   };
   const idempotentConsumerBefore = (request: ConsumerRequest): void => {
     const { envelope } = request.context;
@@ -112,14 +134,14 @@ export const idempotentConsumer = (opts: { consumer: string; tx: Pick<Transactio
     // worse, effects without a marker: refuse, so the event is retried.
     if (!request.context.committed) throw new Error(`${opts.consumer} returned without committing its unit of work`);
   };
-  const idempotentConsumerOnError = (request: ConsumerRequest): void => {
-    if (request.error instanceof DuplicateEventError) request.response = duplicate(request);
+  const idempotentConsumerOnError = async (request: ConsumerRequest): Promise<void> => {
+    if (request.error instanceof DuplicateEventError) request.response = await duplicate(request);
   };
   return { before: idempotentConsumerBefore, after: idempotentConsumerAfter, onError: idempotentConsumerOnError };
 };
 
 export interface ConsumerDeps {
-  tx: Pick<TransactionWriter, 'commit'>;
+  tx: Pick<TransactionWriter, 'commit' | 'countDuplicate'>;
   deadLetters: Pick<DeadLetterStore, 'put'>;
 }
 
@@ -132,14 +154,16 @@ export const consumerHandler = <T extends EventType>(
   deps: ConsumerDeps,
   handler: (envelope: { [K in T]: Envelope<K> }[T], commit: Commit) => Promise<void>,
 ) =>
-  middy<BusEvent, ConsumerOutcome, Error, ConsumerContext>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .use(logFailures<BusEvent, ConsumerOutcome>())
-    .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, deadLetters: deps.deadLetters }))
-    .use(provenanceGuard({ consumer: opts.consumer, deadLetters: deps.deadLetters }))
-    .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx }))
-    .handler(async (_event, context) => {
-      await handler(context.envelope as unknown as { [K in T]: Envelope<K> }[T], context.commit);
-      return { status: 'processed', eventId: context.envelope.id };
-    });
+  inInvocationScope(
+    middy<BusEvent, ConsumerOutcome, Error, ConsumerContext>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(logMetrics(metrics))
+      .use(logFailures<BusEvent, ConsumerOutcome>())
+      .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, deadLetters: deps.deadLetters }))
+      .use(provenanceGuard({ consumer: opts.consumer, deadLetters: deps.deadLetters }))
+      .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx }))
+      .handler(async (_event, context) => {
+        await handler(context.envelope as unknown as { [K in T]: Envelope<K> }[T], context.commit);
+        return { status: 'processed', eventId: context.envelope.id };
+      }),
+  );

@@ -2,7 +2,7 @@ import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { count, logger, metrics } from '../observability';
+import { count, inInvocationScope, logger, metrics } from '../observability';
 
 /**
  * Logs a failed invocation with its context (correlation id, event id) before the platform
@@ -22,8 +22,10 @@ export const logFailures = <TEvent, TResult>(): MiddlewareObj<TEvent, TResult> =
  * log line, metrics flushed once per invocation in embedded metric format.
  */
 export const eventHandler = <TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>) =>
-  middy<TEvent, TResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .use(logFailures<TEvent, TResult>())
-    .handler(handler);
+  inInvocationScope(
+    middy<TEvent, TResult>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(logMetrics(metrics))
+      .use(logFailures<TEvent, TResult>())
+      .handler(handler),
+  );

@@ -6,7 +6,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ValidationError } from '../domain/errors';
 import { customerIdSchema } from '../domain/orders/order';
-import { logger, metrics } from '../observability';
+import { inInvocationScope, logger, metrics } from '../observability';
 import { clientErrorStatus, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError } from './http-errors';
 
 /** What the HTTP API's JWT authorizer adds to the request: the token's claims (values as strings). */
@@ -88,10 +88,10 @@ export const httpHandler = (
     .use(jsonErrors())
     .use(httpHeaderNormalizer());
   if (opts.body) chain.use(jsonBody({ maxBytes: opts.maxBodyBytes }));
-  return chain.handler(handler);
+  return inInvocationScope(chain.handler(handler));
 };
 
-const PATH_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+export const PATH_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** A path id, refused with a 400 before it reaches DynamoDB (which would fail on a huge key). */
 export const pathParameter = (event: HttpEvent, name: string): string => {

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /**
@@ -23,3 +24,19 @@ export { MetricUnit };
 export const count = (name: string, value = 1): void => {
   if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
 };
+
+/**
+ * Runs each invocation in its own scope of Lambda's invoke store, so the logger's keys (request
+ * id, correlation id, event id) and the metrics it records belong to that invocation alone when
+ * invocations share a process: Powertools keeps them per invocation whenever the environment says
+ * invocations run concurrently (`AWS_LAMBDA_MAX_CONCURRENCY`, set by Lambda's multi-concurrency
+ * runtimes and by the local stack, whose handlers run in one process). Where the runtime already
+ * opened a scope, or invocations never overlap, this only passes the call through.
+ */
+export const inInvocationScope =
+  <E, C extends { awsRequestId: string }, R>(handler: (event: E, context: C) => Promise<R>) =>
+  async (event: E, context: C): Promise<R> => {
+    const store = await InvokeStore.getInstanceAsync();
+    if (store.hasContext()) return handler(event, context);
+    return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(event, context));
+  };

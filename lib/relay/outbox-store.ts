@@ -75,8 +75,11 @@ export class OutboxStore implements RelayOutbox {
     return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
   }
 
-  /** `by` records which path published first (stream, sweeper, replay, redrive): where the lag came from. */
-  async markPublished(ids: string[], now: number, by?: PublishPath): Promise<{ marked: string[]; failed: string[] }> {
+  /**
+   * `publishedAt` and `publishedBy` keep the first publication (a replay re-publishes without
+   * rewriting when and how the event first went out): both ride on the update that marks the row.
+   */
+  async markPublished(ids: string[], now: number, by: PublishPath): Promise<{ marked: string[]; failed: string[] }> {
     // At most MARK_CONCURRENCY updates in flight: a swept page can hold hundreds of rows.
     const results: PromiseSettledResult<unknown>[] = [];
     for (let i = 0; i < ids.length; i += MARK_CONCURRENCY) results.push(...(await this.markChunk(ids.slice(i, i + MARK_CONCURRENCY), now, by)));
@@ -86,14 +89,14 @@ export class OutboxStore implements RelayOutbox {
     return { marked, failed };
   }
 
-  private markChunk(ids: string[], now: number, by?: PublishPath): Promise<PromiseSettledResult<unknown>[]> {
+  private markChunk(ids: string[], now: number, by: PublishPath): Promise<PromiseSettledResult<unknown>[]> {
     return Promise.allSettled(
       ids.map((id) =>
         this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
             Key: toValues({ id }),
-            UpdateExpression: `REMOVE pendingShard SET publishedAt = if_not_exists(publishedAt, :now), expiresAt = :expires${by ? ', publishedBy = if_not_exists(publishedBy, :by)' : ''}`,
+            UpdateExpression: 'REMOVE pendingShard SET publishedAt = if_not_exists(publishedAt, :now), publishedBy = if_not_exists(publishedBy, :by), expiresAt = :expires',
             ConditionExpression: 'attribute_exists(id)',
             ExpressionAttributeValues: toValues({ ':now': now, ':expires': Math.floor(now / 1000) + OUTBOX_RETENTION_SECONDS, ':by': by }),
           }),

@@ -43,7 +43,7 @@ export interface RelayOutbox {
   /** One page of the unpublished rows committed at or before `createdBefore` (epoch ms); pass `cursor` back for the next. */
   findUnpublished(createdBefore: number, cursor?: UnpublishedCursor): Promise<{ rows: OutboxRow[]; cursor?: UnpublishedCursor }>;
   oldestUnpublishedAge(now: number): Promise<number>;
-  markPublished(ids: string[], now: number, by?: PublishPath): Promise<{ marked: string[]; failed: string[] }>;
+  markPublished(ids: string[], now: number, by: PublishPath): Promise<{ marked: string[]; failed: string[] }>;
   /** Records why a row cannot be published; the row stays pending (in the index) until fixed. */
   markUnpublishable(id: string, reason: string, now: number): Promise<void>;
   get(id: string): Promise<OutboxRow | undefined>;

@@ -3,6 +3,7 @@
  * roots (`lib/wiring/`) build them from config. Nothing here knows about DynamoDB or EventBridge.
  */
 import type { AnyEnvelope } from '../domain/events/envelope';
+import type { ConsumerName } from '../domain/events/subscriptions';
 import type { Product, Reservation } from '../domain/inventory/reservation';
 import type { IdempotencyRecord } from '../domain/orders/idempotency';
 import type { Order } from '../domain/orders/order';
@@ -96,4 +97,58 @@ export interface PaymentsStore {
 
 export interface RewardsStore {
   awardWrites(award: { orderId: string; customerId: string; points: number; at: string }): TxWrite[];
+}
+
+// ---- reads for operations (describeSaga): what the pipeline recorded about one saga ----
+
+/** An event as its producer's outbox recorded it, with what the relay added when publishing it. */
+export interface RecordedEvent {
+  id: string;
+  type: string;
+  source: string;
+  aggregateId: string;
+  sequence: number;
+  correlationId?: string;
+  causationId: string | null;
+  committedAt: string;
+  publishedAt?: string;
+  /** The path that first published it: `stream`, `sweeper` or `replay`. */
+  publishedBy?: string;
+  /** Set when the row broke its contract and will never be published. */
+  unpublishableReason?: string;
+}
+
+/** A consumer's processed-event marker, as committed with its effects. */
+export interface ProcessedRecord {
+  consumer: string;
+  eventId: string;
+  startedAt?: string;
+  processedAt: string;
+  /** Deliveries of the same event skipped after this one. */
+  duplicates: number;
+  lastDuplicateAt?: string;
+}
+
+/** An event a consumer set aside because it broke its contract. */
+export interface DeadLetterRecord {
+  id: string;
+  consumer: string;
+  reason: string;
+  at: string;
+  eventId?: string;
+  eventType?: string;
+}
+
+/** Every service's outbox, read by aggregate (order). */
+export interface EventLog {
+  eventsOf(aggregateId: string): Promise<RecordedEvent[]>;
+}
+
+/** The inboxes of every consumer, read by `consumer#eventId`. */
+export interface ProcessedEvents {
+  find(keys: { consumer: ConsumerName; eventId: string }[]): Promise<ProcessedRecord[]>;
+}
+
+export interface DeadLetters {
+  findByAggregate(aggregateId: string): Promise<DeadLetterRecord[]>;
 }

@@ -8,7 +8,7 @@ import { packagedFunctions, packagedStage, packagedTemplate, type Template } fro
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
 
-const consumerPlumbing = (inbox: string) => [`dynamodb:PutItem ${inbox}`, 'dynamodb:PutItem DeadLetterTable', 'sqs:SendMessage ConsumerFailureQueue'];
+const consumerPlumbing = (inbox: string) => [`dynamodb:PutItem ${inbox}`, `dynamodb:UpdateItem ${inbox}`, 'dynamodb:PutItem DeadLetterTable', 'sqs:SendMessage ConsumerFailureQueue'];
 const forwarder = (outbox: string) => [
   ...['GetRecords', 'GetShardIterator', 'DescribeStream', 'ListStreams'].map((a) => `dynamodb:${a} ${outbox}/stream`),
   `dynamodb:UpdateItem ${outbox}`,
@@ -61,6 +61,13 @@ const needs: Record<string, string[]> = {
   replayEvents: [
     ...OUTBOXES.flatMap((t) => [`dynamodb:GetItem ${t}`, `dynamodb:UpdateItem ${t}`, `dynamodb:Query ${t}/index/AggregateIndex`, `dynamodb:Query ${t}/index/TypeIndex`]),
     'events:PutEvents EventBus',
+  ],
+  describeSaga: [
+    'dynamodb:GetItem OrdersTable',
+    'dynamodb:Query SagaStateTable/index/OrderIdIndex',
+    ...OUTBOXES.map((t) => `dynamodb:Query ${t}/index/AggregateIndex`),
+    'dynamodb:Query DeadLetterTable/index/AggregateIndex',
+    ...['OrdersInboxTable', 'InventoryInboxTable', 'PaymentsInboxTable', 'RewardsInboxTable'].map((t) => `dynamodb:BatchGetItem ${t}`),
   ],
   reserveStock: [
     'dynamodb:BatchGetItem ProductsTable',

@@ -6,8 +6,8 @@
  * accepts an event type from a source that does not own it.
  */
 import { contracts, type EventType } from '../../lib/domain/events/contracts';
-import { rulePatterns, subscriptions, type ConsumerName } from '../../lib/domain/events/subscriptions';
-import { packagedRules } from '../steps/template';
+import { consumerServices, rulePatterns, subscriptions, type ConsumerName } from '../../lib/domain/events/subscriptions';
+import { packagedFunctions, packagedRules, packagedTemplate } from '../steps/template';
 
 const consumers = Object.keys(subscriptions) as ConsumerName[];
 
@@ -34,6 +34,16 @@ describe('EventBridge rules in the packaged template agree with the declared sub
       // Assess
       expect({ rule: rule.logicalId, keys: Object.keys(rule.pattern).sort() }).toEqual({ rule: rule.logicalId, keys: ['detail-type', 'source'] });
     }
+  });
+
+  it.each(consumers)('gives %s the inbox of the service it is declared in (where describeSaga looks for its markers)', (consumer) => {
+    // Prepare
+    const fn = packagedFunctions().find((f) => f.key === consumer)!;
+    const environment = (packagedTemplate().Resources[fn.logicalId]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+    // Assess
+    const service = consumerServices[consumer];
+    expect(environment.INBOX_TABLE).toEqual({ Ref: `${service[0]!.toUpperCase()}${service.slice(1)}InboxTable` });
   });
 
   it('has no rule for a function that is not a declared consumer', () => {

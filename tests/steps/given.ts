@@ -9,7 +9,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, EventBridgeEvent, StreamRecord } from 'aws-lambda';
 import type { DeadLetter } from '../../lib/adapters/dynamodb/dead-letters';
 import type { OutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
-import type { RelayOutbox } from '../../lib/relay/ports';
+import type { PublishPath, RelayOutbox } from '../../lib/relay/ports';
 import type { ProcessedMarker } from '../../lib/adapters/dynamodb/transaction';
 import type { Clock, InventoryStore, PaymentsStore, TxWrite, UnitOfWork } from '../../lib/use-cases/ports';
 import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
@@ -126,7 +126,7 @@ export const aFakePublisher = (refuse: Record<string, Pick<PublishFailure, 'code
 /** An outbox whose writes all succeed; `unpublished` is what `findUnpublished` returns, in one page. */
 export const aFakeOutbox = (unpublished: OutboxRow[] = []) => {
   const findUnpublished = jest.fn<Promise<{ rows: OutboxRow[]; cursor?: UnpublishedCursor }>, [number, UnpublishedCursor?]>(async () => ({ rows: unpublished }));
-  const markPublished = jest.fn<Promise<{ marked: string[]; failed: string[] }>, [string[], number]>(async (ids) => ({
+  const markPublished = jest.fn<Promise<{ marked: string[]; failed: string[] }>, [string[], number, PublishPath]>(async (ids) => ({
     marked: ids,
     failed: [],
   }));
@@ -304,9 +304,10 @@ export const anEventBridgeEvent = (envelope: AnyEnvelope | Record<string, unknow
 /** Consumer plumbing whose every call succeeds (nothing processed yet); each port is a jest.fn to inspect or re-program. */
 export const aFakeConsumerDeps = () => {
   const commit = jest.fn<Promise<void>, [UnitOfWork, ProcessedMarker?, Date?]>(async () => undefined);
+  const countDuplicate = jest.fn<Promise<void>, [Pick<ProcessedMarker, 'consumer' | 'eventId'>, Date?]>(async () => undefined);
   const put = jest.fn<Promise<string>, [DeadLetter, Date?]>(async () => randomUUID());
-  const deps: ConsumerDeps = { tx: { commit }, deadLetters: { put } };
-  return { deps, commit, put };
+  const deps: ConsumerDeps = { tx: { commit, countDuplicate }, deadLetters: { put } };
+  return { deps, commit, countDuplicate, put };
 };
 
 /** A prepared write as the fake stores build it: what it would do, readable in assertions. */

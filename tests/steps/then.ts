@@ -6,7 +6,8 @@ import { parseEnvelope } from '../../lib/domain/events/envelope';
 import type { Order } from '../../lib/domain/orders/order';
 import type { SagaState } from '../../lib/domain/orders/saga';
 import { getItem } from './local-aws';
-import { fetchOrder, fetchSaga, sleep } from './when';
+import type { SagaTimeline } from '../../lib/use-cases/operations/describe-saga';
+import { fetchOrder, fetchSaga, invokeFunction, sleep } from './when';
 
 type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
 
@@ -99,6 +100,16 @@ export const sagaHasSteps = (orderId: string, steps: string[], timeoutMs = 30_00
       return steps.every((s) => s in (body.steps ?? {})) ? body : undefined;
     },
     { timeoutMs, what: `saga of ${orderId} to record ${steps.join(', ')}` },
+  );
+
+/** Waits until describeSaga says the saga ended and every consumer processed every event. */
+export const sagaFinishes = (orderId: string, timeoutMs = 30_000): Promise<SagaTimeline> =>
+  eventually(
+    async () => {
+      const timeline = await invokeFunction<SagaTimeline>('describeSaga', { orderId });
+      return timeline.finished ? timeline : undefined;
+    },
+    { timeoutMs, intervalMs: 250, what: `the saga of ${orderId} to finish` },
   );
 
 export const stockOf = async (productId: string): Promise<number> => (await getItem<{ stock: number }>('ProductsTable', { productId }))!.stock;

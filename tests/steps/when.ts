@@ -12,6 +12,7 @@ import type { SagaState } from '../../lib/domain/orders/saga';
 import type { ConsumerContext, ConsumerOutcome } from '../../lib/middleware/consumer';
 import { aLambdaContext, tokenFor } from './given';
 import { getItem } from './local-aws';
+import { openApiViolations } from './openapi';
 
 export const baseUrl = (): string => {
   const url = process.env.BASE_URL;
@@ -25,6 +26,7 @@ export interface HttpResponse<T = unknown> {
   body: T;
 }
 
+/** Calls the HTTP API of the running stack (or `base`, e.g. a proxy) and checks the response against the OpenAPI document. */
 export const http = async <T = unknown>(method: string, path: string, body?: string, headers: Record<string, string> = {}, base = baseUrl()): Promise<HttpResponse<T>> => {
   const response = await fetch(`${base}${path}`, {
     method,
@@ -38,6 +40,9 @@ export const http = async <T = unknown>(method: string, path: string, body?: str
   } catch {
     /* not JSON: keep the text so the assertion shows it */
   }
+  // Every response of every e2e test conforms to the committed OpenAPI document, or the test fails.
+  const violations = openApiViolations(method, path, response.status, parsed);
+  if (violations.length) throw new Error(`Response breaks contracts/openapi.json:\n  ${violations.join('\n  ')}\nbody: ${text.slice(0, 2000)}`);
   return { status: response.status, headers: response.headers, body: parsed as T };
 };
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { AnyEnvelope } from '../../domain/events/envelope';
+import type { RecordedEvent } from '../../use-cases/ports';
 import { fromItem, toItem, type Item } from './marshalling';
 
 /**
@@ -69,3 +70,30 @@ export const outboxPut = (tableName: string, event: AnyEnvelope, shards?: number
 
 export const outboxRowFromImage = (image: Item): OutboxRow => fromItem<OutboxRow>(image);
 
+
+/**
+ * A row as operations read it (describeSaga): the envelope's identity and causation from its
+ * payload, and the relay's timestamps. Lenient on purpose: a row that broke its contract is still
+ * part of the saga's story.
+ */
+export const recordedEventOf = (row: OutboxRow): RecordedEvent => {
+  let envelope: { source?: unknown; correlationId?: unknown; causationId?: unknown } = {};
+  try {
+    envelope = JSON.parse(row.payload) as typeof envelope;
+  } catch {
+    /* unreadable payload: the row's unpublishableReason says so */
+  }
+  return {
+    id: row.id,
+    type: row.type,
+    source: typeof envelope.source === 'string' ? envelope.source : '',
+    aggregateId: row.aggregateId,
+    sequence: row.sequence,
+    ...(typeof envelope.correlationId === 'string' ? { correlationId: envelope.correlationId } : {}),
+    causationId: typeof envelope.causationId === 'string' ? envelope.causationId : null,
+    committedAt: new Date(row.createdAt).toISOString(),
+    ...(row.publishedAt !== undefined ? { publishedAt: new Date(row.publishedAt).toISOString() } : {}),
+    ...(row.publishedBy ? { publishedBy: row.publishedBy } : {}),
+    ...(row.unpublishableReason ? { unpublishableReason: row.unpublishableReason } : {}),
+  };
+};

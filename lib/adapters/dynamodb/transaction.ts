@@ -1,6 +1,7 @@
 import {
   TransactionCanceledException,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
   type CancellationReason,
   type DynamoDBClient,
   type TransactWriteItem,
@@ -114,6 +115,24 @@ export class TransactionWriter implements Transactions {
     const transient = reasons.find((r) => isTransientReason(r.Code));
     if (!transient) throw error;
     return reasons.some((r) => r.Code === 'TransactionConflict') ? 'TransactionConflict' : transient.Code!;
+  }
+
+  /**
+   * Counts a skipped duplicate on the marker that refused it (`duplicates`, `lastDuplicateAt`).
+   * Runs only on the rare duplicate path, never on the first delivery; the condition keeps a
+   * marker that expired meanwhile from being recreated as a stray counter.
+   */
+  async countDuplicate(marker: Pick<ProcessedMarker, 'consumer' | 'eventId'>, now: Date = new Date()): Promise<void> {
+    if (!this.options.inboxTable) throw new MisconfiguredAdapterError('TransactionWriter needs inboxTable to count duplicates');
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.options.inboxTable,
+        Key: toItem({ pk: markerKey(marker.consumer, marker.eventId) }),
+        UpdateExpression: 'ADD duplicates :one SET lastDuplicateAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: toItem({ ':one': 1, ':now': now.toISOString() }),
+      }),
+    );
   }
 
   private markerWrite(marker: ProcessedMarker, now: Date): DynamoTxWrite {

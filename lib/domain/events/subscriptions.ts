@@ -1,4 +1,4 @@
-import { contracts, type EventSource, type EventType } from './contracts';
+import { contracts, sources, type EventSource, type EventType } from './contracts';
 
 /**
  * Who consumes what: the one declaration of every consumer's subscription. The consumer middleware
@@ -16,6 +16,31 @@ export const subscriptions = {
 } as const satisfies Record<string, readonly EventType[]>;
 
 export type ConsumerName = keyof typeof subscriptions;
+export const consumerNames = Object.keys(subscriptions) as ConsumerName[];
+
+/** The services of the system: the three that own events, and rewards, which only consumes. */
+export type ServiceName = keyof typeof sources | 'rewards';
+
+/**
+ * The service each consumer belongs to, and so the inbox its processed-event markers live in
+ * (`<Service>InboxTable`, checked against each function's INBOX_TABLE by
+ * tests/integration/subscriptions.test.ts).
+ */
+export const consumerServices = {
+  reserveStock: 'inventory',
+  releaseStock: 'inventory',
+  chargePayment: 'payments',
+  refundPayment: 'payments',
+  advanceSaga: 'orders',
+  awardPoints: 'rewards',
+} as const satisfies Record<ConsumerName, ServiceName>;
+
+/** Every consumer that must process an event of `type`, in declaration order. */
+export const consumersOf = (type: string): ConsumerName[] => consumerNames.filter((c) => (subscriptions[c] as readonly string[]).includes(type));
+
+/** The service that owns a source (`saga.orders` → `orders`), undefined for a source nobody owns. */
+export const serviceOfSource = (source: string): keyof typeof sources | undefined =>
+  (Object.keys(sources) as (keyof typeof sources)[]).find((service) => sources[service] === source);
 export type SubscribedType<C extends ConsumerName> = (typeof subscriptions)[C][number];
 
 export interface Subscription<T extends EventType> {

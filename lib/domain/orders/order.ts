@@ -64,22 +64,31 @@ export interface PlaceOrderInput {
   customerId: string;
   items: OrderLine[];
 }
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
 
-export interface Order {
-  orderId: string;
-  customerId: string;
-  items: OrderLine[];
-  status: OrderStatus;
-  sagaId: string;
-  createdAt: string;
-  updatedAt: string;
-  deadline: string;
-  /** Sequence of the last event this order emitted: the per-aggregate sequence of its envelopes. */
-  version: number;
-  amount?: number;
-  reason?: string;
-}
+const timestamp = z.string().datetime({ offset: true });
+
+/** An order as the orders service stores it and the HTTP API returns it. */
+export const orderSchema = z
+  .object({
+    orderId: z.string(),
+    customerId: z.string(),
+    items: z.array(placeOrderSchema.shape.items.innerType().element),
+    status: z.enum(['PENDING', 'CONFIRMED', 'CANCELLED']),
+    sagaId: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    deadline: timestamp,
+    /** Sequence of the last event this order emitted: the per-aggregate sequence of its envelopes. */
+    version: z.number().int().positive(),
+    /** What was charged, in cents, once confirmed. */
+    amount: z.number().int().nonnegative().optional(),
+    /** Why it was cancelled, in words a person reads. */
+    reason: z.string().optional(),
+  })
+  .strict();
+
+export type Order = z.infer<typeof orderSchema>;
+export type OrderStatus = Order['status'];
 
 /**
  * Validates the body of an order placed by `customerId` (the authenticated customer). A body that
@@ -95,6 +104,18 @@ export const parsePlaceOrder = (body: unknown, customerId: string): PlaceOrderIn
     throw new ForbiddenError('customerId in the body must be the authenticated customer (or be left out: the customer is taken from the token)');
   }
   return { customerId, items: parsed.data.items };
+};
+
+/** `{ "orderId": "..." }`, as an operation (describeSaga) is asked about one order. */
+export const orderReferenceSchema = z
+  .object({ orderId: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits, and _ . : -') })
+  .strict();
+
+export const parseOrderReference = (input: unknown, what: string): { orderId: string } => {
+  const parsed = orderReferenceSchema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  const details = issueDetails(parsed.error.issues, { fallback: '(request)' });
+  throw new ValidationError(`Invalid ${what} request: ${summarise(details)}`, details);
 };
 
 export interface PlacedOrder {

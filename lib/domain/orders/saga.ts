@@ -1,45 +1,46 @@
+import { z } from 'zod';
+
 /** The saga's audit trail: every step with its status, time and cause, compensation steps included. */
-export type StepStatus = 'SUCCESS' | 'FAILED';
-export type StepName =
-  | 'created'
-  | 'inventoryReservation'
-  | 'paymentProcessing'
-  | 'confirmation'
-  | 'cancellation'
-  | 'inventoryRelease'
-  | 'paymentRefund'
-  | 'timeout';
+export const stepNames = ['created', 'inventoryReservation', 'paymentProcessing', 'confirmation', 'cancellation', 'inventoryRelease', 'paymentRefund', 'timeout'] as const;
+export const sagaSteps = ['CREATED', 'INVENTORY_RESERVED', 'PAYMENT_PROCESSED', 'CONFIRMED', 'CANCELLED'] as const;
 
-export type SagaStep =
-  | 'CREATED'
-  | 'INVENTORY_RESERVED'
-  | 'PAYMENT_PROCESSED'
-  | 'CONFIRMED'
-  | 'CANCELLED';
+const timestamp = z.string().datetime({ offset: true });
 
-export interface StepRecord {
-  status: StepStatus;
-  timestamp: string;
-  eventId: string;
-  error?: string;
-  detail?: Record<string, unknown>;
-}
+export const stepRecordSchema = z
+  .object({
+    status: z.enum(['SUCCESS', 'FAILED']),
+    timestamp,
+    /** The event that made the step (or `watchdog` for a timeout). */
+    eventId: z.string(),
+    error: z.string().optional(),
+    detail: z.record(z.unknown()).optional(),
+  })
+  .strict();
 
-export interface SagaState {
-  sagaId: string;
-  orderId: string;
-  currentStep: SagaStep;
-  steps: Partial<Record<StepName, StepRecord>>;
-  compensationRequired: boolean;
-  compensationReason?: string;
-  deadline: string;
-  startedAt: string;
-  completedAt?: string;
-  /** Cancelled sagas: when the watchdog found both compensation steps recorded (the saga is then finished). */
-  compensatedAt?: string;
-  /** Cancelled sagas: how many times the watchdog re-published `order.cancelled` so far. */
-  redriveAttempts?: number;
-}
+/** The saga state the orders service keeps and `GET /orders/{orderId}/saga` returns. */
+export const sagaStateSchema = z
+  .object({
+    sagaId: z.string(),
+    orderId: z.string(),
+    currentStep: z.enum(sagaSteps),
+    steps: z.object(Object.fromEntries(stepNames.map((name) => [name, stepRecordSchema.optional()])) as Record<StepName, z.ZodOptional<typeof stepRecordSchema>>).strict(),
+    compensationRequired: z.boolean(),
+    compensationReason: z.string().optional(),
+    deadline: timestamp,
+    startedAt: timestamp,
+    completedAt: timestamp.optional(),
+    /** Cancelled sagas: when the watchdog found both compensation steps recorded (the saga is then finished). */
+    compensatedAt: timestamp.optional(),
+    /** Cancelled sagas: how many times the watchdog re-published `order.cancelled` so far. */
+    redriveAttempts: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+export type StepName = (typeof stepNames)[number];
+export type SagaStep = (typeof sagaSteps)[number];
+export type StepStatus = StepRecord['status'];
+export type StepRecord = z.infer<typeof stepRecordSchema>;
+export type SagaState = z.infer<typeof sagaStateSchema>;
 
 /** Both compensation steps are recorded: nothing of the cancelled order is left reserved or charged. */
 export const compensationConfirmed = (saga: Pick<SagaState, 'steps'>): boolean => Boolean(saga.steps.inventoryRelease && saga.steps.paymentRefund);
@@ -50,7 +51,6 @@ export const compensationConfirmed = (saga: Pick<SagaState, 'steps'>): boolean =
  */
 export const nextRedriveCheck = (now: Date, attempt: number, opts: { delayMs: number; maxDelayMs: number }): Date =>
   new Date(now.getTime() + Math.min(opts.maxDelayMs, opts.delayMs * 2 ** Math.max(0, attempt - 1)));
-
 export const newSagaState = (p: { sagaId: string; orderId: string; now: Date; deadline: string; eventId: string }): SagaState => ({
   sagaId: p.sagaId,
   orderId: p.orderId,

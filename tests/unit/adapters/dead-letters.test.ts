@@ -68,7 +68,7 @@ describe('DeadLetterStore', () => {
   it('dead-letters a 100,000-line poison event through the consumer middleware instead of failing the invocation', async () => {
     // Prepare
     const handle = jest.fn();
-    const consumer = consumerHandler({ consumer: 'reserveStock', accepts: ['order.created'] }, { tx: { commit: jest.fn() }, deadLetters: store() }, handle);
+    const consumer = consumerHandler({ consumer: 'reserveStock', accepts: ['order.created'] }, { tx: { commit: jest.fn(), countDuplicate: jest.fn() }, deadLetters: store() }, handle);
 
     // Act
     const outcome = await invokeConsumer(consumer, anEventBridgeEvent(anOversizedOrderCreatedEvent(100_000)));

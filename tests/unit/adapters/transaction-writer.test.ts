@@ -3,7 +3,7 @@
  * transactions and never answers `TransactionConflict`, so the retry path is proven here, on a
  * mocked client; the integration tier proves the rest on the real thing.
  */
-import { DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException, TransactWriteItemsCommand, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MARKER_TTL_SECONDS, TransactionWriter, type DynamoTxWrite as TxWrite, type ProcessedMarker } from '../../../lib/adapters/dynamodb/transaction';
 import { TransactionConflictError, TransactionThrottledError } from '../../../lib/adapters/errors';
@@ -34,7 +34,7 @@ const aWriter = (maxAttempts?: number) => {
   return { writer, sleeps };
 };
 
-const marker: ProcessedMarker = { consumer: 'reserveStock', eventId: '5f0c1c8e-3b7e-4a8e-9d55-2c1d8c6f4b11', eventType: 'order.created', startedAt: '2026-01-01T00:00:00.000Z' };
+const marker: ProcessedMarker = { consumer: 'reserveStock', eventId: '5f0c1c8e-3b7e-4a8e-9d55-2c1d8c6f4b11', eventType: 'order.created', startedAt: '2025-01-15T09:59:59.950Z' };
 const decrement: TxWrite = {
   write: { Update: { TableName: 'products', Key: { productId: { S: 'p-1' } }, UpdateExpression: 'SET stock = stock - :q', ExpressionAttributeValues: { ':q': { N: '1' } } } },
   onConditionFailed: () => new InsufficientStockError('p-1'),
@@ -224,5 +224,26 @@ describe('TransactionWriter.commit', () => {
     // Assess
     expect(sentItems()).toHaveLength(1);
     expect(sentItems()[0]!.Put?.TableName).toBe('inbox');
+  });
+});
+
+describe('TransactionWriter.countDuplicate', () => {
+  it('adds one to the duplicates of the existing marker, and never creates one', async () => {
+    // Prepare
+    dynamo.on(UpdateItemCommand).resolves({});
+    const { writer } = aWriter();
+
+    // Act
+    await writer.countDuplicate(marker, A_FIXED_NOW);
+
+    // Assess
+    const [call] = dynamo.commandCalls(UpdateItemCommand);
+    expect(call!.args[0].input).toMatchObject({
+      TableName: 'inbox',
+      Key: { pk: { S: `reserveStock#${marker.eventId}` } },
+      UpdateExpression: 'ADD duplicates :one SET lastDuplicateAt = :now',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':one': { N: '1' }, ':now': { S: A_FIXED_NOW.toISOString() } },
+    });
   });
 });

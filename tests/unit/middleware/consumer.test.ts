@@ -1,4 +1,3 @@
-import type { ProcessedMarker } from '../../../lib/adapters/dynamodb/transaction';
 import { TransactionConflictError } from '../../../lib/adapters/errors';
 import type { UnitOfWork } from '../../../lib/use-cases/ports';
 import { DuplicateEventError } from '../../../lib/domain/errors';
@@ -38,8 +37,20 @@ describe('consumerHandler: a valid event of an accepted type', () => {
     expect(handle.mock.calls[0]![0]).toEqual(envelope);
     expect(commit).toHaveBeenCalledTimes(1);
     expect(commit).toHaveBeenCalledWith(unit, { consumer: CONSUMER, eventId: envelope.id, eventType: 'order.created', startedAt: expect.any(String) });
-    // The marker records when the consumer started, so delivery lag is measurable from stored data.
-    expect(Date.parse(commit.mock.calls[0]![1]?.startedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('stamps the marker with when the consumer started, no later than the commit', async () => {
+    // Prepare
+    const { consumer, commit } = aConsumer();
+    const before = Date.now();
+
+    // Act
+    await invokeConsumer(consumer, anEventBridgeEvent(anOrderCreatedEvent()));
+
+    // Assess
+    const startedAt = Date.parse(commit.mock.calls[0]![1]!.startedAt!);
+    expect(startedAt).toBeGreaterThanOrEqual(before);
+    expect(startedAt).toBeLessThanOrEqual(Date.now());
   });
 
   it('marks two deliveries of one envelope (re-published, so with different EventBridge ids) with the same marker', async () => {
@@ -56,9 +67,10 @@ describe('consumerHandler: a valid event of an accepted type', () => {
     // Assess
     expect(first.id).not.toBe(second.id);
     expect(commit).toHaveBeenCalledTimes(2);
-    const identity = (marker?: ProcessedMarker) => ({ consumer: marker?.consumer, eventId: marker?.eventId, eventType: marker?.eventType });
-    expect(identity(commit.mock.calls[0]![1])).toEqual(identity(commit.mock.calls[1]![1]));
-    expect(identity(commit.mock.calls[1]![1])).toEqual({ consumer: CONSUMER, eventId: envelope.id, eventType: 'order.created' });
+    const { startedAt: _first, ...firstMarker } = commit.mock.calls[0]![1]!;
+    const { startedAt: _second, ...secondMarker } = commit.mock.calls[1]![1]!;
+    expect(firstMarker).toEqual(secondMarker);
+    expect(commit.mock.calls[1]![1]).toMatchObject({ consumer: CONSUMER, eventId: envelope.id, eventType: 'order.created' });
   });
 });
 
@@ -91,6 +103,23 @@ describe('consumerHandler: an event that can never be processed is dead-lettered
     expect(Array.isArray(letter.details) && letter.details.length).toBeGreaterThan(0);
     expect(handle).not.toHaveBeenCalled();
     expect(commit).not.toHaveBeenCalled();
+  });
+
+  it('files a dead letter under the order its envelope names, and under nothing when that is not an id', async () => {
+    // Prepare
+    const { consumer, put } = aConsumer();
+    const envelope = asJson(anOrderCreatedEvent());
+    const named = anEventBridgeEvent({ ...envelope, version: 2 });
+    const hostile = anEventBridgeEvent({ ...envelope, version: 2, aggregateId: 'x'.repeat(2000), id: { $ne: 1 } });
+
+    // Act
+    await invokeConsumer(consumer, named);
+    await invokeConsumer(consumer, hostile);
+
+    // Assess
+    expect(put.mock.calls[0]![0]).toMatchObject({ aggregateId: envelope.aggregateId, eventId: envelope.id, eventType: 'order.created' });
+    expect(put.mock.calls[1]![0]).not.toHaveProperty('aggregateId');
+    expect(put.mock.calls[1]![0]).not.toHaveProperty('eventId');
   });
 
   it('dead-letters an event with no detail at all', async () => {
@@ -191,7 +220,7 @@ describe('consumerHandler: provenance, checked before idempotency', () => {
 describe('consumerHandler: duplicates', () => {
   it('answers duplicate when the atomic marker write says the event was processed meanwhile', async () => {
     // Prepare: the early read saw nothing; a concurrent delivery committed first.
-    const { consumer, handle, commit } = aConsumer();
+    const { consumer, handle, commit, countDuplicate } = aConsumer();
     const envelope = anOrderCreatedEvent();
     commit.mockRejectedValueOnce(new DuplicateEventError(CONSUMER, envelope.id));
 
@@ -202,6 +231,32 @@ describe('consumerHandler: duplicates', () => {
     expect(outcome).toEqual({ status: 'duplicate', eventId: envelope.id });
     expect(handle).toHaveBeenCalledTimes(1);
     expect(commit).toHaveBeenCalledTimes(1);
+    expect(countDuplicate).toHaveBeenCalledWith({ consumer: CONSUMER, eventId: envelope.id });
+  });
+
+  it('counts nothing on a first delivery', async () => {
+    // Prepare
+    const { consumer, countDuplicate } = aConsumer();
+
+    // Act
+    await invokeConsumer(consumer, anEventBridgeEvent(anOrderCreatedEvent()));
+
+    // Assess
+    expect(countDuplicate).not.toHaveBeenCalled();
+  });
+
+  it('still answers duplicate when the counter cannot be written', async () => {
+    // Prepare
+    const { consumer, commit, countDuplicate } = aConsumer();
+    const envelope = anOrderCreatedEvent();
+    commit.mockRejectedValueOnce(new DuplicateEventError(CONSUMER, envelope.id));
+    countDuplicate.mockRejectedValueOnce(new Error('inbox throttled'));
+
+    // Act
+    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'duplicate', eventId: envelope.id });
   });
 
   it('answers duplicate even when the handler lets the DuplicateEventError through a catch of its own', async () => {

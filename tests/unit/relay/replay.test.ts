@@ -52,7 +52,7 @@ describe('replay requests', () => {
 describe('replayEvents', () => {
   it('re-publishes an order’s stored events unchanged (same envelope ids)', async () => {
     // Prepare
-    const { created, publish, deps } = setup();
+    const { created, orders, publish, deps } = setup();
 
     // Act
     const result = await replayEvents({ orderId: created.aggregateId }, deps);
@@ -61,6 +61,7 @@ describe('replayEvents', () => {
     expect(result).toMatchObject({ dryRun: false, matched: 1, published: 1, failed: 0 });
     expect(publish).toHaveBeenCalledTimes(1);
     expect(publish.mock.calls[0]![0]).toEqual([created]);
+    expect(orders.markPublished).toHaveBeenCalledWith([created.id], expect.any(Number), 'replay');
   });
 
   it('lists without publishing on a dry run', async () => {

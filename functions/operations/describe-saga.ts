@@ -1,0 +1,3 @@
+import { describeSagaHandler } from '../../lib/wiring/operations';
+
+export const handler = describeSagaHandler();
