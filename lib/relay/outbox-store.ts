@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand, UpdateItemCommand, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type BatchGetItemCommandOutput, GetItemCommand, QueryCommand, UpdateItemCommand, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fromItem, toValues, type Item } from '../adapters/dynamodb/marshalling';
 import {
   AGGREGATE_INDEX,
@@ -9,6 +9,7 @@ import {
   UNPUBLISHED_INDEX,
   type OutboxRow,
 } from '../adapters/dynamodb/outbox-row';
+import { UnprocessedKeysError } from '../adapters/errors';
 import type { PublishPath, RelayOutbox, UnpublishedCursor } from './ports';
 
 /** Rows per shard per page of a sweep: a page of every shard (400 rows) is 40 PutEvents calls, published and marked before the next. */
@@ -131,6 +132,27 @@ export class OutboxStore implements RelayOutbox {
   /** Every stored event of one aggregate (order), in commit order. */
   findByAggregate(aggregateId: string, limit: number): Promise<OutboxRow[]> {
     return this.queryAll({ IndexName: AGGREGATE_INDEX, KeyConditionExpression: 'aggregateId = :a', ExpressionAttributeValues: toValues({ ':a': aggregateId }) }, limit);
+  }
+
+  /**
+   * Every stored row of one aggregate, whole (with when and by which path it was published, which
+   * the index by aggregate does not project): the index gives the ids, the table the rows. For
+   * operations reads (describeSaga), never the hot path.
+   */
+  async historyOf(aggregateId: string, limit: number): Promise<OutboxRow[]> {
+    const keys = (await this.findByAggregate(aggregateId, limit)).map((row) => toValues({ id: row.id }));
+    const rows: OutboxRow[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let request: Record<string, { Keys: Item[]; ConsistentRead: boolean }> | undefined = { [this.tableName]: { Keys: keys.slice(i, i + 100), ConsistentRead: true } };
+      for (let attempt = 1; request && attempt <= 5; attempt += 1) {
+        const page: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: request }));
+        rows.push(...(page.Responses?.[this.tableName] ?? []).map((item) => fromItem<OutboxRow>(item)));
+        const left: Item[] | undefined = page.UnprocessedKeys?.[this.tableName]?.Keys;
+        request = left?.length ? { [this.tableName]: { Keys: left, ConsistentRead: true } } : undefined;
+      }
+      if (request) throw new UnprocessedKeysError(request[this.tableName]!.Keys.length, 5);
+    }
+    return rows.sort((a, b) => a.createdAt - b.createdAt);
   }
 
   /** Stored events of one type committed in [from, to] (epoch ms): every shard of the type, merged in commit order. */

@@ -18,7 +18,7 @@ export const describeSagaDeps = (): DescribeSagaDeps => {
   const client = dynamoDbClient();
   const outboxes = [config.ordersOutboxTable(), config.inventoryOutboxTable(), config.paymentsOutboxTable()].map((table) => new OutboxStore(client, table));
   const events: EventLog = {
-    eventsOf: async (aggregateId) => (await Promise.all(outboxes.map((o) => o.findByAggregate(aggregateId, MAX_EVENTS_PER_OUTBOX)))).flat().map(recordedEventOf),
+    eventsOf: async (aggregateId) => (await Promise.all(outboxes.map((o) => o.historyOf(aggregateId, MAX_EVENTS_PER_OUTBOX)))).flat().map(recordedEventOf),
   };
   const inboxes: Record<ServiceName, string> = {
     orders: config.ordersInboxTable(),

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { watchShardOf } from '../../lib/adapters/dynamodb/orders-repository';
 import { anEvent, aProduct } from '../steps/given';
 import { invokeFunction, placeOrder, putOnBus } from '../steps/when';
 import { eventually, sagaFinishes } from '../steps/then';
@@ -28,7 +29,7 @@ const aStalledSaga = async (): Promise<string> => {
   const past = new Date(Date.now() - 60_000).toISOString();
   const createdAt = new Date(Date.now() - 120_000).toISOString();
   await put('OrdersTable', { orderId, customerId: 'customer-123', items: [{ productId, quantity: 1 }], status: 'PENDING', sagaId, createdAt, updatedAt: createdAt, deadline: past, version: 1 });
-  await put('SagaStateTable', { sagaId, orderId, currentStep: 'CREATED', steps: { created: { status: 'SUCCESS', timestamp: createdAt, eventId: randomUUID() } }, compensationRequired: false, deadline: past, startedAt: createdAt, watch: 'RUNNING' });
+  await put('SagaStateTable', { sagaId, orderId, currentStep: 'CREATED', steps: { created: { status: 'SUCCESS', timestamp: createdAt, eventId: randomUUID() } }, compensationRequired: false, deadline: past, startedAt: createdAt, watchShard: watchShardOf(sagaId), watchAt: past, watchKind: 'RUNNING' });
   await invokeFunction('sagaWatchdog', {});
   return orderId;
 };

@@ -66,6 +66,8 @@ const needs: Record<string, string[]> = {
     'dynamodb:GetItem OrdersTable',
     'dynamodb:Query SagaStateTable/index/OrderIdIndex',
     ...OUTBOXES.map((t) => `dynamodb:Query ${t}/index/AggregateIndex`),
+    // The full rows (when and how each was published): the index projects only what replay needs.
+    ...OUTBOXES.map((t) => `dynamodb:BatchGetItem ${t}`),
     'dynamodb:Query DeadLetterTable/index/AggregateIndex',
     ...['OrdersInboxTable', 'InventoryInboxTable', 'PaymentsInboxTable', 'RewardsInboxTable'].map((t) => `dynamodb:BatchGetItem ${t}`),
   ],

@@ -107,7 +107,9 @@ export const sagaFinishes = (orderId: string, timeoutMs = 30_000): Promise<SagaT
   eventually(
     async () => {
       const timeline = await invokeFunction<SagaTimeline>('describeSaga', { orderId });
-      return timeline.finished ? timeline : undefined;
+      // Not finished yet: say what it waits for, so a timeout names the missing piece.
+      if (!timeline.finished) throw new Error(`${timeline.status}, waiting for ${JSON.stringify(timeline.waitingFor)}`);
+      return timeline;
     },
     { timeoutMs, intervalMs: 250, what: `the saga of ${orderId} to finish` },
   );
