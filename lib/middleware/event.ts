@@ -5,13 +5,14 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { count, inInvocationScope, logger, metrics } from '../observability';
 
 /**
- * Logs a failed invocation with its context (correlation id, event id) before the platform
- * retries it: the error is rethrown untouched.
+ * Logs a failed invocation with its context (correlation id, event id): the error is rethrown
+ * untouched, so the platform retries what its trigger retries.
  */
 export const logFailures = <TEvent, TResult>(): MiddlewareObj<TEvent, TResult> => {
   const logFailuresOnError = (request: Request<TEvent, TResult>): void => {
     if (request.response !== undefined) return; // handled by a later middleware (e.g. a duplicate)
-    logger.error('Invocation failed; it will be retried', request.error as Error);
+    // Not "it will be retried": streams and asynchronous invocations are, an operator's call is not.
+    logger.error('Invocation failed', request.error as Error);
     count('InvocationFailures');
   };
   return { onError: logFailuresOnError };
