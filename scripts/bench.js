@@ -46,6 +46,15 @@ const ORDER = { items: [{ productId: 'product-1', quantity: 1 }] };
 const CUSTOMER = 'customer-123';
 const SCHEDULED = ['ordersOutboxSweeper', 'inventoryOutboxSweeper', 'paymentsOutboxSweeper', 'sagaWatchdog'];
 const SWEEPERS = SCHEDULED.slice(0, 3);
+/**
+ * The sweeper of each design. Streams: the deployed defaults (serverless.yml `params`: a 10 s grace,
+ * 4 sweeps 15 s apart per one-minute schedule). Polling: the 30-second publisher this design
+ * replaces (2 sweeps 30 s apart, no grace).
+ */
+const SWEEP = {
+  streams: { sweepGraceSeconds: 10, sweepIntervalSeconds: 15, sweepsPerRun: 4 },
+  polling: { sweepGraceSeconds: 0, sweepIntervalSeconds: 30, sweepsPerRun: 2 },
+};
 const MEMORY_GB = 0.5; // serverless.yml provider.memorySize
 
 // ---- one stack per design ----
@@ -65,9 +74,10 @@ const designStack = async (design) => {
     FUNCTIONS_EVENTBRIDGE_PORT: String(ports.eventBridgeFunctions),
     ESBUILD_WORK_FOLDER: `.esbuild-${stage}`,
   };
-  // Both designs sweep every 30 s (two sweeps per one-minute schedule); only the polling design has
-  // no stream forwarders and no grace period.
-  const params = design === 'streams' ? { sweepGraceSeconds: '60' } : { outboxStreams: 'false', sweepIntervalSeconds: '30', sweepsPerRun: '2', sweepGraceSeconds: '0' };
+  // The streams design runs with the deployed sweeper settings; the polling design has no stream
+  // forwarders and sweeps every 30 s with no grace period.
+  const params = Object.fromEntries(Object.entries(SWEEP[design]).map(([k, v]) => [k, String(v)]));
+  if (design === 'polling') params.outboxStreams = 'false';
   const logFile = path.join(ROOT, '.local-data', `bench-${design}.log`);
   const stack = await startStack({ env, params, stage, logFile, log: () => {} });
   const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${ports.dynamodb}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
@@ -256,7 +266,7 @@ const measureIdleRuns = async (s) => {
  * and billed duration from the log; the scheduled functions' idle share is taken out (it is
  * charged to the idle cost instead).
  */
-const usagePerSaga = ({ ddb, eb, invocations, sagas, idleRuns, sweepsPerRun }) => {
+const usagePerSaga = ({ ddb, eb, invocations, sagas, idleRuns, sweepsPerRun, sweepIntervalSeconds }) => {
   let { writeUnits, readUnits } = totalUnits(ddb);
   let count = 0;
   let billedMs = 0;
@@ -268,7 +278,7 @@ const usagePerSaga = ({ ddb, eb, invocations, sagas, idleRuns, sweepsPerRun }) =
       writeUnits -= f.count * sweeps * idle.writeUnits;
       readUnits -= f.count * sweeps * idle.readUnits;
       // The sweeper's own invocations are the idle cost; the work beyond an empty sweep is per saga.
-      billedMs += Math.max(0, f.billedMs - f.count * sweeps * idle.billedMs - (SWEEPERS.includes(key) ? f.count * (sweepsPerRun - 1) * 30000 : 0));
+      billedMs += Math.max(0, f.billedMs - f.count * sweeps * idle.billedMs - (SWEEPERS.includes(key) ? f.count * (sweepsPerRun - 1) * sweepIntervalSeconds * 1000 : 0));
       continue;
     }
     count += f.count;
@@ -413,7 +423,7 @@ const runStreams = async (out) => {
     const idleRuns = await measureIdleRuns(s);
     const metered = await meteredPhase(s, () => ratePhase(s, { rate: 10, seconds: QUICK ? 5 : 15 }));
     out.cost.measured.streams = { sagas: metered.result.orders, idleRuns, ddb: metered.ddb, putEvents: metered.eb.putEvents, invocations: metered.invocations };
-    out.cost.usage.streams = usagePerSaga({ ddb: metered.ddb, eb: metered.eb, invocations: metered.invocations, sagas: metered.result.orders, idleRuns, sweepsPerRun: 2 });
+    out.cost.usage.streams = usagePerSaga({ ddb: metered.ddb, eb: metered.eb, invocations: metered.invocations, sagas: metered.result.orders, idleRuns, ...SWEEP.streams });
     out.cost.idleRuns.streams = idleRuns;
 
     const steps = QUICK ? [DESIGN_RATE] : [10, DESIGN_RATE, 30, 40, 50, 60];
@@ -467,7 +477,7 @@ const runPolling = async (out, { onPlaced = () => {} } = {}) => {
     const metered = await meteredPhase(s, () => ratePhase(s, { rate: DESIGN_RATE, seconds, settleTimeoutMs: 240000, publishTimeoutMs: 40000, onPlaced }));
     out.designs.polling = metered.result;
     out.cost.measured.polling = { sagas: metered.result.orders, idleRuns, ddb: metered.ddb, putEvents: metered.eb.putEvents, invocations: metered.invocations };
-    out.cost.usage.polling = usagePerSaga({ ddb: metered.ddb, eb: metered.eb, invocations: metered.invocations, sagas: metered.result.orders, idleRuns, sweepsPerRun: 2 });
+    out.cost.usage.polling = usagePerSaga({ ddb: metered.ddb, eb: metered.eb, invocations: metered.invocations, sagas: metered.result.orders, idleRuns, ...SWEEP.polling });
     out.cost.idleRuns.polling = idleRuns;
   } finally {
     await s.stop();
@@ -516,7 +526,7 @@ const main = async () => {
       perSaga,
       invocationsByFunction,
       perMillionSagas: perMillionSagas(perSaga),
-      idlePerMonth: idlePerMonth(idleSchedules(out.cost.idleRuns[name], { sweepsPerRun: 2, sweepIntervalSeconds: 30 })),
+      idlePerMonth: idlePerMonth(idleSchedules(out.cost.idleRuns[name], SWEEP[name])),
     };
   }
   out.cost = {
@@ -525,7 +535,7 @@ const main = async () => {
     measured: out.cost.measured,
     notes: [
       'DynamoDB units from ReturnConsumedCapacity (DynamoDB Local computes them as DynamoDB does: 1 KB per write unit, 4 KB per read unit, transactions ×2). Lambda billed durations are measured locally (512 MB, rounded up to 1 ms) and stand in for AWS durations.',
-      'Each scheduled sweeper run sweeps twice and waits 30 s between sweeps: it is billed for those 30 s, which is most of the idle cost.',
+      'Each scheduled sweeper run sweeps several times and sleeps between sweeps (streams: 4 sweeps 15 s apart; polling: 2 sweeps 30 s apart): it is billed for the sleep, which is most of the idle cost.',
       'Not included: CloudWatch Logs ingestion, X-Ray traces, storage (outbox rows and markers expire after 7 days), SQS (only failures).',
     ],
   };
