@@ -106,7 +106,8 @@ const main = async () => {
   ebProxy.setEnabled(false);
 
   log(`seed ${SEED}; starting the stack (stage ${STAGE}, ports 6100+, data in ${path.relative(ROOT, DATA_DIR)}) ...`);
-  const params = { sagaTimeoutSeconds: String(SAGA_TIMEOUT_SECONDS), sweepGraceSeconds: '3', sweepIntervalSeconds: '5', sweepsPerRun: '11' };
+  // Short local timings, so that timeouts, sweeps and compensation re-drives all happen within the run.
+  const params = { sagaTimeoutSeconds: String(SAGA_TIMEOUT_SECONDS), sweepGraceSeconds: '3', sweepIntervalSeconds: '5', sweepsPerRun: '11', compensationRedriveDelaySeconds: '10' };
   let stack = await startStack({ env, stage: STAGE, params, dataDir: DATA_DIR, logFile: path.join(ROOT, '.local-data', 'chaos-stack.log'), log: () => {} });
   let dynamodb = stack.dynamodb;
   const client = localClient(PORTS.DYNAMODB_PORT);
@@ -234,7 +235,8 @@ const main = async () => {
     // In scope: every order of this run's customers, acknowledged or not (a lost answer without a key).
     const runCustomers = new Set(Object.values(customers).map((c) => c.customerId));
     const inScope = (o) => runCustomers.has(o.customerId);
-    const settleUntil = Date.now() + (QUICK ? 70_000 : 240_000) + (heldOrders.size ? (SAGA_TIMEOUT_SECONDS + 90) * 1000 : 0);
+    // Long enough for a timeout, the watchdog's next run (every minute) and a compensation re-drive or two.
+    const settleUntil = Date.now() + (QUICK ? 150_000 : 300_000) + (heldOrders.size ? (SAGA_TIMEOUT_SECONDS + 90) * 1000 : 0);
     let snapshot;
     let check;
     for (;;) {

@@ -30,8 +30,9 @@ const markerOf = (json) => {
  * @param {() => number} [opts.random]
  * @param {Record<string, number>} opts.p probability per fault kind (0 turns it off)
  * @param {(kind: string) => boolean} [opts.active] whether a kind is on right now (windows)
+ * @param {number} [opts.outageMs] how long a consumer that fails past its retries stays down
  */
-const dynamoDbRules = ({ random = Math.random, p, active = () => true }) => {
+const dynamoDbRules = ({ random = Math.random, p, active = () => true, outageMs = 20_000 }) => {
   const on = (kind) => (p[kind] ?? 0) > 0 && active(kind);
   const roll = (kind) => on(kind) && random() < p[kind];
   // Consumer failures are decided once per event and consumer, then repeated for every attempt of
@@ -62,10 +63,14 @@ const dynamoDbRules = ({ random = Math.random, p, active = () => true }) => {
       const key = `${marker.consumer}#${marker.eventId}`;
       if (!failing.has(key)) {
         const kind = marker.eventType === 'order.cancelled' ? 'consumerFailsCompensation' : 'consumerFails';
-        failing.set(key, roll(kind) ? { kind, left: marker.eventType === 'order.cancelled' || random() < 0.5 ? 1000 : 2 } : { left: 0 });
+        // Either a blip (two failed requests, absorbed by the SDK's own retries) or an outage of
+        // this consumer for `outageMs`, far longer than every retry of the delivery: the event is
+        // given up on, and only a re-drive after the consumer is back can finish the job.
+        const outage = marker.eventType === 'order.cancelled' || random() < 0.5;
+        failing.set(key, roll(kind) ? { kind, left: outage ? Infinity : 2, until: outage ? Date.now() + outageMs : Infinity } : { left: 0 });
       }
       const state = failing.get(key);
-      if (state.left <= 0) return undefined;
+      if (state.left <= 0 || Date.now() > state.until) return undefined;
       state.left -= 1;
       // Counted once per event, however many attempts it takes.
       const kind = state.counted ? `${state.kind}Retry` : state.kind;
