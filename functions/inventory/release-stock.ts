@@ -6,4 +6,4 @@ import { inventoryDeps } from '../../lib/wiring/inventory';
 
 const deps = inventoryDeps();
 
-export const handler = consumerHandler(subscriptionOf('releaseStock'), consumerDeps({ emits: true }), (event, commit) => releaseStock(event, commit, deps));
+export const handler = consumerHandler(subscriptionOf('releaseStock'), consumerDeps({ emits: true, repeatsReplies: true }), (event, commit) => releaseStock(event, commit, deps));

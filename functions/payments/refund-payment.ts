@@ -6,4 +6,4 @@ import { paymentsDeps } from '../../lib/wiring/payments';
 
 const deps = paymentsDeps();
 
-export const handler = consumerHandler(subscriptionOf('refundPayment'), consumerDeps({ emits: true }), (event, commit) => refundPayment(event, commit, deps));
+export const handler = consumerHandler(subscriptionOf('refundPayment'), consumerDeps({ emits: true, repeatsReplies: true }), (event, commit) => refundPayment(event, commit, deps));

@@ -106,7 +106,11 @@ export const provenanceGuard = (opts: { consumer: string; deadLetters: Pick<Dead
  * deliberately no read of the marker beforehand: it would cost a read on every event to save work
  * only on the rare duplicate, and the condition is the guarantee anyway.
  */
-export const idempotentConsumer = (opts: { consumer: string; tx: Pick<TransactionWriter, 'commit' | 'countDuplicate'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
+export const idempotentConsumer = (opts: {
+  consumer: string;
+  tx: Pick<TransactionWriter, 'commit' | 'countDuplicate'>;
+  onDuplicate?: ConsumerDeps['onDuplicate'];
+}): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
   const duplicate = async (request: ConsumerRequest): Promise<ConsumerOutcome> => {
     const eventId = request.context.envelope.id;
     logger.info('Duplicate event skipped');
@@ -117,6 +121,14 @@ export const idempotentConsumer = (opts: { consumer: string; tx: Pick<Transactio
       await opts.tx.countDuplicate({ consumer: opts.consumer, eventId });
     } catch (error) {
       logger.warn('Duplicate not counted on its marker', { error: (error as Error).message });
+    }
+    if (opts.onDuplicate) {
+      // Best effort too: a failure here leaves things as they were, and the next re-drive tries again.
+      try {
+        await opts.onDuplicate(request.context.envelope);
+      } catch (error) {
+        logger.warn('Answering a duplicate failed', { error: (error as Error).message });
+      }
     }
     return { status: 'duplicate', eventId };
   };
@@ -143,6 +155,8 @@ export const idempotentConsumer = (opts: { consumer: string; tx: Pick<Transactio
 export interface ConsumerDeps {
   tx: Pick<TransactionWriter, 'commit' | 'countDuplicate'>;
   deadLetters: Pick<DeadLetterStore, 'put'>;
+  /** What to do, besides skipping it, with an event this consumer already applied. */
+  onDuplicate?: (envelope: AnyEnvelope) => Promise<unknown>;
 }
 
 /**
@@ -161,7 +175,7 @@ export const consumerHandler = <T extends EventType>(
       .use(logFailures<BusEvent, ConsumerOutcome>())
       .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, deadLetters: deps.deadLetters }))
       .use(provenanceGuard({ consumer: opts.consumer, deadLetters: deps.deadLetters }))
-      .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx }))
+      .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx, onDuplicate: deps.onDuplicate }))
       .handler(async (_event, context) => {
         await handler(context.envelope as unknown as { [K in T]: Envelope<K> }[T], context.commit);
         return { status: 'processed', eventId: context.envelope.id };

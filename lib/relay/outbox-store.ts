@@ -3,6 +3,7 @@ import { fromItem, toValues, type Item } from '../adapters/dynamodb/marshalling'
 import {
   AGGREGATE_INDEX,
   DEFAULT_OUTBOX_SHARDS,
+  shardOf,
   OUTBOX_RETENTION_SECONDS,
   TYPE_INDEX,
   TYPE_SHARDS,
@@ -122,6 +123,27 @@ export class OutboxStore implements RelayOutbox {
       // Published (or gone) meanwhile: nothing to record.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+  }
+
+  /**
+   * Puts published rows back in the pending index, unchanged (same envelope, first `publishedAt`
+   * kept): the sweeper publishes them again. How a participant answers a command it already
+   * applied (`lib/relay/replies.ts`).
+   */
+  async markPendingAgain(ids: string[]): Promise<void> {
+    await Promise.all(
+      ids.map((id) =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: toValues({ id }),
+            UpdateExpression: 'SET pendingShard = :shard',
+            ConditionExpression: 'attribute_exists(id)',
+            ExpressionAttributeValues: toValues({ ':shard': shardOf(id, this.shards) }),
+          }),
+        ),
+      ),
+    );
   }
 
   async get(id: string): Promise<OutboxRow | undefined> {

@@ -46,6 +46,7 @@ export interface RelayOutbox {
   markPublished(ids: string[], now: number, by: PublishPath): Promise<{ marked: string[]; failed: string[] }>;
   /** Records why a row cannot be published; the row stays pending (in the index) until fixed. */
   markUnpublishable(id: string, reason: string, now: number): Promise<void>;
+  markPendingAgain(ids: string[]): Promise<void>;
   get(id: string): Promise<OutboxRow | undefined>;
   findByAggregate(aggregateId: string, limit: number): Promise<OutboxRow[]>;
   findByType(type: string, from: number, to: number, limit: number): Promise<OutboxRow[]>;

@@ -105,4 +105,66 @@ describe('compensation is re-driven until it is recorded', () => {
     expect(reservation).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/deadline/) });
     expect(await stockOf(productId)).toBe(5);
   });
+
+  it('finishes a compensation that was applied but whose replies were lost: the re-driven cancellation is answered again', async () => {
+    // Prepare: releaseStock and refundPayment applied the cancellation and replied, but advanceSaga
+    // never recorded the replies (it was down past every retry). To the participants, a re-driven
+    // order.cancelled is a duplicate.
+    const productId = await aProduct({ stock: 10, price: 1000 });
+    const customerId = await aCustomer(10_000);
+    const orderId = randomUUID();
+    const sagaId = randomUUID();
+    const createdAt = new Date(Date.now() - 600_000).toISOString();
+    const cancelledAt = new Date(Date.now() - 300_000);
+    const cancelled = anEvent(
+      { type: 'order.cancelled', aggregateId: orderId, sequence: 2, correlationId: sagaId, causationId: null, data: { orderId, customerId, reason: 'Saga timed out' } },
+      cancelledAt,
+    );
+    const released = anEvent({ type: 'inventory.released', aggregateId: orderId, sequence: 2, correlationId: sagaId, causationId: cancelled.id, data: { orderId, items: [{ productId, quantity: 3 }] } }, cancelledAt);
+    const refunded = anEvent({ type: 'payment.refunded', aggregateId: orderId, sequence: 2, correlationId: sagaId, causationId: cancelled.id, data: { orderId, customerId, amount: 3000 } }, cancelledAt);
+    const published = (event: typeof cancelled | typeof released | typeof refunded) => ({ ...toOutboxRow(event), pendingShard: undefined, publishedAt: cancelledAt.getTime() + 50 });
+    await put('OrdersOutboxTable', published(cancelled));
+    await put('InventoryOutboxTable', published(released));
+    await put('PaymentsOutboxTable', published(refunded));
+    await put('InventoryInboxTable', { pk: `releaseStock#${cancelled.id}`, consumer: 'releaseStock', eventId: cancelled.id, eventType: 'order.cancelled', processedAt: cancelledAt.toISOString() });
+    await put('PaymentsInboxTable', { pk: `refundPayment#${cancelled.id}`, consumer: 'refundPayment', eventId: cancelled.id, eventType: 'order.cancelled', processedAt: cancelledAt.toISOString() });
+    await put('ReservationsTable', { orderId, customerId, status: 'RELEASED', items: [{ productId, quantity: 3, unitPrice: 1000 }], amount: 3000, version: 2, updatedAt: cancelledAt.toISOString() });
+    await put('PaymentsTable', { orderId, customerId, status: 'REFUNDED', amount: 3000, version: 2, updatedAt: cancelledAt.toISOString() });
+    await put('OrdersTable', { orderId, customerId, items: [{ productId, quantity: 3 }], status: 'CANCELLED', reason: 'Saga timed out', sagaId, createdAt, updatedAt: cancelledAt.toISOString(), deadline: cancelledAt.toISOString(), version: 2 });
+    await put('SagaStateTable', {
+      sagaId,
+      orderId,
+      currentStep: 'CANCELLED',
+      steps: { cancellation: { status: 'SUCCESS', timestamp: cancelledAt.toISOString(), eventId: cancelled.id } },
+      compensationRequired: true,
+      compensationReason: 'Saga timed out',
+      deadline: cancelledAt.toISOString(),
+      startedAt: createdAt,
+      completedAt: cancelledAt.toISOString(),
+      watchShard: watchShardOf(sagaId),
+      watchAt: new Date(Date.now() - 1_000).toISOString(),
+      watchKind: 'COMPENSATING',
+    });
+
+    // Act: the watchdog re-drives the cancellation; the participants answer it again (their
+    // replies go back to the pending index), and their sweepers publish the replies once more.
+    const run = await invokeFunction<Watchdog>('sagaWatchdog', {});
+    await eventually(
+      async () => {
+        const [inventory, payments] = await Promise.all([getItem<{ pendingShard?: string }>('InventoryOutboxTable', { id: released.id }), getItem<{ pendingShard?: string }>('PaymentsOutboxTable', { id: refunded.id })]);
+        return inventory?.pendingShard && payments?.pendingShard ? true : undefined;
+      },
+      { what: 'the participants to answer the re-driven cancellation again' },
+    );
+    await invokeFunction('inventoryOutboxSweeper', { sweeps: 1 });
+    await invokeFunction('paymentsOutboxSweeper', { sweeps: 1 });
+
+    // Assess: recorded at last, same envelopes, and nothing compensated twice.
+    expect(run.redriven).toBeGreaterThanOrEqual(1);
+    const saga = await sagaHasSteps(orderId, ['inventoryRelease', 'paymentRefund']);
+    expect(saga.steps.inventoryRelease?.eventId).toBe(released.id);
+    expect(saga.steps.paymentRefund?.eventId).toBe(refunded.id);
+    expect(await stockOf(productId)).toBe(10);
+    expect(await balanceOf(customerId)).toBe(10_000);
+  });
 });

@@ -85,6 +85,9 @@ const needs: Record<string, string[]> = {
     'dynamodb:PutItem ReservationsTable',
     'dynamodb:PutItem InventoryOutboxTable',
     ...consumerPlumbing('InventoryInboxTable'),
+    // A cancellation received again is answered again (lib/relay/replies.ts).
+    'dynamodb:Query InventoryOutboxTable/index/AggregateIndex',
+    'dynamodb:UpdateItem InventoryOutboxTable',
   ],
   chargePayment: [
     'dynamodb:GetItem AccountsTable',
@@ -100,6 +103,9 @@ const needs: Record<string, string[]> = {
     'dynamodb:PutItem PaymentsTable',
     'dynamodb:PutItem PaymentsOutboxTable',
     ...consumerPlumbing('PaymentsInboxTable'),
+    // A cancellation received again is answered again (lib/relay/replies.ts).
+    'dynamodb:Query PaymentsOutboxTable/index/AggregateIndex',
+    'dynamodb:UpdateItem PaymentsOutboxTable',
   ],
   awardPoints: ['dynamodb:PutItem RewardsTable', 'dynamodb:UpdateItem RewardsTable', ...consumerPlumbing('RewardsInboxTable')],
   ordersOutboxForwarder: forwarder('OrdersOutboxTable'),

@@ -218,6 +218,43 @@ describe('consumerHandler: provenance, checked before idempotency', () => {
 });
 
 describe('consumerHandler: duplicates', () => {
+  it('answers a command it already applied again (onDuplicate), and only then', async () => {
+    // Prepare
+    const fakes = aFakeConsumerDeps();
+    const onDuplicate = jest.fn(async () => 1);
+    const consumer = consumerHandler({ consumer: CONSUMER, accepts: ['order.created'] }, { ...fakes.deps, onDuplicate }, async (_e, commit) => commit(aUnitOfWork()));
+    const envelope = anOrderCreatedEvent();
+    fakes.commit.mockResolvedValueOnce(undefined).mockRejectedValueOnce(new DuplicateEventError(CONSUMER, envelope.id));
+
+    // Act
+    const first = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
+    const again = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
+
+    // Assess
+    expect(first.status).toBe('processed');
+    expect(again).toEqual({ status: 'duplicate', eventId: envelope.id });
+    expect(onDuplicate).toHaveBeenCalledTimes(1);
+    expect(onDuplicate).toHaveBeenCalledWith(envelope);
+  });
+
+  it('still answers duplicate when answering again fails (the next re-drive tries again)', async () => {
+    // Prepare
+    const fakes = aFakeConsumerDeps();
+    const onDuplicate = jest.fn(async () => {
+      throw new Error('outbox throttled');
+    });
+    const consumer = consumerHandler({ consumer: CONSUMER, accepts: ['order.created'] }, { ...fakes.deps, onDuplicate }, async (_e, commit) => commit(aUnitOfWork()));
+    const envelope = anOrderCreatedEvent();
+    fakes.commit.mockRejectedValueOnce(new DuplicateEventError(CONSUMER, envelope.id));
+
+    // Act
+    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'duplicate', eventId: envelope.id });
+    expect(onDuplicate).toHaveBeenCalledTimes(1);
+  });
+
   it('answers duplicate when the atomic marker write says the event was processed meanwhile', async () => {
     // Prepare: the early read saw nothing; a concurrent delivery committed first.
     const { consumer, handle, commit, countDuplicate } = aConsumer();
