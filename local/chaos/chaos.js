@@ -227,7 +227,6 @@ const main = async () => {
     await Promise.all(inflight);
     for (const t of timers) clearTimeout(t);
     windows.streamsOff = false;
-    bump('reorder', 0);
     log(`${accepted.length} orders accepted, ${refused.length} refused; letting the system settle ...`);
 
     // Settle: faults stay on (retries and re-drives must finish the job under them); the watchdog

@@ -126,40 +126,53 @@ const checkInvariants = (snapshot, options = {}) => {
   }
 
   // 3: the ledger. Stock held = lines of RESERVED reservations; money taken = CHARGED payments.
+  const addTo = (map, key, n) => map.set(key, (map.get(key) ?? 0) + n);
   const heldStock = new Map();
   const confirmedQty = new Map();
-  for (const r of snapshot.reservations) {
-    if (r.status !== 'RESERVED') continue;
-    for (const line of r.items) heldStock.set(line.productId, (heldStock.get(line.productId) ?? 0) + line.quantity);
-  }
   const taken = new Map();
   const confirmedAmount = new Map();
-  for (const p of snapshot.payments) if (p.status === 'CHARGED') taken.set(p.customerId, (taken.get(p.customerId) ?? 0) + p.amount);
+  for (const r of snapshot.reservations) if (r.status === 'RESERVED') for (const line of r.items) addTo(heldStock, line.productId, line.quantity);
+  for (const p of snapshot.payments) if (p.status === 'CHARGED') addTo(taken, p.customerId, p.amount);
   for (const o of snapshot.orders) {
     if (o.status !== 'CONFIRMED') continue;
-    confirmedAmount.set(o.customerId, (confirmedAmount.get(o.customerId) ?? 0) + (o.amount ?? 0));
-    for (const line of o.items) confirmedQty.set(line.productId, (confirmedQty.get(line.productId) ?? 0) + line.quantity);
+    addTo(confirmedAmount, o.customerId, o.amount ?? 0);
+    for (const line of o.items) addTo(confirmedQty, line.productId, line.quantity);
   }
-  for (const product of snapshot.products) {
-    if (product.stock < 0) add('negative-stock', `product ${product.productId} has stock ${product.stock}`, [product.productId]);
-    const base = options.baseline?.stock?.[product.productId];
-    if (base === undefined) continue;
-    const expected = base - (confirmedQty.get(product.productId) ?? 0);
-    if (product.stock !== expected) add('stock-ledger', `product ${product.productId}: stock ${product.stock}, expected ${base} − ${confirmedQty.get(product.productId) ?? 0} confirmed = ${expected}`, [product.productId]);
-    if ((heldStock.get(product.productId) ?? 0) !== (confirmedQty.get(product.productId) ?? 0)) {
-      add('stock-held', `product ${product.productId}: ${heldStock.get(product.productId) ?? 0} units held by reservations, ${confirmedQty.get(product.productId) ?? 0} by confirmed orders`, [product.productId]);
+  /** One counter per item (stock of a product, balance of a customer): never negative, and what confirmed orders took. */
+  const checkLedger = ({ items, idKey, figure, what, baseline, confirmed, held, heldLabel, kinds }) => {
+    for (const item of items) {
+      const id = item[idKey];
+      if (item[figure] < 0) add(kinds.negative, `${what} ${id} has ${figure} ${item[figure]}`, [id]);
+      const base = baseline?.[id];
+      if (base === undefined) continue;
+      const used = confirmed.get(id) ?? 0;
+      const expected = base - used;
+      if (item[figure] !== expected) add(kinds.ledger, `${what} ${id}: ${figure} ${item[figure]}, expected ${base} − ${used} confirmed = ${expected}`, [id]);
+      if ((held.get(id) ?? 0) !== used) add(kinds.held, `${what} ${id}: ${held.get(id) ?? 0} ${heldLabel}, ${used} confirmed`, [id]);
     }
-  }
-  for (const account of snapshot.accounts) {
-    if (account.balance < 0) add('negative-balance', `customer ${account.customerId} has balance ${account.balance}`, [account.customerId]);
-    const base = options.baseline?.balance?.[account.customerId];
-    if (base === undefined) continue;
-    const expected = base - (confirmedAmount.get(account.customerId) ?? 0);
-    if (account.balance !== expected) add('balance-ledger', `customer ${account.customerId}: balance ${account.balance}, expected ${base} − ${confirmedAmount.get(account.customerId) ?? 0} confirmed = ${expected}`, [account.customerId]);
-    if ((taken.get(account.customerId) ?? 0) !== (confirmedAmount.get(account.customerId) ?? 0)) {
-      add('money-held', `customer ${account.customerId}: ${taken.get(account.customerId) ?? 0} charged, ${confirmedAmount.get(account.customerId) ?? 0} confirmed`, [account.customerId]);
-    }
-  }
+  };
+  checkLedger({
+    items: snapshot.products,
+    idKey: 'productId',
+    figure: 'stock',
+    what: 'product',
+    baseline: options.baseline?.stock,
+    confirmed: confirmedQty,
+    held: heldStock,
+    heldLabel: 'units held by reservations',
+    kinds: { negative: 'negative-stock', ledger: 'stock-ledger', held: 'stock-held' },
+  });
+  checkLedger({
+    items: snapshot.accounts,
+    idKey: 'customerId',
+    figure: 'balance',
+    what: 'customer',
+    baseline: options.baseline?.balance,
+    confirmed: confirmedAmount,
+    held: taken,
+    heldLabel: 'charged',
+    kinds: { negative: 'negative-balance', ledger: 'balance-ledger', held: 'money-held' },
+  });
 
   // 4: the outboxes.
   for (const { service, row } of allRows) {
