@@ -82,29 +82,29 @@ export class OutboxStore implements RelayOutbox {
    * rewriting when and how the event first went out): both ride on the update that marks the row.
    */
   async markPublished(ids: string[], now: number, by: PublishPath): Promise<{ marked: string[]; failed: string[] }> {
-    // At most MARK_CONCURRENCY updates in flight: a swept page can hold hundreds of rows.
-    const results: PromiseSettledResult<unknown>[] = [];
-    for (let i = 0; i < ids.length; i += MARK_CONCURRENCY) results.push(...(await this.markChunk(ids.slice(i, i + MARK_CONCURRENCY), now, by)));
+    const results = await this.updateEach(ids, () => ({
+      UpdateExpression: 'REMOVE pendingShard SET publishedAt = if_not_exists(publishedAt, :now), publishedBy = if_not_exists(publishedBy, :by), expiresAt = :expires',
+      ExpressionAttributeValues: toValues({ ':now': now, ':expires': Math.floor(now / 1000) + OUTBOX_RETENTION_SECONDS, ':by': by }),
+    }));
     const marked: string[] = [];
     const failed: string[] = [];
     results.forEach((r, i) => (r.status === 'fulfilled' ? marked : failed).push(ids[i]!));
     return { marked, failed };
   }
 
-  private markChunk(ids: string[], now: number, by: PublishPath): Promise<PromiseSettledResult<unknown>[]> {
-    return Promise.allSettled(
-      ids.map((id) =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.tableName,
-            Key: toValues({ id }),
-            UpdateExpression: 'REMOVE pendingShard SET publishedAt = if_not_exists(publishedAt, :now), publishedBy = if_not_exists(publishedBy, :by), expiresAt = :expires',
-            ConditionExpression: 'attribute_exists(id)',
-            ExpressionAttributeValues: toValues({ ':now': now, ':expires': Math.floor(now / 1000) + OUTBOX_RETENTION_SECONDS, ':by': by }),
-          }),
-        ),
-      ),
-    );
+  /** One conditional update per existing row, at most MARK_CONCURRENCY in flight: a swept page can hold hundreds of rows. */
+  private async updateEach(
+    ids: string[],
+    update: (id: string) => { UpdateExpression: string; ExpressionAttributeValues: Item },
+  ): Promise<PromiseSettledResult<unknown>[]> {
+    const results: PromiseSettledResult<unknown>[] = [];
+    for (let i = 0; i < ids.length; i += MARK_CONCURRENCY) {
+      const chunk = ids.slice(i, i + MARK_CONCURRENCY);
+      const send = (id: string) =>
+        this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: toValues({ id }), ConditionExpression: 'attribute_exists(id)', ...update(id) }));
+      results.push(...(await Promise.allSettled(chunk.map(send))));
+    }
+    return results;
   }
 
   /** Records why a row cannot be published. It keeps `pendingShard`: the row stays pending, never dropped. */
@@ -131,19 +131,9 @@ export class OutboxStore implements RelayOutbox {
    * applied (`lib/relay/replies.ts`).
    */
   async markPendingAgain(ids: string[]): Promise<void> {
-    await Promise.all(
-      ids.map((id) =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.tableName,
-            Key: toValues({ id }),
-            UpdateExpression: 'SET pendingShard = :shard',
-            ConditionExpression: 'attribute_exists(id)',
-            ExpressionAttributeValues: toValues({ ':shard': shardOf(id, this.shards) }),
-          }),
-        ),
-      ),
-    );
+    const results = await this.updateEach(ids, (id) => ({ UpdateExpression: 'SET pendingShard = :shard', ExpressionAttributeValues: toValues({ ':shard': shardOf(id, this.shards) }) }));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 
   async get(id: string): Promise<OutboxRow | undefined> {
