@@ -11,6 +11,40 @@ import { ddb, getItem, table } from '../steps/local-aws';
 const put = (logicalId: string, item: object) =>
   ddb().send(new PutItemCommand({ TableName: table(logicalId), Item: marshall(item, { removeUndefinedValues: true }) }));
 
+/**
+ * An order cancelled five minutes ago (3 × `productId` at 1000 for `customerId`): its
+ * `order.cancelled` committed and published, its saga watched for the compensation and due now.
+ * What the participants did about it is up to each test.
+ */
+const aCancellationAwaitingCompensation = async (opts: { productId: string; customerId: string; reason: string }) => {
+  const { productId, customerId, reason } = opts;
+  const orderId = randomUUID();
+  const sagaId = randomUUID();
+  const createdAt = new Date(Date.now() - 600_000).toISOString();
+  const cancelledAt = new Date(Date.now() - 300_000);
+  const cancelled = anEvent(
+    { type: 'order.cancelled', aggregateId: orderId, sequence: 2, correlationId: sagaId, causationId: null, data: { orderId, customerId, reason } },
+    cancelledAt,
+  );
+  await put('OrdersOutboxTable', { ...toOutboxRow(cancelled), pendingShard: undefined, publishedAt: cancelledAt.getTime() });
+  await put('OrdersTable', { orderId, customerId, items: [{ productId, quantity: 3 }], status: 'CANCELLED', reason, sagaId, createdAt, updatedAt: cancelledAt.toISOString(), deadline: cancelledAt.toISOString(), version: 2 });
+  await put('SagaStateTable', {
+    sagaId,
+    orderId,
+    currentStep: 'CANCELLED',
+    steps: { cancellation: { status: 'SUCCESS', timestamp: cancelledAt.toISOString(), eventId: cancelled.id } },
+    compensationRequired: true,
+    compensationReason: reason,
+    deadline: cancelledAt.toISOString(),
+    startedAt: createdAt,
+    completedAt: cancelledAt.toISOString(),
+    watchShard: watchShardOf(sagaId),
+    watchAt: new Date(Date.now() - 1_000).toISOString(),
+    watchKind: 'COMPENSATING',
+  });
+  return { orderId, sagaId, createdAt, cancelledAt, cancelled };
+};
+
 type Watchdog = { cancelled: number; redriven: number; compensated: number; failed: number; complete: boolean };
 
 /**
@@ -25,30 +59,7 @@ describe('compensation is re-driven until it is recorded', () => {
     // Prepare
     const productId = await aProduct({ stock: 7, price: 1000 });
     const customerId = await aCustomer(7_000);
-    const orderId = randomUUID();
-    const sagaId = randomUUID();
-    const createdAt = new Date(Date.now() - 600_000).toISOString();
-    const cancelledAt = new Date(Date.now() - 300_000);
-    const cancelled = anEvent(
-      { type: 'order.cancelled', aggregateId: orderId, sequence: 2, correlationId: sagaId, causationId: null, data: { orderId, customerId, reason: 'Payment failed: gateway down' } },
-      cancelledAt,
-    );
-    await put('OrdersOutboxTable', { ...toOutboxRow(cancelled), pendingShard: undefined, publishedAt: cancelledAt.getTime() });
-    await put('OrdersTable', { orderId, customerId, items: [{ productId, quantity: 3 }], status: 'CANCELLED', reason: 'Payment failed: gateway down', sagaId, createdAt, updatedAt: cancelledAt.toISOString(), deadline: cancelledAt.toISOString(), version: 2 });
-    await put('SagaStateTable', {
-      sagaId,
-      orderId,
-      currentStep: 'CANCELLED',
-      steps: { cancellation: { status: 'SUCCESS', timestamp: cancelledAt.toISOString(), eventId: cancelled.id } },
-      compensationRequired: true,
-      compensationReason: 'Payment failed: gateway down',
-      deadline: cancelledAt.toISOString(),
-      startedAt: createdAt,
-      completedAt: cancelledAt.toISOString(),
-      watchShard: watchShardOf(sagaId),
-      watchAt: new Date(Date.now() - 1_000).toISOString(),
-      watchKind: 'COMPENSATING',
-    });
+    const { orderId, sagaId, createdAt, cancelled } = await aCancellationAwaitingCompensation({ productId, customerId, reason: 'Payment failed: gateway down' });
     await put('ReservationsTable', { orderId, customerId, status: 'RESERVED', items: [{ productId, quantity: 3, unitPrice: 1000 }], amount: 3000, version: 1, updatedAt: createdAt });
     await put('PaymentsTable', { orderId, customerId, status: 'CHARGED', amount: 3000, version: 1, updatedAt: createdAt });
 
@@ -112,39 +123,16 @@ describe('compensation is re-driven until it is recorded', () => {
     // order.cancelled is a duplicate.
     const productId = await aProduct({ stock: 10, price: 1000 });
     const customerId = await aCustomer(10_000);
-    const orderId = randomUUID();
-    const sagaId = randomUUID();
-    const createdAt = new Date(Date.now() - 600_000).toISOString();
-    const cancelledAt = new Date(Date.now() - 300_000);
-    const cancelled = anEvent(
-      { type: 'order.cancelled', aggregateId: orderId, sequence: 2, correlationId: sagaId, causationId: null, data: { orderId, customerId, reason: 'Saga timed out' } },
-      cancelledAt,
-    );
+    const { orderId, sagaId, cancelledAt, cancelled } = await aCancellationAwaitingCompensation({ productId, customerId, reason: 'Saga timed out' });
     const released = anEvent({ type: 'inventory.released', aggregateId: orderId, sequence: 2, correlationId: sagaId, causationId: cancelled.id, data: { orderId, items: [{ productId, quantity: 3 }] } }, cancelledAt);
     const refunded = anEvent({ type: 'payment.refunded', aggregateId: orderId, sequence: 2, correlationId: sagaId, causationId: cancelled.id, data: { orderId, customerId, amount: 3000 } }, cancelledAt);
-    const published = (event: typeof cancelled | typeof released | typeof refunded) => ({ ...toOutboxRow(event), pendingShard: undefined, publishedAt: cancelledAt.getTime() + 50 });
-    await put('OrdersOutboxTable', published(cancelled));
+    const published = (event: typeof released | typeof refunded) => ({ ...toOutboxRow(event), pendingShard: undefined, publishedAt: cancelledAt.getTime() + 50 });
     await put('InventoryOutboxTable', published(released));
     await put('PaymentsOutboxTable', published(refunded));
     await put('InventoryInboxTable', { pk: `releaseStock#${cancelled.id}`, consumer: 'releaseStock', eventId: cancelled.id, eventType: 'order.cancelled', processedAt: cancelledAt.toISOString() });
     await put('PaymentsInboxTable', { pk: `refundPayment#${cancelled.id}`, consumer: 'refundPayment', eventId: cancelled.id, eventType: 'order.cancelled', processedAt: cancelledAt.toISOString() });
     await put('ReservationsTable', { orderId, customerId, status: 'RELEASED', items: [{ productId, quantity: 3, unitPrice: 1000 }], amount: 3000, version: 2, updatedAt: cancelledAt.toISOString() });
     await put('PaymentsTable', { orderId, customerId, status: 'REFUNDED', amount: 3000, version: 2, updatedAt: cancelledAt.toISOString() });
-    await put('OrdersTable', { orderId, customerId, items: [{ productId, quantity: 3 }], status: 'CANCELLED', reason: 'Saga timed out', sagaId, createdAt, updatedAt: cancelledAt.toISOString(), deadline: cancelledAt.toISOString(), version: 2 });
-    await put('SagaStateTable', {
-      sagaId,
-      orderId,
-      currentStep: 'CANCELLED',
-      steps: { cancellation: { status: 'SUCCESS', timestamp: cancelledAt.toISOString(), eventId: cancelled.id } },
-      compensationRequired: true,
-      compensationReason: 'Saga timed out',
-      deadline: cancelledAt.toISOString(),
-      startedAt: createdAt,
-      completedAt: cancelledAt.toISOString(),
-      watchShard: watchShardOf(sagaId),
-      watchAt: new Date(Date.now() - 1_000).toISOString(),
-      watchKind: 'COMPENSATING',
-    });
 
     // Act: the watchdog re-drives the cancellation; the participants answer it again (their
     // replies go back to the pending index), and their sweepers publish the replies once more.
