@@ -43,12 +43,17 @@ export interface Transactions {
   commit(unit: UnitOfWork): Promise<void>;
 }
 
-/** A saga the watchdog must look at: past its deadline, or cancelled and due for a compensation check. */
+/**
+ * A saga the watchdog must look at: past its deadline, cancelled and due for a compensation
+ * check, or confirmed and due for a check that every consumer of `order.confirmed` processed it.
+ */
 export interface DueWatch {
   sagaId: string;
   orderId: string;
-  kind: 'deadline' | 'compensation';
+  kind: 'deadline' | 'compensation' | 'delivery';
 }
+/** The watches that re-drive the event that ended a saga until its consumers have it. */
+export type RedriveWatch = Exclude<DueWatch['kind'], 'deadline'>;
 /** Where a paged read of the due sagas stopped (opaque to the use case). */
 export type WatchCursor = Record<string, unknown>;
 
@@ -66,7 +71,8 @@ export interface OrdersStore {
   findDueWatches(now: Date, cursor?: WatchCursor): Promise<{ due: DueWatch[]; cursor?: WatchCursor }>;
   stopWatching(sagaId: string): TxWrite;
   confirmCompensation(sagaId: string, at: Date): TxWrite;
-  scheduleRedrive(sagaId: string, attempts: number, nextCheck: Date): TxWrite;
+  confirmDelivery(sagaId: string, at: Date): TxWrite;
+  scheduleRedrive(sagaId: string, watch: RedriveWatch, attempts: number, nextCheck: Date): TxWrite;
 }
 
 /**

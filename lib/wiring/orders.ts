@@ -1,20 +1,23 @@
 import { dynamoDbClient } from '../adapters/dynamodb/client';
+import { InboxReader } from '../adapters/dynamodb/inbox-reader';
+import { MisconfiguredAdapterError } from '../adapters/errors';
 import { OrdersRepository } from '../adapters/dynamodb/orders-repository';
 import { TransactionWriter } from '../adapters/dynamodb/transaction';
 import { config } from '../config';
+import { consumerServices, type ConsumerName, type ServiceName } from '../domain/events/subscriptions';
 import { systemClock } from '../use-cases/ports';
 import { outboxRepublisher } from './relay';
 
 /** Composition root of the orders service: adapters built once per container from config. */
-export const ordersRepository = (opts: { compensationCheckDelayMs?: number } = {}): OrdersRepository =>
+export const ordersRepository = (opts: { redriveCheckDelayMs?: number } = {}): OrdersRepository =>
   new OrdersRepository(dynamoDbClient(), { orders: config.ordersTable(), sagas: config.sagaTable() }, opts);
 
 /** Writes that answer no event (a request, the watchdog) carry no processed-event marker. */
 const ordersTransactions = (): TransactionWriter => new TransactionWriter(dynamoDbClient(), { outboxTable: config.outboxTable() });
 
 /** The first compensation check of a cancelled saga; later ones back off, doubling, to at most an hour. */
-const compensationCheckDelayMs = (): number => config.compensationRedriveDelaySeconds() * 1000;
-const MAX_COMPENSATION_CHECK_DELAY_MS = 60 * 60 * 1000;
+const redriveCheckDelayMs = (): number => config.compensationRedriveDelaySeconds() * 1000;
+const MAX_REDRIVE_CHECK_DELAY_MS = 60 * 60 * 1000;
 
 export const placeOrderDeps = () => ({
   orders: new OrdersRepository(dynamoDbClient(), { orders: config.ordersTable(), sagas: config.sagaTable(), idempotencyKeys: config.idempotencyKeysTable() }),
@@ -25,12 +28,27 @@ export const placeOrderDeps = () => ({
 
 export const readOrdersDeps = () => ({ orders: ordersRepository() });
 
-export const advanceSagaDeps = () => ({ orders: ordersRepository({ compensationCheckDelayMs: compensationCheckDelayMs() }), clock: systemClock });
+export const advanceSagaDeps = () => ({ orders: ordersRepository({ redriveCheckDelayMs: redriveCheckDelayMs() }), clock: systemClock });
+
+/**
+ * Where the delivery watch reads the processed markers of the consumers of `order.confirmed`:
+ * their services' inboxes (read only; `tests/integration/subscriptions.test.ts` checks the
+ * watchdog is given the inbox of every such consumer).
+ */
+const confirmationInboxes = (): InboxReader => {
+  const inboxes: Partial<Record<ServiceName, string>> = { rewards: config.rewardsInboxTable() };
+  return new InboxReader(dynamoDbClient(), (consumer: ConsumerName) => {
+    const table = inboxes[consumerServices[consumer]];
+    if (!table) throw new MisconfiguredAdapterError(`The watchdog has no inbox table for ${consumer} (${consumerServices[consumer]})`);
+    return table;
+  });
+};
 
 export const watchdogDeps = () => ({
-  orders: ordersRepository({ compensationCheckDelayMs: compensationCheckDelayMs() }),
+  orders: ordersRepository({ redriveCheckDelayMs: redriveCheckDelayMs() }),
   tx: ordersTransactions(),
   clock: systemClock,
   republisher: outboxRepublisher(),
-  compensation: { delayMs: compensationCheckDelayMs(), maxDelayMs: MAX_COMPENSATION_CHECK_DELAY_MS },
+  processed: confirmationInboxes(),
+  redrive: { delayMs: redriveCheckDelayMs(), maxDelayMs: MAX_REDRIVE_CHECK_DELAY_MS },
 });

@@ -4,8 +4,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
 import { watchShardOf } from '../../lib/adapters/dynamodb/orders-repository';
 import { aCustomer, anEvent, aProduct } from '../steps/given';
-import { invokeFunction, putOnBus, sleep } from '../steps/when';
-import { balanceOf, eventually, sagaHasSteps, stockOf } from '../steps/then';
+import { fetchSaga, invokeFunction, placeOrder, putOnBus, sleep } from '../steps/when';
+import { balanceOf, eventually, orderSettles, pointsOf, sagaHasSteps, stockOf } from '../steps/then';
 import { ddb, getItem, table } from '../steps/local-aws';
 
 const put = (logicalId: string, item: object) =>
@@ -45,7 +45,7 @@ const aCancellationAwaitingCompensation = async (opts: { productId: string; cust
   return { orderId, sagaId, createdAt, cancelledAt, cancelled };
 };
 
-type Watchdog = { cancelled: number; redriven: number; compensated: number; failed: number; complete: boolean };
+type Watchdog = { cancelled: number; redriven: number; compensated: number; delivered: number; failed: number; complete: boolean };
 
 /**
  * A cancellation whose compensation never ran: `order.cancelled` was committed and published, but
@@ -154,5 +154,89 @@ describe('compensation is re-driven until it is recorded', () => {
     expect(saga.steps.paymentRefund?.eventId).toBe(refunded.id);
     expect(await stockOf(productId)).toBe(10);
     expect(await balanceOf(customerId)).toBe(10_000);
+  });
+});
+
+/**
+ * A confirmation whose points were never awarded: `order.confirmed` was committed and published,
+ * but awardPoints failed past every retry. The state is seeded as it is left then: order
+ * CONFIRMED, saga watched for the delivery of its `order.confirmed` and due now, no marker in the
+ * rewards inbox, no points.
+ */
+describe('order.confirmed is re-driven until every consumer subscribed to it has processed it', () => {
+  it('re-publishes the stored order.confirmed (same envelope id) after awardPoints gave up; the points are awarded once; the saga then finishes', async () => {
+    // Prepare
+    const customerId = `customer-${randomUUID()}`;
+    const orderId = randomUUID();
+    const sagaId = randomUUID();
+    const createdAt = new Date(Date.now() - 600_000).toISOString();
+    const confirmedAt = new Date(Date.now() - 300_000);
+    const confirmed = anEvent(
+      { type: 'order.confirmed', aggregateId: orderId, sequence: 2, correlationId: sagaId, causationId: null, data: { orderId, customerId, amount: 4200 } },
+      confirmedAt,
+    );
+    await put('OrdersOutboxTable', { ...toOutboxRow(confirmed), pendingShard: undefined, publishedAt: confirmedAt.getTime() });
+    await put('OrdersTable', { orderId, customerId, items: [{ productId: 'product-1', quantity: 1 }], status: 'CONFIRMED', amount: 4200, sagaId, createdAt, updatedAt: confirmedAt.toISOString(), deadline: confirmedAt.toISOString(), version: 2 });
+    await put('SagaStateTable', {
+      sagaId,
+      orderId,
+      currentStep: 'CONFIRMED',
+      steps: { confirmation: { status: 'SUCCESS', timestamp: confirmedAt.toISOString(), eventId: confirmed.id } },
+      compensationRequired: false,
+      deadline: confirmedAt.toISOString(),
+      startedAt: createdAt,
+      completedAt: confirmedAt.toISOString(),
+      watchShard: watchShardOf(sagaId),
+      watchAt: new Date(Date.now() - 1_000).toISOString(),
+      watchKind: 'DELIVERING',
+    });
+
+    // Act: the watchdog's run, now.
+    const run = await invokeFunction<Watchdog>('sagaWatchdog', {});
+
+    // Assess: re-driven, and awardPoints applied it.
+    expect(run.redriven).toBeGreaterThanOrEqual(1);
+    await eventually(() => getItem('RewardsInboxTable', { pk: `awardPoints#${confirmed.id}` }), { what: 'awardPoints to process the re-driven order.confirmed' });
+    expect(await pointsOf(customerId)).toBe(42);
+
+    // Act: a later run (after the backoff) finds every consumer's marker.
+    const finished = await eventually(
+      async () => {
+        await invokeFunction<Watchdog>('sagaWatchdog', {});
+        const item = await getItem<Record<string, unknown>>('SagaStateTable', { sagaId });
+        return item?.deliveredAt ? item : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000, what: 'the watchdog to confirm the delivery' },
+    );
+
+    // Assess: finished, out of the watch, and the points were awarded once.
+    expect(finished).not.toHaveProperty('watchKind');
+    expect(finished.redriveAttempts).toBe(1);
+    await sleep(1_000);
+    expect(await pointsOf(customerId)).toBe(42);
+  });
+
+  it('finishes a confirmed saga whose order.confirmed reached every consumer without re-publishing it', async () => {
+    // Prepare: a saga confirmed through the real flow.
+    const productId = await aProduct({ stock: 5, price: 1500 });
+    const customerId = await aCustomer(10_000);
+    const { body } = await placeOrder({ customerId, items: [{ productId, quantity: 2 }] });
+    const orderId = body.orderId;
+    expect((await orderSettles(orderId)).status).toBe('CONFIRMED');
+
+    // Act: the watchdog runs after the first check is due (2 s on the e2e stack).
+    const saga = await eventually(
+      async () => {
+        await invokeFunction<Watchdog>('sagaWatchdog', {});
+        const { body: state } = await fetchSaga(orderId);
+        return state.deliveredAt ? state : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000, what: 'the watchdog to confirm the delivery' },
+    );
+
+    // Assess
+    expect(saga).toMatchObject({ currentStep: 'CONFIRMED', deliveredAt: expect.any(String) });
+    expect(saga.redriveAttempts).toBeUndefined();
+    expect(await pointsOf(customerId)).toBe(30);
   });
 });

@@ -53,10 +53,13 @@ const needs: Record<string, string[]> = {
     'dynamodb:GetItem SagaStateTable',
     'dynamodb:UpdateItem SagaStateTable',
     'dynamodb:PutItem OrdersOutboxTable',
-    // Compensation re-drive: reads the stored order.cancelled, re-publishes it, marks it published.
+    // Compensation and delivery re-drives: read the stored order.cancelled / order.confirmed,
+    // re-publish it, mark it published.
     'dynamodb:GetItem OrdersOutboxTable',
     'dynamodb:UpdateItem OrdersOutboxTable',
     'events:PutEvents EventBus',
+    // Delivery watch: the processed markers of order.confirmed's consumers (awardPoints).
+    'dynamodb:BatchGetItem RewardsInboxTable',
   ],
   replayEvents: [
     ...OUTBOXES.flatMap((t) => [`dynamodb:GetItem ${t}`, `dynamodb:UpdateItem ${t}`, `dynamodb:Query ${t}/index/AggregateIndex`, `dynamodb:Query ${t}/index/TypeIndex`]),

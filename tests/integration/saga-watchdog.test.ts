@@ -2,6 +2,7 @@
  * The watchdog against real DynamoDB Local: more overdue sagas than one page of every shard, one
  * of which fails (DynamoDB Local cannot fail one read on demand, so that one read is wrapped).
  */
+import { InboxReader } from '../../lib/adapters/dynamodb/inbox-reader';
 import { OrdersRepository, SAGA_WATCH_SHARDS } from '../../lib/adapters/dynamodb/orders-repository';
 import { TransactionWriter } from '../../lib/adapters/dynamodb/transaction';
 import { placeOrder } from '../../lib/domain/orders/order';
@@ -9,9 +10,10 @@ import { watchSagas } from '../../lib/use-cases/orders/watch-sagas';
 import type { EventRepublisher, OrdersStore } from '../../lib/use-cases/ports';
 import { ddb, getItem, table } from '../steps/local-aws';
 
-const repository = () => new OrdersRepository(ddb(), { orders: table('OrdersTable'), sagas: table('SagaStateTable') }, { compensationCheckDelayMs: 60_000 });
+const repository = () => new OrdersRepository(ddb(), { orders: table('OrdersTable'), sagas: table('SagaStateTable') }, { redriveCheckDelayMs: 60_000 });
 const tx = () => new TransactionWriter(ddb(), { outboxTable: table('OrdersOutboxTable') });
 const republisher: EventRepublisher = { republish: async () => 'published' };
+const processed = () => new InboxReader(ddb(), () => table('RewardsInboxTable'));
 
 describe('saga watchdog on DynamoDB Local', () => {
   it('pages through every overdue saga (130, beyond the old cap of 100) and carries on past one that fails', async () => {
@@ -32,7 +34,7 @@ describe('saga watchdog on DynamoDB Local', () => {
     const now = new Date();
 
     // Act
-    const result = await watchSagas({ orders: failing, tx: tx(), clock: () => now, republisher, compensation: { delayMs: 60_000, maxDelayMs: 3_600_000 } });
+    const result = await watchSagas({ orders: failing, tx: tx(), clock: () => now, republisher, processed: processed(), redrive: { delayMs: 60_000, maxDelayMs: 3_600_000 } });
 
     // Assess: every other saga cancelled; the failing one skipped, still watched for its deadline, handled next run.
     expect(result).toMatchObject({ failed: 1, complete: true });
@@ -48,7 +50,7 @@ describe('saga watchdog on DynamoDB Local', () => {
     expect(Number(cancelledSaga!.watchShard!.slice(1))).toBeLessThan(SAGA_WATCH_SHARDS);
 
     // Act: the next run, with the read working again.
-    const next = await watchSagas({ orders, tx: tx(), clock: () => now, republisher, compensation: { delayMs: 60_000, maxDelayMs: 3_600_000 } });
+    const next = await watchSagas({ orders, tx: tx(), clock: () => now, republisher, processed: processed(), redrive: { delayMs: 60_000, maxDelayMs: 3_600_000 } });
 
     // Assess
     expect(next).toMatchObject({ cancelled: 1, failed: 0 });
@@ -58,11 +60,11 @@ describe('saga watchdog on DynamoDB Local', () => {
   it('stops taking pages when the run is about to time out, and says it is incomplete', async () => {
     // Act
     const result = await watchSagas(
-      { orders: repository(), tx: tx(), clock: () => new Date(), republisher, compensation: { delayMs: 60_000, maxDelayMs: 3_600_000 } },
+      { orders: repository(), tx: tx(), clock: () => new Date(), republisher, processed: processed(), redrive: { delayMs: 60_000, maxDelayMs: 3_600_000 } },
       { remainingMs: () => 1_000 },
     );
 
     // Assess
-    expect(result).toEqual({ cancelled: 0, redriven: 0, compensated: 0, failed: 0, complete: false });
+    expect(result).toEqual({ cancelled: 0, redriven: 0, compensated: 0, delivered: 0, failed: 0, complete: false });
   });
 });

@@ -6,7 +6,7 @@
  * accepts an event type from a source that does not own it.
  */
 import { contracts, type EventType } from '../../lib/domain/events/contracts';
-import { consumerServices, rulePatterns, subscriptions, type ConsumerName } from '../../lib/domain/events/subscriptions';
+import { consumerServices, consumersOf, rulePatterns, subscriptions, type ConsumerName } from '../../lib/domain/events/subscriptions';
 import { packagedFunctions, packagedRules, packagedTemplate } from '../steps/template';
 
 const consumers = Object.keys(subscriptions) as ConsumerName[];
@@ -44,6 +44,16 @@ describe('EventBridge rules in the packaged template agree with the declared sub
     // Assess
     const service = consumerServices[consumer];
     expect(environment.INBOX_TABLE).toEqual({ Ref: `${service[0]!.toUpperCase()}${service.slice(1)}InboxTable` });
+  });
+
+  it.each(consumersOf('order.confirmed'))('gives the saga watchdog the inbox of %s, which the delivery watch reads before re-driving order.confirmed', (consumer) => {
+    // Prepare
+    const fn = packagedFunctions().find((f) => f.key === 'sagaWatchdog')!;
+    const environment = (packagedTemplate().Resources[fn.logicalId]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+    // Assess
+    const service = consumerServices[consumer];
+    expect(environment[`${service.toUpperCase()}_INBOX_TABLE`]).toEqual({ Ref: `${service[0]!.toUpperCase()}${service.slice(1)}InboxTable` });
   });
 
   it('has no rule for a function that is not a declared consumer', () => {

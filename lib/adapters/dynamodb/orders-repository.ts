@@ -6,7 +6,7 @@ import type { IdempotencyRecord } from '../../domain/orders/idempotency';
 import type { Order } from '../../domain/orders/order';
 import type { OrderReaction, SagaUpdate } from '../../domain/orders/transitions';
 import type { SagaState } from '../../domain/orders/saga';
-import type { DueWatch, OrdersStore, WatchCursor } from '../../use-cases/ports';
+import type { DueWatch, OrdersStore, RedriveWatch, WatchCursor } from '../../use-cases/ports';
 import { MisconfiguredAdapterError } from '../errors';
 import { fromItem, toItem, toValues, type Item } from './marshalling';
 import type { DynamoTxWrite } from './transaction';
@@ -17,8 +17,9 @@ export const idempotencyKeyOf = (customerId: string, key: string): string => `${
 /**
  * The watchdog's work list: a sparse index over the sagas it must look at again, partitioned by
  * `watchShard` (w0..w15) and sorted by `watchAt`. A running saga is in it until its deadline
- * (`watchAt` = deadline); a cancelled one until both compensation steps are recorded (`watchAt` =
- * the next time to check, pushed back after each re-drive). One partition for every running saga
+ * (`watchAt` = deadline); a cancelled one until both compensation steps are recorded, a confirmed
+ * one until every consumer of `order.confirmed` processed it (`watchAt` = the next time to check,
+ * pushed back after each re-drive). One partition for every running saga
  * with an ever-increasing sort key could not be split by DynamoDB; 16 shards keep each under its
  * per-partition write limit at well over 1,000 orders a second (README, Capacity).
  */
@@ -26,6 +27,9 @@ export const SAGA_WATCH_INDEX = 'SagaWatchIndex';
 export const SAGA_WATCH_SHARDS = 16;
 const RUNNING = 'RUNNING';
 const COMPENSATING = 'COMPENSATING';
+const DELIVERING = 'DELIVERING';
+const WATCH_KINDS: Record<string, DueWatch['kind']> = { [RUNNING]: 'deadline', [COMPENSATING]: 'compensation', [DELIVERING]: 'delivery' };
+const KIND_OF_WATCH: Record<RedriveWatch, string> = { compensation: COMPENSATING, delivery: DELIVERING };
 /** Due sagas read per shard per page. */
 const WATCH_PAGE_PER_SHARD = 50;
 /** Attributes that only place a saga in the watchdog's index, never shown in the audit trail. */
@@ -34,19 +38,22 @@ const WATCH_ATTRIBUTES = 'watchShard, watchAt, watchKind';
 export const watchShardOf = (sagaId: string): string => `w${createHash('sha1').update(sagaId).digest().readUInt16BE(0) % SAGA_WATCH_SHARDS}`;
 
 export interface OrdersRepositoryOptions {
-  /** How long after a cancellation the watchdog first checks that compensation was recorded. */
-  compensationCheckDelayMs?: number;
+  /**
+   * How long after a saga ends the watchdog first checks that its last event reached every consumer
+   * (compensation recorded, `order.confirmed` processed).
+   */
+  redriveCheckDelayMs?: number;
 }
 
 export class OrdersRepository implements OrdersStore {
-  private readonly compensationCheckDelayMs: number;
+  private readonly redriveCheckDelayMs: number;
 
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tables: { orders: string; sagas: string; idempotencyKeys?: string },
     options: OrdersRepositoryOptions = {},
   ) {
-    this.compensationCheckDelayMs = options.compensationCheckDelayMs ?? 300_000;
+    this.redriveCheckDelayMs = options.redriveCheckDelayMs ?? 300_000;
   }
 
   /**
@@ -159,7 +166,7 @@ export class OrdersRepository implements OrdersStore {
         );
         const due = (page.Items ?? []).map((item) => {
           const { sagaId, orderId, watchKind } = fromItem<{ sagaId: string; orderId: string; watchKind: string }>(item);
-          return { sagaId, orderId, kind: watchKind === COMPENSATING ? ('compensation' as const) : ('deadline' as const) };
+          return { sagaId, orderId, kind: WATCH_KINDS[watchKind] ?? 'deadline' };
         });
         return { shard, due, next: page.LastEvaluatedKey };
       }),
@@ -204,16 +211,32 @@ export class OrdersRepository implements OrdersStore {
     };
   }
 
+  /** `order.confirmed` reached every consumer subscribed to it: the confirmed saga is finished and leaves the watch. */
+  confirmDelivery(sagaId: string, at: Date): DynamoTxWrite {
+    return {
+      write: {
+        Update: {
+          TableName: this.tables.sagas,
+          Key: toValues({ sagaId }),
+          UpdateExpression: `SET deliveredAt = :at REMOVE ${WATCH_ATTRIBUTES}`,
+          ConditionExpression: 'watchKind = :delivering',
+          ExpressionAttributeValues: toValues({ ':at': at.toISOString(), ':delivering': DELIVERING }),
+        },
+      },
+      onConditionFailed: () => new ConflictError(`Saga ${sagaId} is no longer watched for its delivery`),
+    };
+  }
+
   /** Records a re-drive and when to check again; guarded by the attempt count read, so two watchdogs never both count one. */
-  scheduleRedrive(sagaId: string, attempts: number, nextCheck: Date): DynamoTxWrite {
+  scheduleRedrive(sagaId: string, watch: RedriveWatch, attempts: number, nextCheck: Date): DynamoTxWrite {
     return {
       write: {
         Update: {
           TableName: this.tables.sagas,
           Key: toValues({ sagaId }),
           UpdateExpression: 'SET redriveAttempts = :n, watchAt = :next',
-          ConditionExpression: 'watchKind = :compensating AND (attribute_not_exists(redriveAttempts) OR redriveAttempts = :previous)',
-          ExpressionAttributeValues: toValues({ ':n': attempts, ':previous': attempts - 1, ':next': nextCheck.toISOString(), ':compensating': COMPENSATING }),
+          ConditionExpression: 'watchKind = :kind AND (attribute_not_exists(redriveAttempts) OR redriveAttempts = :previous)',
+          ExpressionAttributeValues: toValues({ ':n': attempts, ':previous': attempts - 1, ':next': nextCheck.toISOString(), ':kind': KIND_OF_WATCH[watch] }),
         },
       },
       onConditionFailed: () => new ConflictError(`Saga ${sagaId} changed while being re-driven`),
@@ -243,14 +266,14 @@ export class OrdersRepository implements OrdersStore {
       sets.push('completedAt = :completed');
     }
     let remove = '';
-    if (update.finished && update.awaitsCompensation) {
-      // Still watched, now for its compensation: the first check comes after the participants'
-      // own retries have had their chance.
+    if (update.finished && (update.awaitsCompensation || update.awaitsDelivery)) {
+      // Still watched, now for its last event reaching every consumer: the first check comes after
+      // the consumers' own retries have had their chance.
       const at = update.completedAt ? Date.parse(update.completedAt) : Date.now();
-      values[':watchAt'] = new Date(at + this.compensationCheckDelayMs).toISOString();
-      values[':compensating'] = COMPENSATING;
+      values[':watchAt'] = new Date(at + this.redriveCheckDelayMs).toISOString();
+      values[':watchKind'] = update.awaitsCompensation ? COMPENSATING : DELIVERING;
       values[':shard'] = watchShardOf(update.sagaId);
-      sets.push('watchAt = :watchAt', 'watchKind = :compensating', 'watchShard = :shard');
+      sets.push('watchAt = :watchAt', 'watchKind = :watchKind', 'watchShard = :shard');
     } else if (update.finished) {
       remove = ` REMOVE ${WATCH_ATTRIBUTES}`;
     }

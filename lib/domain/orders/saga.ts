@@ -31,7 +31,9 @@ export const sagaStateSchema = z
     completedAt: timestamp.optional(),
     /** Cancelled sagas: when the watchdog found both compensation steps recorded (the saga is then finished). */
     compensatedAt: timestamp.optional(),
-    /** Cancelled sagas: how many times the watchdog re-published `order.cancelled` so far. */
+    /** Confirmed sagas: when the watchdog found `order.confirmed` processed by every consumer subscribed to it. */
+    deliveredAt: timestamp.optional(),
+    /** Finished sagas: how many times the watchdog re-published the event that ended it (`order.cancelled` or `order.confirmed`) so far. */
     redriveAttempts: z.number().int().nonnegative().optional(),
   })
   .strict();
@@ -46,7 +48,7 @@ export type SagaState = z.infer<typeof sagaStateSchema>;
 export const compensationConfirmed = (saga: Pick<SagaState, 'steps'>): boolean => Boolean(saga.steps.inventoryRelease && saga.steps.paymentRefund);
 
 /**
- * When to look again after the `attempt`-th re-drive of a cancellation (1-based): the delay
+ * When to look again after the `attempt`-th re-drive of a saga's last event (1-based): the delay
  * doubles each time, up to `maxDelayMs`, so a participant that is down for hours is not flooded.
  */
 export const nextRedriveCheck = (now: Date, attempt: number, opts: { delayMs: number; maxDelayMs: number }): Date =>

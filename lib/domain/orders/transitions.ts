@@ -18,6 +18,11 @@ export interface SagaUpdate {
    * keeps watching it, and re-drives `order.cancelled` until they are.
    */
   awaitsCompensation?: boolean;
+  /**
+   * A confirmed saga is finished only when every consumer subscribed to `order.confirmed` has
+   * processed it: the watchdog keeps watching it, and re-drives `order.confirmed` until they have.
+   */
+  awaitsDelivery?: boolean;
   completedAt?: string;
 }
 
@@ -57,7 +62,7 @@ const endSaga = <T extends 'order.confirmed' | 'order.cancelled'>(
     data: EventDataOf<T>;
     causationId: string | null;
     order: Pick<Order, 'status'> & Partial<Order>;
-    saga: Pick<SagaUpdate, 'currentStep' | 'compensationReason' | 'awaitsCompensation'>;
+    saga: Pick<SagaUpdate, 'currentStep' | 'compensationReason' | 'awaitsCompensation' | 'awaitsDelivery'>;
     step: { name: StepName; detail?: Record<string, unknown> };
   },
   steps: SagaUpdate['steps'],
@@ -106,7 +111,7 @@ const confirm = (order: Order, amount: number, cause: AnyEnvelope, now: Date, st
       data: { orderId: order.orderId, customerId: order.customerId, amount },
       causationId: cause.id,
       order: { status: 'CONFIRMED', amount },
-      saga: { currentStep: 'CONFIRMED' },
+      saga: { currentStep: 'CONFIRMED', awaitsDelivery: true },
       step: { name: 'confirmation' },
     },
     steps,

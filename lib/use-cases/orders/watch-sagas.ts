@@ -1,11 +1,15 @@
 import { ConflictError } from '../../domain/errors';
-import { compensationConfirmed, nextRedriveCheck } from '../../domain/orders/saga';
+import { consumersOf } from '../../domain/events/subscriptions';
+import { compensationConfirmed, nextRedriveCheck, type SagaState } from '../../domain/orders/saga';
 import { timeOut } from '../../domain/orders/transitions';
 import { count, logger } from '../../observability';
-import type { Clock, DueWatch, EventRepublisher, OrdersStore, Transactions, WatchCursor } from '../ports';
+import type { Clock, DueWatch, EventRepublisher, OrdersStore, ProcessedEvents, RedriveWatch, Transactions, WatchCursor } from '../ports';
 import { sagaMetrics } from './saga-metrics';
 
-/** Re-drives of one cancellation after which `CompensationStuck` is emitted (and alarms) on every further one. */
+/**
+ * Re-drives of one saga's last event after which `CompensationStuck` (a cancellation) or
+ * `DeliveryStuck` (a confirmation) is emitted, and alarms, on every further one.
+ */
 export const COMPENSATION_STUCK_AFTER = 3;
 /** What a run leaves itself to finish the page in hand before the invocation times out. */
 export const WATCHDOG_SAFETY_MS = 5_000;
@@ -17,19 +21,22 @@ export interface WatchSagasDeps {
   tx: Transactions;
   clock: Clock;
   republisher: EventRepublisher;
-  compensation: { delayMs: number; maxDelayMs: number };
+  /** Processed-event markers of the consumers of `order.confirmed`, read in their own inboxes. */
+  processed: ProcessedEvents;
+  redrive: { delayMs: number; maxDelayMs: number };
 }
 
 export interface WatchSagasResult {
   cancelled: number;
   redriven: number;
   compensated: number;
+  delivered: number;
   failed: number;
   /** False when the run ran out of time before it had seen every due saga; the next run carries on. */
   complete: boolean;
 }
 
-type Outcome = 'cancelled' | 'redriven' | 'compensated' | 'nothing';
+type Outcome = 'cancelled' | 'redriven' | 'compensated' | 'delivered' | 'nothing';
 
 /** The deadline watch: a saga still PENDING past its deadline is cancelled (`Saga timed out`). */
 const handleDeadline = async ({ sagaId, orderId }: DueWatch, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
@@ -46,33 +53,68 @@ const handleDeadline = async ({ sagaId, orderId }: DueWatch, deps: WatchSagasDep
 };
 
 /**
- * The compensation watch: a cancelled saga is finished only when both compensation steps are
- * recorded. Until then its stored `order.cancelled` is re-published (same envelope id: a
- * participant that applied it skips it, one whose retries ran out applies it now), with the
- * delay doubling after each attempt.
+ * Re-publishes the stored event that ended a saga (same envelope id: a consumer that applied it
+ * skips it, one whose retries ran out applies it now) and schedules the next check, the delay
+ * doubling after each attempt. Scheduled even when publishing failed: the next check tries again.
  */
-const handleCompensation = async ({ sagaId, orderId }: DueWatch, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
+const redrive = async (saga: SagaState, watch: RedriveWatch, eventId: string | undefined, missing: Record<string, boolean>, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
+  const { sagaId, orderId } = saga;
+  const published = eventId ? await deps.republisher.republish(eventId) : 'missing';
+  const attempts = (saga.redriveAttempts ?? 0) + 1;
+  await deps.tx.commit({ writes: [deps.orders.scheduleRedrive(sagaId, watch, attempts, nextRedriveCheck(now, attempts, deps.redrive))], events: [] });
+  const type = watch === 'compensation' ? 'order.cancelled' : 'order.confirmed';
+  const log = { orderId, correlationId: sagaId, eventId, attempts, published, missing };
+  if (published !== 'published') throw new Error(`Could not re-publish ${type} of order ${orderId}: ${published}`);
+  const metric = watch === 'compensation' ? 'Compensation' : 'Delivery';
+  count(`${metric}Redriven`);
+  if (attempts >= COMPENSATION_STUCK_AFTER) {
+    count(`${metric}Stuck`);
+    logger.error(`${type} still not processed by every consumer after repeated re-drives`, log);
+  } else {
+    logger.warn(`${type} not processed by every consumer in time; re-published`, log);
+  }
+  return 'redriven';
+};
+
+/**
+ * The compensation watch: a cancelled saga is finished only when both compensation steps are
+ * recorded. Until then its stored `order.cancelled` is re-published.
+ */
+const handleCompensation = async ({ sagaId }: DueWatch, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
   const saga = await deps.orders.getSaga(sagaId);
   if (!saga) return 'nothing';
   if (compensationConfirmed(saga)) {
     await deps.tx.commit({ writes: [deps.orders.confirmCompensation(sagaId, now)], events: [] });
     return 'compensated';
   }
-  const eventId = saga.steps.cancellation?.eventId;
-  const published = eventId ? await deps.republisher.republish(eventId) : 'missing';
-  const attempts = (saga.redriveAttempts ?? 0) + 1;
-  // Scheduled even when publishing failed: the next check tries again, after the backoff.
-  await deps.tx.commit({ writes: [deps.orders.scheduleRedrive(sagaId, attempts, nextRedriveCheck(now, attempts, deps.compensation))], events: [] });
-  const log = { orderId, correlationId: sagaId, eventId, attempts, published, missing: { inventoryRelease: !saga.steps.inventoryRelease, paymentRefund: !saga.steps.paymentRefund } };
-  if (published !== 'published') throw new Error(`Could not re-publish order.cancelled of order ${orderId}: ${published}`);
-  count('CompensationRedriven');
-  if (attempts >= COMPENSATION_STUCK_AFTER) {
-    count('CompensationStuck');
-    logger.error('Compensation still not recorded after repeated re-drives', log);
-  } else {
-    logger.warn('Compensation not recorded in time; order.cancelled re-published', log);
+  return redrive(saga, 'compensation', saga.steps.cancellation?.eventId, { inventoryRelease: !saga.steps.inventoryRelease, paymentRefund: !saga.steps.paymentRefund }, deps, now);
+};
+
+/**
+ * The delivery watch: a confirmed saga is finished only when every consumer subscribed to
+ * `order.confirmed` (awarding points, which answers nothing) has its processed marker for it, so
+ * a consumer that gave up on it (an outage longer than its retries) still gets it. Until then the
+ * stored `order.confirmed` is re-published. Every other event of a saga is either answered (and
+ * so watched by the deadline or the compensation watch) or is this one.
+ */
+const handleDelivery = async ({ sagaId }: DueWatch, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
+  const saga = await deps.orders.getSaga(sagaId);
+  if (!saga) return 'nothing';
+  const eventId = saga.steps.confirmation?.eventId;
+  const consumers = consumersOf('order.confirmed');
+  const processed = eventId ? new Set((await deps.processed.find(consumers.map((consumer) => ({ consumer, eventId })))).map((r) => r.consumer)) : new Set<string>();
+  const missing = Object.fromEntries(consumers.map((c) => [c, !processed.has(c)]));
+  if (eventId && consumers.every((c) => processed.has(c))) {
+    await deps.tx.commit({ writes: [deps.orders.confirmDelivery(sagaId, now)], events: [] });
+    return 'delivered';
   }
-  return 'redriven';
+  return redrive(saga, 'delivery', eventId, missing, deps, now);
+};
+
+const handlers: Record<DueWatch['kind'], (watch: DueWatch, deps: WatchSagasDeps, now: Date) => Promise<Outcome>> = {
+  deadline: handleDeadline,
+  compensation: handleCompensation,
+  delivery: handleDelivery,
 };
 
 /**
@@ -84,7 +126,7 @@ const handleCompensation = async ({ sagaId, orderId }: DueWatch, deps: WatchSaga
 export const watchSagas = async (deps: WatchSagasDeps, budget: { remainingMs?: () => number } = {}): Promise<WatchSagasResult> => {
   const remaining = budget.remainingMs ?? (() => Number.POSITIVE_INFINITY);
   const now = deps.clock();
-  const result: WatchSagasResult = { cancelled: 0, redriven: 0, compensated: 0, failed: 0, complete: true };
+  const result: WatchSagasResult = { cancelled: 0, redriven: 0, compensated: 0, delivered: 0, failed: 0, complete: true };
   let cursor: WatchCursor | undefined;
   do {
     if (remaining() < WATCHDOG_SAFETY_MS) {
@@ -95,7 +137,7 @@ export const watchSagas = async (deps: WatchSagasDeps, budget: { remainingMs?: (
     cursor = page.cursor;
     for (let i = 0; i < page.due.length; i += CONCURRENCY) {
       const outcomes = await Promise.allSettled(
-        page.due.slice(i, i + CONCURRENCY).map((watch) => (watch.kind === 'deadline' ? handleDeadline : handleCompensation)(watch, deps, now)),
+        page.due.slice(i, i + CONCURRENCY).map((watch) => handlers[watch.kind](watch, deps, now)),
       );
       outcomes.forEach((outcome, j) => {
         if (outcome.status === 'fulfilled') {

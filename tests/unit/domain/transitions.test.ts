@@ -64,6 +64,8 @@ describe('reactToSagaEvent on a PENDING order', () => {
         confirmation: { status: 'SUCCESS', timestamp: LATER.toISOString(), eventId: event!.id },
       },
       currentStep: 'CONFIRMED',
+      // Watched until every consumer of order.confirmed has processed it.
+      awaitsDelivery: true,
       finished: true,
       completedAt: LATER.toISOString(),
     });

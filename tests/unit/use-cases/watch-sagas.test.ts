@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { COMPENSATION_STUCK_AFTER, watchSagas, type WatchSagasDeps } from '../../../lib/use-cases/orders/watch-sagas';
 import type { SagaState } from '../../../lib/domain/orders/saga';
-import type { DueWatch, OrdersStore, WatchCursor } from '../../../lib/use-cases/ports';
+import type { DueWatch, OrdersStore, ProcessedRecord, WatchCursor } from '../../../lib/use-cases/ports';
 import { metrics } from '../../../lib/observability';
 import { A_FIXED_NOW, aFakeWrite, anOrder } from '../../steps/given';
 
@@ -34,7 +34,8 @@ const aWatchedStore = (pages: DueWatch[][], sagas: SagaState[] = []) => {
     findDueWatches,
     stopWatching: jest.fn((sagaId: string) => aFakeWrite('stopWatching', sagaId)),
     confirmCompensation: jest.fn((sagaId: string) => aFakeWrite('confirmCompensation', sagaId)),
-    scheduleRedrive: jest.fn((sagaId: string, attempts: number, next: Date) => aFakeWrite('scheduleRedrive', sagaId, attempts, next.toISOString())),
+    confirmDelivery: jest.fn((sagaId: string) => aFakeWrite('confirmDelivery', sagaId)),
+    scheduleRedrive: jest.fn((sagaId: string, watch: string, attempts: number, next: Date) => aFakeWrite('scheduleRedrive', sagaId, watch, attempts, next.toISOString())),
   };
   return { store, findDueWatches };
 };
@@ -42,15 +43,17 @@ const aWatchedStore = (pages: DueWatch[][], sagas: SagaState[] = []) => {
 const depsFor = (orders: OrdersStore, overrides: Partial<WatchSagasDeps> = {}) => {
   const commit = jest.fn(async () => undefined);
   const republish = jest.fn(async () => 'published' as const);
+  const find = jest.fn(async (): Promise<ProcessedRecord[]> => []);
   const deps: WatchSagasDeps = {
     orders,
     tx: { commit },
     clock: () => A_FIXED_NOW,
     republisher: { republish },
-    compensation: { delayMs: DELAY_MS, maxDelayMs: 3_600_000 },
+    processed: { find },
+    redrive: { delayMs: DELAY_MS, maxDelayMs: 3_600_000 },
     ...overrides,
   };
-  return { deps, commit, republish };
+  return { deps, commit, republish, find };
 };
 
 const deadlineWatch = (): DueWatch => ({ sagaId: randomUUID(), orderId: randomUUID(), kind: 'deadline' });
@@ -73,7 +76,7 @@ describe('watchSagas', () => {
     // Assess
     expect(findDueWatches).toHaveBeenCalledTimes(3);
     expect(findDueWatches.mock.calls.map((c) => c[1])).toEqual([undefined, { page: 1 }, { page: 2 }]);
-    expect(result).toEqual({ cancelled: 179, redriven: 0, compensated: 0, failed: 1, complete: true });
+    expect(result).toEqual({ cancelled: 179, redriven: 0, compensated: 0, delivered: 0, failed: 1, complete: true });
     expect(commit).toHaveBeenCalledTimes(179);
     expect(addMetric).toHaveBeenCalledWith('WatchdogFailures', 'Count', 1);
     addMetric.mockRestore();
@@ -91,7 +94,7 @@ describe('watchSagas', () => {
     // Assess: second attempt, next check after twice the delay.
     expect(republish).toHaveBeenCalledWith(saga.steps.cancellation!.eventId);
     expect(result).toMatchObject({ redriven: 1, failed: 0 });
-    expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('scheduleRedrive', saga.sagaId, 2, new Date(A_FIXED_NOW.getTime() + 2 * DELAY_MS).toISOString())], events: [] });
+    expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('scheduleRedrive', saga.sagaId, 'compensation', 2, new Date(A_FIXED_NOW.getTime() + 2 * DELAY_MS).toISOString())], events: [] });
   });
 
   it(`emits CompensationStuck (which alarms) from the ${COMPENSATION_STUCK_AFTER}rd re-drive on`, async () => {
@@ -137,6 +140,65 @@ describe('watchSagas', () => {
 
     // Assess
     expect(result).toMatchObject({ redriven: 0, failed: 1 });
-    expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('scheduleRedrive', saga.sagaId, 1, new Date(A_FIXED_NOW.getTime() + DELAY_MS).toISOString())], events: [] });
+    expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('scheduleRedrive', saga.sagaId, 'compensation', 1, new Date(A_FIXED_NOW.getTime() + DELAY_MS).toISOString())], events: [] });
+  });
+
+  describe('the delivery watch of a confirmed saga', () => {
+    const aConfirmedSaga = (overrides: Partial<SagaState> = {}): SagaState => ({
+      ...aCancelledSaga(),
+      currentStep: 'CONFIRMED',
+      steps: { confirmation: { status: 'SUCCESS', timestamp: A_FIXED_NOW.toISOString(), eventId: randomUUID() } },
+      compensationRequired: false,
+      ...overrides,
+    });
+    const deliveryWatchOf = (saga: SagaState): DueWatch => ({ sagaId: saga.sagaId, orderId: saga.orderId, kind: 'delivery' });
+
+    it('re-publishes the stored order.confirmed while a consumer subscribed to it has no marker for it, and backs off', async () => {
+      // Prepare: awardPoints gave up on order.confirmed (no marker); one re-drive already happened.
+      const saga = aConfirmedSaga({ redriveAttempts: 1 });
+      const { store } = aWatchedStore([[deliveryWatchOf(saga)]], [saga]);
+      const { deps, commit, republish, find } = depsFor(store);
+
+      // Act
+      const result = await watchSagas(deps);
+
+      // Assess: the markers asked for are every consumer of order.confirmed, for this event.
+      expect(find).toHaveBeenCalledWith([{ consumer: 'awardPoints', eventId: saga.steps.confirmation!.eventId }]);
+      expect(republish).toHaveBeenCalledWith(saga.steps.confirmation!.eventId);
+      expect(result).toMatchObject({ redriven: 1, delivered: 0, failed: 0 });
+      expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('scheduleRedrive', saga.sagaId, 'delivery', 2, new Date(A_FIXED_NOW.getTime() + 2 * DELAY_MS).toISOString())], events: [] });
+    });
+
+    it('finishes the saga once every consumer has processed order.confirmed, without re-publishing', async () => {
+      // Prepare
+      const saga = aConfirmedSaga();
+      const { store } = aWatchedStore([[deliveryWatchOf(saga)]], [saga]);
+      const marker: ProcessedRecord = { consumer: 'awardPoints', eventId: saga.steps.confirmation!.eventId, processedAt: A_FIXED_NOW.toISOString(), duplicates: 0 };
+      const { deps, commit, republish } = depsFor(store, { processed: { find: async () => [marker] } });
+
+      // Act
+      const result = await watchSagas(deps);
+
+      // Assess
+      expect(republish).not.toHaveBeenCalled();
+      expect(result).toMatchObject({ delivered: 1, redriven: 0 });
+      expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('confirmDelivery', saga.sagaId)], events: [] });
+    });
+
+    it(`emits DeliveryStuck (which alarms) from the ${COMPENSATION_STUCK_AFTER}rd re-drive on`, async () => {
+      // Prepare
+      const saga = aConfirmedSaga({ redriveAttempts: COMPENSATION_STUCK_AFTER - 1 });
+      const { store } = aWatchedStore([[deliveryWatchOf(saga)]], [saga]);
+      const { deps } = depsFor(store);
+      const addMetric = jest.spyOn(metrics, 'addMetric');
+
+      // Act
+      await watchSagas(deps);
+
+      // Assess
+      expect(addMetric).toHaveBeenCalledWith('DeliveryRedriven', 'Count', 1);
+      expect(addMetric).toHaveBeenCalledWith('DeliveryStuck', 'Count', 1);
+      addMetric.mockRestore();
+    });
   });
 });
