@@ -85,6 +85,11 @@ module.exports = async ({ resolveVariable }) => {
     [app('CompensationRedriven', 'orders', { label: 're-driven' }), app('CompensationStuck', 'orders', { label: 'stuck' })],
     { period: 300, annotations: [line('compensation stuck', t.compensationStuck)] },
   );
+  add(
+    'order.confirmed re-driven by the watchdog (a consumer gave up on it), and stuck after the third attempt',
+    [app('DeliveryRedriven', 'orders', { label: 're-driven' }), app('DeliveryStuck', 'orders', { label: 'stuck' })],
+    { period: 300, annotations: [line('delivery stuck', t.deliveryStuck)] },
+  );
   add('Sagas the watchdog had to skip', [app('WatchdogFailures', 'orders', { label: 'skipped' })], { period: 300, annotations: [line('watchdog failures', t.watchdogFailures)] });
   add(
     'Dead-letter queue depths',
