@@ -1,14 +1,16 @@
 'use strict';
 /**
- * `npm run chaos [-- --quick] [--orders N] [--rate R] [--faults a,b,c] [--seed S]`
+ * `npm run chaos [-- --quick] [--orders N] [--rate R] [--kills K] [--faults a,b,c] [--seed S] [--min-faults M]`
  *
  * Starts its own stack (stage `chaos`, ports 6100+, persistent data in .local-data/chaos), with a
  * fault-injecting proxy in front of DynamoDB Local and another in front of the EventBridge emulator.
- * Drives a mixed workload (successes, stock-outs, declined payments, scarce stock under contention),
- * injects every switched-on fault while it runs, lets the system settle, then runs the invariant
+ * Drives a mixed workload (successes, stock-outs, declined payments, scarce stock under contention)
+ * until N orders were accepted, injects every switched-on fault while it runs (K kills of DynamoDB
+ * Local and K of the whole stack among them), lets the system settle, then runs the invariant
  * checker of `npm run verify` on this run's orders against the stock and balances it started from.
  * Ends with one line: `<N> orders, faults {<kind>: <count>, ...}, <V> violations`; exits 1 on any
- * violation. Faults are injected on the wire or by killing processes, never inside lib/ or functions/.
+ * violation, or when a switched-on fault was injected fewer than M times (20 by default; 1 with
+ * --quick). Faults are injected on the wire or by killing processes, never inside lib/ or functions/.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const fs = require('node:fs');
@@ -20,7 +22,8 @@ const { startStack, ROOT } = require('../stack');
 const { startDynamoDbLocal, localClient } = require('../dynamodb-local');
 const { mintToken, readAuthSettings } = require('../auth');
 const { startFaultProxy } = require('./fault-proxy');
-const { dynamoDbRules, eventBridgeRules, httpApiRules } = require('./faults');
+const { dynamoDbRules, eventBridgeRules, httpApiRules, contractVersionTransform } = require('./faults');
+const { forgeries, checkForgeries } = require('./forgeries');
 const { readSnapshot } = require('../verify/snapshot');
 const { checkInvariants } = require('../verify/checks');
 
@@ -31,7 +34,12 @@ const option = (name, fallback) => {
 };
 const QUICK = args.includes('--quick');
 const ORDERS = Number(option('orders', QUICK ? 120 : 1000));
-const RATE = Number(option('rate', QUICK ? 12 : 10));
+const RATE = Number(option('rate', QUICK ? 12 : 3));
+/** Kills of DynamoDB Local, and of the whole stack, each; one of each every KILL_PERIOD_MS. */
+const KILLS = Number(option('kills', 20));
+const KILL_PERIOD_MS = 30_000;
+/** A run that injected a switched-on fault fewer times than this proved nothing about it: it fails. */
+const MIN_FAULTS = Number(option('min-faults', QUICK ? 1 : 20));
 const STAGE = 'chaos';
 const PREFIX = `order-saga-${STAGE}`;
 
@@ -47,15 +55,19 @@ const ALL_FAULTS = {
   responseLostAfterCommit: 0.05,
   streamsOff: 1,
   reorder: 1,
+  forgedEvents: 1,
+  contractVersionChange: 1,
   dynamoDbLocalKill: 1,
+  stackKill: 1,
 };
 const chosen = option('faults');
 const enabled = chosen ? Object.fromEntries(chosen.split(',').map((k) => [k, ALL_FAULTS[k] ?? 1])) : { ...ALL_FAULTS };
 if (QUICK && !chosen) {
-  // Reordering needs a saga to time out first, and a DynamoDB Local restart costs seconds: the quick
-  // run keeps to the faults that fit in under two minutes.
+  // Reordering needs a saga to time out first, and a restart of DynamoDB Local or of the stack costs
+  // seconds each: the quick run keeps to the faults that fit in under two minutes.
   delete enabled.reorder;
   delete enabled.dynamoDbLocalKill;
+  delete enabled.stackKill;
 }
 
 // The functions (and the stream triggers) reach DynamoDB Local and the EventBridge emulator through the fault proxies.
@@ -63,7 +75,17 @@ const API_PROXY_PORT = 6105;
 const PORTS = { HTTP_PORT: 6100, LAMBDA_PORT: 6102, EVENTBRIDGE_PORT: 6110, EVENTBRIDGE_PUBSUB_PORT: 6111, FUNCTIONS_EVENTBRIDGE_PORT: 6112, DYNAMODB_PORT: 6121, FUNCTIONS_DYNAMODB_PORT: 6120 };
 const env = Object.fromEntries(Object.entries(PORTS).map(([k, v]) => [k, String(v)]));
 const DATA_DIR = path.join(ROOT, '.local-data', 'chaos');
-const SAGA_TIMEOUT_SECONDS = QUICK ? 20 : 30;
+const SAGA_TIMEOUT_SECONDS = QUICK ? 15 : 30;
+/**
+ * The watchdog's schedule. On AWS the schedule lives in EventBridge, not in the stack that is
+ * killed, and runs every minute; here the harness plays it, more often, so that deadlines and
+ * re-drives happen within the run, across restarts of the stack.
+ */
+const WATCHDOG_EVERY_MS = QUICK ? 4_000 : 10_000;
+/** How long a consumer that fails past every retry stays down. */
+const OUTAGE_MS = QUICK ? 8_000 : 20_000;
+/** An acknowledged write DynamoDB Local lost to its own kill -9 was acknowledged just before it. */
+const KILL_LOSS_WINDOW_MS = 10_000;
 
 const log = (line) => console.log(`[chaos] ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -84,10 +106,19 @@ const main = async () => {
   const bump = (kind, n = 1) => (counts[kind] = (counts[kind] ?? 0) + n);
   const windows = { streamsOff: false };
   const active = (kind) => (kind in windows ? windows[kind] : true);
+  /** When each kill happened: acknowledged writes just before one may be lost (DynamoDB Local only). */
+  const kills = [];
+  const mayBeLostToKill = (at) => kills.some((k) => at >= k - KILL_LOSS_WINDOW_MS && at <= k + 1_000);
+  let contractSwitched = false;
 
   // Orders whose order.created is held back until after their saga timed out.
   const heldOrders = new Set();
-  const ddbProxy = await startFaultProxy({ port: PORTS.FUNCTIONS_DYNAMODB_PORT, target: `http://127.0.0.1:${PORTS.DYNAMODB_PORT}`, rules: dynamoDbRules({ random, p: enabled, active }), name: 'dynamodb' });
+  const ddbProxy = await startFaultProxy({
+    port: PORTS.FUNCTIONS_DYNAMODB_PORT,
+    target: `http://127.0.0.1:${PORTS.DYNAMODB_PORT}`,
+    rules: dynamoDbRules({ random, p: enabled, active, outageMs: OUTAGE_MS }),
+    name: 'dynamodb',
+  });
   let ebProxy;
   const ebRules = eventBridgeRules({
     random,
@@ -98,20 +129,33 @@ const main = async () => {
       const orderId = JSON.parse(entry.Detail).aggregateId;
       return heldOrders.has(orderId) ? (SAGA_TIMEOUT_SECONDS + 75) * 1000 : undefined;
     },
-    sendLater: (json) => ebProxy.send({ headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' }, json }),
+    sendLater: (json) => ebProxy.send({ headers: PUT_EVENTS_HEADERS, json }),
   });
-  ebProxy = await startFaultProxy({ port: PORTS.FUNCTIONS_EVENTBRIDGE_PORT, target: `http://127.0.0.1:${PORTS.EVENTBRIDGE_PORT}`, rules: ebRules, name: 'eventbridge' });
+  const ebTransforms = enabled.contractVersionChange ? [contractVersionTransform({ random, on: () => true, switched: () => contractSwitched })] : [];
+  ebProxy = await startFaultProxy({ port: PORTS.FUNCTIONS_EVENTBRIDGE_PORT, target: `http://127.0.0.1:${PORTS.EVENTBRIDGE_PORT}`, rules: ebRules, transforms: ebTransforms, name: 'eventbridge' });
   const apiProxy = await startFaultProxy({ port: API_PROXY_PORT, target: `http://127.0.0.1:${PORTS.HTTP_PORT}`, rules: httpApiRules({ random, p: enabled, active }), name: 'api' });
   ddbProxy.setEnabled(false);
   ebProxy.setEnabled(false);
 
   log(`seed ${SEED}; starting the stack (stage ${STAGE}, ports 6100+, data in ${path.relative(ROOT, DATA_DIR)}) ...`);
-  // Short local timings, so that timeouts, sweeps and compensation re-drives all happen within the run.
-  const params = { sagaTimeoutSeconds: String(SAGA_TIMEOUT_SECONDS), sweepGraceSeconds: '3', sweepIntervalSeconds: '5', sweepsPerRun: '11', compensationRedriveDelaySeconds: '10' };
-  let stack = await startStack({ env, stage: STAGE, params, dataDir: DATA_DIR, logFile: path.join(ROOT, '.local-data', 'chaos-stack.log'), log: () => {} });
+  // Short local timings, so that timeouts, sweeps and re-drives all happen within the run.
+  const params = {
+    sagaTimeoutSeconds: String(SAGA_TIMEOUT_SECONDS),
+    sweepGraceSeconds: '3',
+    sweepIntervalSeconds: '5',
+    sweepsPerRun: '11',
+    compensationRedriveDelaySeconds: QUICK ? '4' : '10',
+  };
+  const stackOptions = { env, stage: STAGE, params, dataDir: DATA_DIR, logFile: path.join(ROOT, '.local-data', 'chaos-stack.log'), log: () => {} };
+  let stack = await startStack(stackOptions);
   let dynamodb = stack.dynamodb;
   const client = localClient(PORTS.DYNAMODB_PORT);
+  // Kills and restarts one at a time; the stack is whole again when this settles.
+  let restarting = Promise.resolve();
+  const serially = (fn) => (restarting = restarting.then(fn, fn));
   let result;
+  const timers = [];
+  let stopWatchdog = () => undefined;
   try {
     // The run's own catalogue and customers, and the figures they start from.
     const run = randomUUID().slice(0, 6);
@@ -147,13 +191,15 @@ const main = async () => {
     ddbProxy.setEnabled(true);
     ebProxy.setEnabled(true);
     apiProxy.setEnabled(true);
+    /** Orders answered 201, with when the answer came. */
     const accepted = [];
     const refused = [];
     const started = Date.now();
     const inflight = [];
     // Half the clients send an Idempotency-Key and retry what may have failed (a 5xx, a lost
-    // answer) with it; the others cannot retry safely, so they give up and the order, if it was
-    // committed, runs anyway (the checker sees it: it checks every order of this run's customers).
+    // answer, a stack that is restarting) with it; the others cannot retry safely, so they give up
+    // and the order, if it was committed, runs anyway (the checker sees it: it checks every order
+    // of this run's customers).
     const answersByKey = new Map();
     const place = async ({ customerId, items, key }, attempt = 1) => {
       try {
@@ -168,14 +214,14 @@ const main = async () => {
           if (attempt > 1) bump(res.headers.get('idempotent-replayed') === 'true' ? 'clientRetryReplayed' : 'clientRetryCreated');
           return json.orderId;
         }
-        if (key && res.status >= 500 && attempt < 10) {
-          await sleep(200 * attempt);
+        if (key && res.status >= 500 && attempt < 12) {
+          await sleep(250 * attempt);
           return place({ customerId, items, key }, attempt + 1);
         }
         refused.push({ status: res.status, body: json });
       } catch (error) {
-        if (key && attempt < 10) {
-          await sleep(200 * attempt);
+        if (key && attempt < 12) {
+          await sleep(250 * attempt);
           return place({ customerId, items, key }, attempt + 1);
         }
         refused.push({ status: 0, body: String(error) });
@@ -184,34 +230,76 @@ const main = async () => {
     };
 
     // Fault windows and process kills, spread over the workload.
-    const durationMs = (ORDERS / RATE) * 1000;
-    const timers = [];
-    const at = (fraction, fn) => timers.push(setTimeout(() => void fn().catch((e) => log(`fault action failed: ${e.message}`)), fraction * durationMs));
+    const plannedMs = QUICK || !(enabled.dynamoDbLocalKill || enabled.stackKill) ? (ORDERS / RATE) * 1000 : Math.max((ORDERS / RATE) * 1000, KILLS * KILL_PERIOD_MS);
+    const at = (ms, fn) => timers.push(setTimeout(() => void fn().catch((e) => log(`fault action failed: ${e.message}`)), ms));
     if (enabled.streamsOff) {
       for (const f of [0.2, 0.6]) {
-        at(f, async () => {
+        at(f * plannedMs, async () => {
           windows.streamsOff = true;
           log('stream forwarders off (sweeper only) ...');
-          await sleep(Math.min(8000, durationMs * 0.15));
+          await sleep(Math.min(QUICK ? 8000 : 20_000, plannedMs * 0.15));
           windows.streamsOff = false;
           log('stream forwarders on again');
         });
       }
     }
-    if (enabled.dynamoDbLocalKill) {
-      at(0.45, async () => {
-        log('killing DynamoDB Local (-9) ...');
+    if (enabled.contractVersionChange) {
+      at(0.5 * plannedMs, async () => {
+        contractSwitched = true;
+        log('inventory.reserved now written as version 2 (a few version-1 events still in flight)');
+      });
+    }
+    const killDynamoDb = () =>
+      serially(async () => {
+        kills.push(Date.now());
         process.kill(-dynamodb.pid, 'SIGKILL');
         await dynamodb.exited;
         bump('dynamoDbLocalKill');
         await sleep(1500);
         dynamodb = await startDynamoDbLocal({ port: PORTS.DYNAMODB_PORT, dataDir: DATA_DIR, log: () => {} });
-        log('DynamoDB Local restarted on its data');
+        log(`DynamoDB Local killed (-9) and restarted on its data (${counts.dynamoDbLocalKill})`);
       });
+    const killStack = () =>
+      serially(async () => {
+        kills.push(Date.now());
+        for (const pid of [stack.pid, dynamodb.pid]) {
+          try {
+            process.kill(-pid, 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+        }
+        await Promise.all([stack.exited, dynamodb.exited]);
+        bump('stackKill');
+        stack = await startStack(stackOptions);
+        dynamodb = stack.dynamodb;
+        log(`whole stack killed (-9) and restarted on its data (${counts.stackKill})`);
+      });
+    if (enabled.dynamoDbLocalKill && !enabled.stackKill) at(0.45 * plannedMs, killDynamoDb);
+    for (let k = 0; k < KILLS && enabled.stackKill; k += 1) {
+      at(10_000 + k * KILL_PERIOD_MS, killStack);
+      if (enabled.dynamoDbLocalKill) at(10_000 + k * KILL_PERIOD_MS + KILL_PERIOD_MS / 2, killDynamoDb);
     }
+    stopWatchdog = scheduleWatchdog();
 
-    log(`placing ${ORDERS} orders at ${RATE}/s with faults: ${Object.keys(enabled).join(', ')}`);
-    for (let i = 0; i < ORDERS; i += 1) {
+    // Forged and smuggled events, straight on the bus, about real orders of the run.
+    const forged = [];
+    const forge = async () => {
+      if (accepted.length === 0) return;
+      const { orderId, customerId } = accepted[Math.floor(random() * accepted.length)];
+      const forgery = forgeries[forged.length % forgeries.length];
+      const f = forgery.build({ orderId, customerId });
+      forged.push({ id: f.envelope.id, name: forgery.name, deadLetteredBy: f.deadLetteredBy, at: Date.now() });
+      bump('forgedEvents');
+      await ebProxy.send({ headers: PUT_EVENTS_HEADERS, json: { Entries: [{ EventBusName: `${PREFIX}-bus`, Source: f.source, DetailType: f.detailType, Detail: JSON.stringify(f.envelope) }] } });
+    };
+    if (enabled.forgedEvents) timers.push(setInterval(() => void forge().catch(() => undefined), QUICK ? 500 : 2_500));
+
+    log(`placing orders at ${RATE}/s until ${ORDERS} are accepted (~${Math.round(plannedMs / 1000)} s) with faults: ${Object.keys(enabled).join(', ')}`);
+    for (let i = 0; ; i += 1) {
+      const elapsed = Date.now() - started;
+      if (accepted.length >= ORDERS && elapsed >= plannedMs) break;
+      if (elapsed > plannedMs * 3) break;
       const due = started + (i * 1000) / RATE;
       const wait = due - Date.now();
       if (wait > 0) await sleep(wait);
@@ -219,13 +307,14 @@ const main = async () => {
       inflight.push(
         place(body).then((orderId) => {
           if (!orderId) return;
-          accepted.push(orderId);
+          accepted.push({ orderId, customerId: body.customerId, at: Date.now() });
           if (enabled.reorder && random() < 0.03) heldOrders.add(orderId);
         }),
       );
     }
     await Promise.all(inflight);
-    for (const t of timers) clearTimeout(t);
+    for (const t of timers.splice(0)) clearTimeout(t);
+    await restarting;
     windows.streamsOff = false;
     log(`${accepted.length} orders accepted, ${refused.length} refused; letting the system settle ...`);
 
@@ -234,28 +323,35 @@ const main = async () => {
     // In scope: every order of this run's customers, acknowledged or not (a lost answer without a key).
     const runCustomers = new Set(Object.values(customers).map((c) => c.customerId));
     const inScope = (o) => runCustomers.has(o.customerId);
-    // Long enough for a timeout, the watchdog's next run (every minute) and a compensation re-drive or two.
-    const settleUntil = Date.now() + (QUICK ? 150_000 : 300_000) + (heldOrders.size ? (SAGA_TIMEOUT_SECONDS + 90) * 1000 : 0);
+    // Long enough for a timeout, the watchdog's next run and a re-drive or two.
+    const settleUntil = Date.now() + (QUICK ? 90_000 : 300_000) + (heldOrders.size ? (SAGA_TIMEOUT_SECONDS + 90) * 1000 : 0);
     let snapshot;
     let check;
+    let forgeryViolations;
     for (;;) {
       snapshot = await readSnapshot({ client, prefix: PREFIX });
-      check = checkInvariants(snapshot, { baseline, inScope, sweeperWindowMs: 45_000, watchdogPeriodMs: 65_000 });
+      check = checkInvariants(snapshot, { baseline, inScope, sweeperWindowMs: 45_000, watchdogPeriodMs: WATCHDOG_EVERY_MS + 5_000 });
+      forgeryViolations = checkForgeries(forged, snapshot, mayBeLostToKill);
       const pending = snapshot.orders.filter((o) => inScope(o) && o.status === 'PENDING').length;
-      if ((check.violations.length === 0 && pending === 0) || Date.now() > settleUntil) break;
+      if ((check.violations.length === 0 && forgeryViolations.length === 0 && pending === 0) || Date.now() > settleUntil) break;
       await sleep(3000);
     }
+    for (const t of timers.splice(0)) clearTimeout(t);
+    await stopWatchdog();
     ddbProxy.setEnabled(false);
     ebProxy.setEnabled(false);
     apiProxy.setEnabled(false);
 
     // Acknowledged orders that DynamoDB Local lost when it was killed -9 are counted apart (AWS
-    // DynamoDB acknowledges only durable writes); every other missing order is a violation.
+    // DynamoDB acknowledges only durable writes), and only if acknowledged just before a kill;
+    // every other missing order is a violation.
     const stored = new Set(snapshot.orders.map((o) => o.orderId));
-    const missing = accepted.filter((id) => !stored.has(id));
-    const lostToKill = counts.dynamoDbLocalKill ? missing : [];
-    const violations = [...check.violations];
-    if (!counts.dynamoDbLocalKill) for (const id of missing) violations.push({ kind: 'acknowledged-order-missing', message: `order ${id} answered 201 but is not stored`, ids: [id] });
+    const missing = accepted.filter((a) => !stored.has(a.orderId));
+    const lostToKill = missing.filter((a) => mayBeLostToKill(a.at));
+    const violations = [...check.violations, ...forgeryViolations];
+    for (const a of missing) {
+      if (!mayBeLostToKill(a.at)) violations.push({ kind: 'acknowledged-order-missing', message: `order ${a.orderId} answered 201 but is not stored`, ids: [a.orderId] });
+    }
     // Every Idempotency-Key answered one order, however many attempts it took.
     for (const [key, orderIds] of answersByKey) {
       if (new Set(orderIds).size !== 1) violations.push({ kind: 'key-many-orders', message: `Idempotency-Key ${key} answered ${new Set(orderIds).size} different orders`, ids: [key, ...new Set(orderIds)] });
@@ -268,9 +364,18 @@ const main = async () => {
     const faults = Object.keys(enabled)
       .map((k) => `${k}: ${counts[k] ?? 0}`)
       .join(', ');
-    log(`${check.counts.confirmed} confirmed, ${check.counts.cancelled} cancelled, ${check.counts.pending} pending; ${refused.length} refused by the API; ${lostToKill.length} acknowledged orders lost to the DynamoDB Local kill`);
-    result = { line: `${accepted.length} orders, faults {${faults}}, ${violations.length} violations`, violations };
+    log(
+      `${check.counts.confirmed} confirmed, ${check.counts.cancelled} cancelled, ${check.counts.pending} pending; ${refused.length} refused by the API (${JSON.stringify(tally(refused.map((r) => r.status)))}); ` +
+        `client retries: ${counts.clientRetryReplayed ?? 0} replayed, ${counts.clientRetryCreated ?? 0} created; ` +
+        `${lostToKill.length} acknowledged orders lost to a kill of DynamoDB Local; ${Math.round((Date.now() - started) / 1000)} s`,
+    );
+    const tooFew = Object.keys(enabled).filter((k) => (counts[k] ?? 0) < MIN_FAULTS);
+    if (tooFew.length) log(`FAILED: injected fewer than ${MIN_FAULTS} times: ${tooFew.join(', ')}`);
+    result = { line: `${accepted.length} orders, faults {${faults}}, ${violations.length} violations`, violations, tooFew };
   } finally {
+    for (const t of timers) clearTimeout(t);
+    await stopWatchdog();
+    await restarting.catch(() => undefined);
     client.destroy();
     await stack.stop();
     if (dynamodb !== stack.dynamodb) await dynamodb.stop();
@@ -279,8 +384,43 @@ const main = async () => {
     await apiProxy.close();
   }
   console.log(result.line);
-  process.exit(result.violations.length ? 1 : 0);
+  process.exit(result.violations.length || result.tooFew.length ? 1 : 0);
 };
+
+const tally = (values) => values.reduce((t, v) => ({ ...t, [v]: (t[v] ?? 0) + 1 }), {});
+
+const PUT_EVENTS_HEADERS = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' };
+
+/**
+ * Runs the saga watchdog through the stack's Lambda endpoint, WATCHDOG_EVERY_MS after the end of its
+ * previous run (runs never overlap, as on AWS, where a run's timeout is its period). Returns a stop
+ * function that resolves once the run in progress has ended.
+ */
+const scheduleWatchdog = () => {
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${PORTS.LAMBDA_PORT}/2015-03-31/functions/${PREFIX}-sagaWatchdog/invocations`, { method: 'POST', body: '{}' });
+        await response.text();
+      } catch {
+        /* the stack is restarting: the next run comes anyway */
+      }
+      if (!stopped) await sleep(WATCHDOG_EVERY_MS);
+    }
+  })();
+  return () => {
+    stopped = true;
+    return loop;
+  };
+};
+
+// Every restart of the stack registers its own last-resort kill on exit.
+process.setMaxListeners(4 * KILLS + 20);
+// Ctrl-C: exit, which kills what is running (each process's own exit handler).
+const stopOnSignal = () => process.exit(130);
+process.once('SIGINT', stopOnSignal);
+process.once('SIGTERM', stopOnSignal);
 
 main().catch((error) => {
   console.error(error);

@@ -15,8 +15,12 @@ const http = require('node:http');
  *   { kind, afterResponse: (json) => json }    forward, then change the answer
  *   { kind, dropResponse: true }               forward, let the target commit, then lose the answer
  * The first rule that returns an action wins; every action is counted under its `kind`.
+ *
+ * Transforms run before the rules, on every request, and compose with them: each may return
+ *   { kind, count, json }                      forward `json` instead (counted `count` times under `kind`)
+ * so that e.g. an event rewritten to an older contract version can still be duplicated or refused.
  */
-const startFaultProxy = async ({ port = 0, target, rules = [], name = 'proxy' }) => {
+const startFaultProxy = async ({ port = 0, target, rules = [], transforms = [], name = 'proxy' }) => {
   const counts = {};
   const targetUrl = new URL(target);
   let enabled = true;
@@ -50,6 +54,13 @@ const startFaultProxy = async ({ port = 0, target, rules = [], name = 'proxy' })
     req.on('end', async () => {
       let body = Buffer.concat(chunks);
       const request = { method: req.method, url: req.url, headers: req.headers, target: req.headers['x-amz-target'], json: parseJson(body) };
+      for (const transform of enabled ? transforms : []) {
+        const changed = transform(request);
+        if (!changed) continue;
+        counts[changed.kind] = (counts[changed.kind] ?? 0) + (changed.count ?? 1);
+        request.json = changed.json;
+        body = Buffer.from(JSON.stringify(changed.json));
+      }
       const action = enabled ? rules.map((rule) => rule(request)).find(Boolean) : undefined;
       if (action) counts[action.kind] = (counts[action.kind] ?? 0) + 1;
       const reply = (status, headers, payload) => {

@@ -146,9 +146,37 @@ const eventBridgeRules = ({ random = Math.random, p, active = () => true, delayO
   ];
 };
 
+/**
+ * An event contract moving to a new version in the middle of the run: `inventory.reserved` is
+ * written as version 2 (it carries the saga's deadline); before `switched()` the producer still
+ * writes version 1 (no deadline), and afterwards a few version-1 events are still in flight (late
+ * retries from before the deploy). Consumers must accept both, as the contract says.
+ * @param {{ random?: () => number, on: () => boolean, switched: () => boolean, lateShare?: number }} opts
+ */
+const contractVersionTransform = ({ random = Math.random, on, switched, lateShare = 0.05 }) => (req) => {
+  if (req.target !== PUT_EVENTS || !on()) return undefined;
+  const entries = req.json?.Entries ?? [];
+  let count = 0;
+  const rewritten = entries.map((entry) => {
+    if (entry.DetailType !== 'inventory.reserved' || (switched() && random() >= lateShare)) return entry;
+    let envelope;
+    try {
+      envelope = JSON.parse(entry.Detail);
+    } catch {
+      return entry;
+    }
+    if (envelope.version !== 2) return entry;
+    const data = { ...envelope.data };
+    delete data.deadline;
+    count += 1;
+    return { ...entry, Detail: JSON.stringify({ ...envelope, version: 1, data }) };
+  });
+  return count ? { kind: 'contractVersionChange', count, json: { ...req.json, Entries: rewritten } } : undefined;
+};
+
 /** In front of the HTTP API: an answer lost after the order was committed (a timeout, a dropped connection). */
 const httpApiRules = ({ random = Math.random, p, active = () => true }) => [
   (req) => (req.method === 'POST' && (p.responseLostAfterCommit ?? 0) > 0 && active('responseLostAfterCommit') && random() < p.responseLostAfterCommit ? { kind: 'responseLostAfterCommit', dropResponse: true } : undefined),
 ];
 
-module.exports = { dynamoDbRules, eventBridgeRules, httpApiRules, markerOf, ddbError };
+module.exports = { dynamoDbRules, eventBridgeRules, httpApiRules, contractVersionTransform, markerOf, ddbError };

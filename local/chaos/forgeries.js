@@ -1,0 +1,115 @@
+'use strict';
+/**
+ * Forged and smuggled events, put straight on the bus (past the outboxes and the fault proxies) as
+ * a role allowed to publish, or a bug, could: each names a real order of the run, so that, were it
+ * believed, it would move real stock, money, points or orders. Each forgery says which consumers the
+ * bus delivers it to and must dead-letter it; one under a source that does not own its type reaches
+ * nobody at all (no rule matches it).
+ */
+const { randomUUID } = require('node:crypto');
+
+const envelope = (type, source, order, data, overrides = {}) => ({
+  id: randomUUID(),
+  type,
+  source,
+  time: new Date().toISOString(),
+  aggregateId: order.orderId,
+  sequence: 9,
+  correlationId: randomUUID(),
+  causationId: null,
+  version: 1,
+  data,
+  ...overrides,
+});
+
+/** @type {{ name: string, build: (order: { orderId: string, customerId: string }) => { envelope: object, source: string, detailType: string, deadLetteredBy: string[] } }[]} */
+const forgeries = [
+  {
+    // A payments event inside an inventory delivery: would confirm an unpaid order.
+    name: 'smuggled payment.succeeded',
+    build: (order) => ({
+      envelope: envelope('payment.succeeded', 'saga.payments', order, { orderId: order.orderId, customerId: order.customerId, amount: 100 }),
+      source: 'saga.inventory',
+      detailType: 'inventory.reserved',
+      deadLetteredBy: ['advanceSaga', 'chargePayment'],
+    }),
+  },
+  {
+    // A cancellation dressed as inventory's own event type.
+    name: 'order.cancelled in inventory clothes',
+    build: (order) => ({
+      envelope: envelope('order.cancelled', 'saga.orders', order, { orderId: order.orderId, customerId: order.customerId, reason: 'forged' }),
+      source: 'saga.inventory',
+      detailType: 'inventory.released',
+      deadLetteredBy: ['advanceSaga'],
+    }),
+  },
+  {
+    // A cancellation whose envelope is about another aggregate than the order its data names.
+    name: 'order.cancelled about another aggregate',
+    build: (order) => ({
+      envelope: envelope('order.cancelled', 'saga.orders', order, { orderId: order.orderId, customerId: order.customerId, reason: 'forged' }, { aggregateId: randomUUID() }),
+      source: 'saga.orders',
+      detailType: 'order.cancelled',
+      deadLetteredBy: ['releaseStock', 'refundPayment'],
+    }),
+  },
+  {
+    // A cancellation whose envelope claims a source that does not own the type.
+    name: 'order.cancelled claiming inventory',
+    build: (order) => ({
+      envelope: envelope('order.cancelled', 'saga.inventory', order, { orderId: order.orderId, customerId: order.customerId, reason: 'forged' }),
+      source: 'saga.orders',
+      detailType: 'order.cancelled',
+      deadLetteredBy: ['releaseStock', 'refundPayment'],
+    }),
+  },
+  {
+    // Inventory putting an order.created on the bus as its own: no rule delivers it.
+    name: 'order.created under a forged source',
+    build: (order) => ({
+      envelope: envelope('order.created', 'saga.orders', order, {
+        orderId: order.orderId,
+        customerId: order.customerId,
+        items: [{ productId: 'forged', quantity: 1 }],
+        deadline: new Date(Date.now() + 60_000).toISOString(),
+      }),
+      source: 'saga.inventory',
+      detailType: 'order.created',
+      deadLetteredBy: [],
+    }),
+  },
+];
+
+/**
+ * What the books must show about the forgeries once the run settled: none left a processed marker in
+ * any inbox (none was acted on), and each was dead-lettered by every consumer it reached. Forgeries
+ * injected just before a kill may have been lost in flight with the bus (its deliveries are not
+ * durable locally), so those are only checked for the first part.
+ * @param {{ id: string, name: string, deadLetteredBy: string[], at: number }[]} injected
+ * @param {{ deadLetters: object[], inboxes: Record<string, object[]> }} snapshot
+ * @param {(at: number) => boolean} mayBeLost
+ */
+const checkForgeries = (injected, snapshot, mayBeLost) => {
+  const violations = [];
+  const lettersOf = new Map();
+  for (const letter of snapshot.deadLetters) {
+    if (letter.eventId) lettersOf.set(letter.eventId, [...(lettersOf.get(letter.eventId) ?? []), letter.consumer]);
+  }
+  const markers = new Map();
+  for (const rows of Object.values(snapshot.inboxes)) for (const row of rows) if (row.eventId) markers.set(row.eventId, row.consumer);
+  for (const forgery of injected) {
+    if (markers.has(forgery.id)) {
+      violations.push({ kind: 'forged-event-acted-on', message: `${forgery.name} ${forgery.id} was processed by ${markers.get(forgery.id)}`, ids: [forgery.id] });
+    }
+    if (mayBeLost(forgery.at)) continue;
+    const letters = new Set(lettersOf.get(forgery.id) ?? []);
+    const missing = forgery.deadLetteredBy.filter((c) => !letters.has(c));
+    if (missing.length) {
+      violations.push({ kind: 'forged-event-not-dead-lettered', message: `${forgery.name} ${forgery.id} was not dead-lettered by ${missing.join(', ')}`, ids: [forgery.id] });
+    }
+  }
+  return violations;
+};
+
+module.exports = { forgeries, checkForgeries };
