@@ -86,6 +86,8 @@ const WATCHDOG_EVERY_MS = QUICK ? 4_000 : 10_000;
 const OUTAGE_MS = QUICK ? 8_000 : 20_000;
 /** An acknowledged write DynamoDB Local lost to its own kill -9 was acknowledged just before it. */
 const KILL_LOSS_WINDOW_MS = 10_000;
+/** Forgeries go on this long after the workload (and its kills) ended. */
+const FORGING_AFTER_WORKLOAD_MS = QUICK ? 0 : 60_000;
 
 const log = (line) => console.log(`[chaos] ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -114,7 +116,7 @@ const main = async () => {
    */
   const kills = [];
   const mayBeLostToKill = (at) => kills.some((k) => at >= k.at - KILL_LOSS_WINDOW_MS && at <= k.at + 1_000);
-  const mayBeLostInFlight = (at) => kills.some((k) => at >= k.at - KILL_LOSS_WINDOW_MS && at <= (k.restoredAt ?? Infinity) + 5_000);
+  const mayBeLostInFlight = (at) => kills.some((k) => at >= k.at - 5_000 && at <= (k.restoredAt ?? Infinity) + 5_000);
   let contractSwitched = false;
 
   // Orders whose order.created is held back until after their saga timed out.
@@ -306,7 +308,9 @@ const main = async () => {
       forged.push({ id: f.envelope.id, name: forgery.name, deadLetteredBy: f.deadLetteredBy, at });
       bump('forgedEvents');
     };
-    if (enabled.forgedEvents) timers.push(setInterval(() => void forge().catch(() => undefined), QUICK ? 500 : 2_500));
+    // Forgeries go on into the settling, past the last kill: those are all required to be dead-lettered.
+    const forging = enabled.forgedEvents ? setInterval(() => void forge().catch(() => undefined), QUICK ? 500 : 2_500) : undefined;
+    let forgingUntil = Infinity;
 
     log(`placing orders at ${RATE}/s until ${ORDERS} are accepted (~${Math.round(plannedMs / 1000)} s) with faults: ${Object.keys(enabled).join(', ')}`);
     for (let i = 0; ; i += 1) {
@@ -328,6 +332,7 @@ const main = async () => {
     await Promise.all(inflight);
     for (const t of timers.splice(0)) clearTimeout(t);
     await restarting;
+    forgingUntil = Date.now() + FORGING_AFTER_WORKLOAD_MS;
     windows.streamsOff = false;
     log(`${accepted.length} orders accepted, ${refused.length} refused; letting the system settle ...`);
 
@@ -346,9 +351,12 @@ const main = async () => {
       check = checkInvariants(snapshot, { baseline, inScope, sweeperWindowMs: 45_000, watchdogPeriodMs: WATCHDOG_EVERY_MS + 5_000 });
       forgeryViolations = checkForgeries(forged, snapshot, mayBeLostInFlight);
       const pending = snapshot.orders.filter((o) => inScope(o) && o.status === 'PENDING').length;
-      if ((check.violations.length === 0 && forgeryViolations.length === 0 && pending === 0) || Date.now() > settleUntil) break;
+      const stillForging = Date.now() < forgingUntil;
+      if (!stillForging) clearInterval(forging);
+      if (!stillForging && ((check.violations.length === 0 && forgeryViolations.length === 0 && pending === 0) || Date.now() > settleUntil)) break;
       await sleep(3000);
     }
+    clearInterval(forging);
     for (const t of timers.splice(0)) clearTimeout(t);
     await stopWatchdog();
     ddbProxy.setEnabled(false);
