@@ -242,354 +242,380 @@ const main = async () => {
 
   log(`seed ${SEED}; starting the stack (stage ${STAGE}, ports 6200+, data in ${path.relative(ROOT, DATA_DIR)}, log in ${path.relative(ROOT, STACK_LOG)}) ...`);
   stack = await startStack({ env, stage: STAGE, params: PARAMS, dataDir: DATA_DIR, logFile: STACK_LOG, log: () => {} });
+  // A process of the stack that dies during the run (out of memory, say) ends it at once.
+  let crashed;
+  let stopping = false;
+  const watchExit = (what, exited) =>
+    void exited.then(({ code, signal }) => {
+      if (!stopping) crashed ??= `${what} exited during the run (code ${code}, signal ${signal}); see ${path.relative(ROOT, STACK_LOG)}`;
+    });
+  watchExit('serverless offline', stack.exited);
+  watchExit('DynamoDB Local', stack.dynamodb.exited);
+  const stopped = () => interrupted || crashed !== undefined;
   const client = localClient(PORTS.DYNAMODB_PORT);
   let result;
   try {
-    // The run's own catalogue and customers, and the figures they start from. Stock and money are
-    // plentiful enough for hours at any rate this machine sustains, so the mix never drifts.
-    const run = randomUUID().slice(0, 6);
-    const products = {
-      plenty: { productId: `soak-${run}-plenty`, price: 1000, stock: 1_000_000_000 },
-      other: { productId: `soak-${run}-other`, price: 2500, stock: 1_000_000_000 },
-      none: { productId: `soak-${run}-none`, price: 700, stock: 0 },
-    };
-    const customers = {
-      rich: { customerId: `soak-${run}-rich`, balance: 1_000_000_000_000 },
-      broke: { customerId: `soak-${run}-broke`, balance: 0 },
-    };
-    for (const p of Object.values(products)) await client.send(new PutItemCommand({ TableName: TABLES.products, Item: marshall(p) }));
-    for (const c of Object.values(customers)) await client.send(new PutItemCommand({ TableName: TABLES.accounts, Item: marshall(c) }));
-    const baseline = {
-      stock: Object.fromEntries(Object.values(products).map((p) => [p.productId, p.stock])),
-      balance: Object.fromEntries(Object.values(customers).map((c) => [c.customerId, c.balance])),
-    };
-    report.baseline = baseline;
+    // `break run` leaves early, on a signal or when the stack died.
+    run: {
+      // The run's own catalogue and customers, and the figures they start from. Stock and money are
+      // plentiful enough for hours at any rate this machine sustains, so the mix never drifts.
+      const runId = randomUUID().slice(0, 6);
+      const products = {
+        plenty: { productId: `soak-${runId}-plenty`, price: 1000, stock: 1_000_000_000 },
+        other: { productId: `soak-${runId}-other`, price: 2500, stock: 1_000_000_000 },
+        none: { productId: `soak-${runId}-none`, price: 700, stock: 0 },
+      };
+      const customers = {
+        rich: { customerId: `soak-${runId}-rich`, balance: 1_000_000_000_000 },
+        broke: { customerId: `soak-${runId}-broke`, balance: 0 },
+      };
+      for (const p of Object.values(products)) await client.send(new PutItemCommand({ TableName: TABLES.products, Item: marshall(p) }));
+      for (const c of Object.values(customers)) await client.send(new PutItemCommand({ TableName: TABLES.accounts, Item: marshall(c) }));
+      const baseline = {
+        stock: Object.fromEntries(Object.values(products).map((p) => [p.productId, p.stock])),
+        balance: Object.fromEntries(Object.values(customers).map((c) => [c.customerId, c.balance])),
+      };
+      report.baseline = baseline;
 
-    const { issuer, audience } = readAuthSettings(STAGE);
-    const tokens = Object.fromEntries(Object.values(customers).map((c) => [c.customerId, mintToken({ issuer, audience, subject: c.customerId, expiresInSeconds: MINUTES * 60 + 3600 })]));
-    // 70 % confirmed (one line), 10 % confirmed (two lines), 10 % stock-outs (cancelled by
-    // inventory), 10 % declined payments (cancelled, the reservation released).
-    const mix = () => {
-      const r = random();
-      if (r < 0.7) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 + Math.floor(random() * 3) }] };
-      if (r < 0.8) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 }, { productId: products.other.productId, quantity: 1 }] };
-      if (r < 0.9) return { customerId: customers.rich.customerId, items: [{ productId: products.none.productId, quantity: 1 }] };
-      return { customerId: customers.broke.customerId, items: [{ productId: products.plenty.productId, quantity: 1 }] };
-    };
+      const { issuer, audience } = readAuthSettings(STAGE);
+      const tokens = Object.fromEntries(Object.values(customers).map((c) => [c.customerId, mintToken({ issuer, audience, subject: c.customerId, expiresInSeconds: MINUTES * 60 + 3600 })]));
+      // 70 % confirmed (one line), 10 % confirmed (two lines), 10 % stock-outs (cancelled by
+      // inventory), 10 % declined payments (cancelled, the reservation released).
+      const mix = () => {
+        const r = random();
+        if (r < 0.7) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 + Math.floor(random() * 3) }] };
+        if (r < 0.8) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 }, { productId: products.other.productId, quantity: 1 }] };
+        if (r < 0.9) return { customerId: customers.rich.customerId, items: [{ productId: products.none.productId, quantity: 1 }] };
+        return { customerId: customers.broke.customerId, items: [{ productId: products.plenty.productId, quantity: 1 }] };
+      };
 
-    // ---- what is measured, per minute ----
-    const startedAt = Date.now();
-    const loadEndsAt = startedAt + MINUTES * MINUTE_MS;
-    const minuteOf = (t) => Math.floor((t - startedAt) / MINUTE_MS) + 1;
-    const minutes = [];
-    const minuteRow = (m) =>
-      (minutes[m - 1] ??= {
-        minute: m,
-        label: m > MINUTES ? `s${m - MINUTES}` : String(m),
-        placed: 0,
-        refused: 0,
-        latencies: [],
-        confirmed: 0,
-        cancelled: 0,
-        eventsPublished: 0,
-        sweeperRecovered: 0,
-        sweeps: 0,
-        oldestUnpublishedMs: null,
-        invocationFailures: 0,
-        eventsDeadLettered: 0,
-      });
-    let openMinute = 1; // earlier minutes are printed: whatever is seen late counts in this one
-    const bucket = (t) => minuteRow(Math.max(openMinute, minuteOf(t)));
-
-    const inFlight = new Set(); // order ids still PENDING
-    const refusals = [];
-    let accepted = 0;
-    const place = async ({ customerId, items }, key) => {
-      const sentAt = Date.now();
-      try {
-        const res = await fetch(`${stack.baseUrl}/orders`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens[customerId]}`, ...(key ? { 'Idempotency-Key': key } : {}) },
-          body: JSON.stringify({ items }),
+      // ---- what is measured, per minute ----
+      const startedAt = Date.now();
+      const loadEndsAt = startedAt + MINUTES * MINUTE_MS;
+      const minuteOf = (t) => Math.floor((t - startedAt) / MINUTE_MS) + 1;
+      const minutes = [];
+      const minuteRow = (m) =>
+        (minutes[m - 1] ??= {
+          minute: m,
+          label: m > MINUTES ? `s${m - MINUTES}` : String(m),
+          placed: 0,
+          refused: 0,
+          latencies: [],
+          confirmed: 0,
+          cancelled: 0,
+          eventsPublished: 0,
+          sweeperRecovered: 0,
+          sweeps: 0,
+          oldestUnpublishedMs: null,
+          invocationFailures: 0,
+          eventsDeadLettered: 0,
         });
-        const json = await res.json().catch(() => ({}));
-        if (res.status === 201 && json.orderId) {
-          accepted += 1;
-          inFlight.add(json.orderId);
-          bucket(sentAt).placed += 1;
-          return;
+      let openMinute = 1; // earlier minutes are printed: whatever is seen late counts in this one
+      const bucket = (t) => minuteRow(Math.max(openMinute, minuteOf(t)));
+
+      const inFlight = new Set(); // order ids still PENDING
+      const refusals = [];
+      let accepted = 0;
+      const place = async ({ customerId, items }, key) => {
+        const sentAt = Date.now();
+        try {
+          const res = await fetch(`${stack.baseUrl}/orders`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens[customerId]}`, ...(key ? { 'Idempotency-Key': key } : {}) },
+            body: JSON.stringify({ items }),
+          });
+          const json = await res.json().catch(() => ({}));
+          if (res.status === 201 && json.orderId) {
+            accepted += 1;
+            inFlight.add(json.orderId);
+            bucket(sentAt).placed += 1;
+            return;
+          }
+          refusals.push({ status: res.status, body: json });
+        } catch (error) {
+          refusals.push({ status: 0, body: String(error) });
         }
-        refusals.push({ status: res.status, body: json });
-      } catch (error) {
-        refusals.push({ status: 0, body: String(error) });
-      }
-      bucket(sentAt).refused += 1;
-    };
-    const placeAll = async () => {
-      const requests = [];
-      for (let i = 0; ; i += 1) {
-        const due = startedAt + (i * 1000) / RATE;
-        if (due >= loadEndsAt || interrupted) break;
-        const wait = due - Date.now();
-        if (wait > 0) await sleep(wait);
-        // Half the clients send an Idempotency-Key, as careful ones do (one more row per order).
-        requests.push(place(mix(), random() < 0.5 ? randomUUID() : undefined));
-      }
-      await Promise.all(requests);
-    };
-
-    // Orders in flight, read by key: each finished one gives its saga latency.
-    const pollOrders = async () => {
-      if (inFlight.size === 0) return;
-      const items = await batchGet(client, TABLES.orders, [...inFlight].map((orderId) => ({ orderId })), {
-        ProjectionExpression: 'orderId, #s, createdAt, updatedAt',
-        ExpressionAttributeNames: { '#s': 'status' },
-      });
-      for (const o of items) {
-        if (o.status === 'PENDING') continue;
-        inFlight.delete(o.orderId);
-        const row = bucket(Date.parse(o.updatedAt));
-        row.latencies.push(Date.parse(o.updatedAt) - Date.parse(o.createdAt));
-        if (o.status === 'CONFIRMED') row.confirmed += 1;
-        else row.cancelled += 1;
-      }
-    };
-
-    // The stack's log: what the relay published and what the sweeper had to recover, whether the
-    // sweeps ran at all, failed invocations, dead-lettered events.
-    const readLog = tailer(STACK_LOG);
-    const sweepsByService = {};
-    const readMetrics = () => {
-      for (const line of readLog()) {
-        const recovery = figures.parseSweeperRecovery(line);
-        if (recovery) bucket(recovery.at).sweeperRecovered += recovery.recovered;
-        const emf = figures.parseEmf(line);
-        if (!emf) continue;
-        const row = bucket(emf.at);
-        const sum = (name) => (emf.values[name] ?? []).reduce((s, v) => s + v, 0);
-        // The sweeper's recoveries come from its log line above, at once; its metric only when
-        // the invocation (four sweeps, 45 s) ends.
-        row.eventsPublished += sum('EventsPublished');
-        row.invocationFailures += sum('InvocationFailures');
-        row.eventsDeadLettered += sum('EventsDeadLettered');
-        const ages = emf.values.OutboxOldestUnpublishedAge ?? [];
-        if (ages.length) {
-          row.sweeps += ages.length;
-          row.oldestUnpublishedMs = Math.max(row.oldestUnpublishedMs ?? 0, ...ages);
-          // The sweepers' service names are `<service>-outbox`.
-          const service = String(emf.service).replace(/-outbox$/, '');
-          sweepsByService[service] = (sweepsByService[service] ?? 0) + ages.length;
+        bucket(sentAt).refused += 1;
+      };
+      const placeAll = async () => {
+        const requests = [];
+        for (let i = 0; ; i += 1) {
+          const due = startedAt + (i * 1000) / RATE;
+          if (due >= loadEndsAt || stopped()) break;
+          const wait = due - Date.now();
+          if (wait > 0) await sleep(wait);
+          // Half the clients send an Idempotency-Key, as careful ones do (one more row per order).
+          requests.push(place(mix(), random() < 0.5 ? randomUUID() : undefined));
         }
-      }
-    };
+        await Promise.all(requests);
+      };
 
-    const processLabels = new Map();
-    const rssSamples = {}; // label → [{ tMin, mib }]
-    const processCounts = []; // [{ tMin, n }]
-    const cpuTicks = {}; // label → CPU clock ticks used so far (100 a second)
-    const cpuAtLastClose = {};
-    const sampleMemory = () => {
-      const tMin = (Date.now() - startedAt) / MINUTE_MS;
-      const seen = {};
-      for (const p of stackProcesses(stack, processLabels)) {
-        const mib = rssMiB(p.pid);
-        if (mib === null) continue;
-        seen[p.label] = mib;
-        (rssSamples[p.label] ??= []).push({ tMin, mib });
-        cpuTicks[p.label] = p.cpuTicks;
-      }
-      processCounts.push({ tMin, n: Object.keys(seen).length });
-      return seen;
-    };
-    /** Percent of one core each process used since the last minute closed. */
-    const cpuSinceLastClose = (seconds) => {
-      const used = Object.fromEntries(Object.entries(cpuTicks).map(([label, ticks]) => [label, Math.round((ticks - (cpuAtLastClose[label] ?? ticks)) / seconds)]));
-      Object.assign(cpuAtLastClose, cpuTicks);
-      return used;
-    };
+      // Orders in flight, read by key: each finished one gives its saga latency.
+      const pollOrders = async () => {
+        if (inFlight.size === 0) return;
+        const items = await batchGet(client, TABLES.orders, [...inFlight].map((orderId) => ({ orderId })), {
+          ProjectionExpression: 'orderId, #s, createdAt, updatedAt',
+          ExpressionAttributeNames: { '#s': 'status' },
+        });
+        for (const o of items) {
+          if (o.status === 'PENDING') continue;
+          inFlight.delete(o.orderId);
+          const row = bucket(Date.parse(o.updatedAt));
+          row.latencies.push(Date.parse(o.updatedAt) - Date.parse(o.createdAt));
+          if (o.status === 'CONFIRMED') row.confirmed += 1;
+          else row.cancelled += 1;
+        }
+      };
 
-    let lastClose = startedAt;
-    const closeMinute = async (m) => {
-      const began = Date.now();
-      await pollOrders();
-      readMetrics();
-      const row = minuteRow(m);
-      row.finished = row.latencies.length;
-      row.p50 = figures.percentile(row.latencies, 0.5);
-      row.p99 = figures.percentile(row.latencies, 0.99);
-      row.deadLetters = await countItems(client, TABLES.deadLetters);
-      row.streamBatchesDiscarded = fileLines(STREAM_FAILURES) - failuresAtStart;
-      row.inFlight = inFlight.size;
-      // What this observer cost: it must stay flat, or it would be what makes latency grow.
-      row.observeMs = Date.now() - began;
-      row.rss = sampleMemory();
-      row.cpuPercent = cpuSinceLastClose((Date.now() - lastClose) / 1000);
-      lastClose = Date.now();
-      openMinute = m + 1;
-      log(lineOf(row));
-      report.minutes = minutes.map((r) => Object.fromEntries(Object.entries(r).filter(([key]) => key !== 'latencies')));
-      writeReport();
-    };
+      // The stack's log: what the relay published and what the sweeper had to recover, whether the
+      // sweeps ran at all, failed invocations, dead-lettered events.
+      const readLog = tailer(STACK_LOG);
+      const sweepsByService = {};
+      const readMetrics = () => {
+        for (const line of readLog()) {
+          const recovery = figures.parseSweeperRecovery(line);
+          if (recovery) bucket(recovery.at).sweeperRecovered += recovery.recovered;
+          const emf = figures.parseEmf(line);
+          if (!emf) continue;
+          const row = bucket(emf.at);
+          const sum = (name) => (emf.values[name] ?? []).reduce((s, v) => s + v, 0);
+          // The sweeper's recoveries come from its log line above, at once; its metric only when
+          // the invocation (four sweeps, 45 s) ends.
+          row.eventsPublished += sum('EventsPublished');
+          row.invocationFailures += sum('InvocationFailures');
+          row.eventsDeadLettered += sum('EventsDeadLettered');
+          const ages = emf.values.OutboxOldestUnpublishedAge ?? [];
+          if (ages.length) {
+            row.sweeps += ages.length;
+            row.oldestUnpublishedMs = Math.max(row.oldestUnpublishedMs ?? 0, ...ages);
+            // The sweepers' service names are `<service>-outbox`.
+            const service = String(emf.service).replace(/-outbox$/, '');
+            sweepsByService[service] = (sweepsByService[service] ?? 0) + ages.length;
+          }
+        }
+      };
 
-    /** Samples memory and reads the orders in flight every `tickMs` until `until` or `done()`. */
-    const tickUntil = async (until, { tickMs = TICK_MS, done = () => false } = {}) => {
-      while (Date.now() < until && !interrupted && !done()) {
-        await sleep(Math.min(tickMs, until - Date.now()));
-        sampleMemory();
+      const processLabels = new Map();
+      const rssSamples = {}; // label → [{ tMin, mib }]
+      const processCounts = []; // [{ tMin, n }]
+      const cpuTicks = {}; // label → CPU clock ticks used so far (100 a second)
+      const cpuAtLastClose = {};
+      const sampleMemory = () => {
+        const tMin = (Date.now() - startedAt) / MINUTE_MS;
+        const seen = {};
+        for (const p of stackProcesses(stack, processLabels)) {
+          const mib = rssMiB(p.pid);
+          if (mib === null) continue;
+          seen[p.label] = mib;
+          (rssSamples[p.label] ??= []).push({ tMin, mib });
+          cpuTicks[p.label] = p.cpuTicks;
+        }
+        processCounts.push({ tMin, n: Object.keys(seen).length });
+        return seen;
+      };
+      /** Percent of one core each process used since the last minute closed. */
+      const cpuSinceLastClose = (seconds) => {
+        const used = Object.fromEntries(Object.entries(cpuTicks).map(([label, ticks]) => [label, Math.round((ticks - (cpuAtLastClose[label] ?? ticks)) / seconds)]));
+        Object.assign(cpuAtLastClose, cpuTicks);
+        return used;
+      };
+
+      let lastClose = startedAt;
+      const closeMinute = async (m) => {
+        const began = Date.now();
         await pollOrders();
         readMetrics();
+        const row = minuteRow(m);
+        row.finished = row.latencies.length;
+        row.p50 = figures.percentile(row.latencies, 0.5);
+        row.p99 = figures.percentile(row.latencies, 0.99);
+        row.deadLetters = await countItems(client, TABLES.deadLetters);
+        row.streamBatchesDiscarded = fileLines(STREAM_FAILURES) - failuresAtStart;
+        row.inFlight = inFlight.size;
+        // What this observer cost: it must stay flat, or it would be what makes latency grow.
+        row.observeMs = Date.now() - began;
+        row.rss = sampleMemory();
+        row.cpuPercent = cpuSinceLastClose((Date.now() - lastClose) / 1000);
+        lastClose = Date.now();
+        openMinute = m + 1;
+        log(lineOf(row));
+        report.minutes = minutes.map((r) => Object.fromEntries(Object.entries(r).filter(([key]) => key !== 'latencies')));
+        writeReport();
+      };
+
+      /** Samples memory and reads the orders in flight every `tickMs` until `until` or `done()`. */
+      const tickUntil = async (until, { tickMs = TICK_MS, done = () => false } = {}) => {
+        while (Date.now() < until && !stopped() && !done()) {
+          await sleep(Math.min(tickMs, until - Date.now()));
+          sampleMemory();
+          await pollOrders();
+          readMetrics();
+        }
+      };
+
+      log(`${MINUTES} min at ${RATE} orders/s (70 % confirmed, 10 % two-line confirmed, 10 % stock-outs, 10 % declined); sweeper grace ${PARAMS.sweepGraceSeconds} s, every ${PARAMS.sweepIntervalSeconds} s`);
+      log('placed: orders answered 201; done: sagas that left PENDING, p50/p99 their latency (ms); events: published by the relay; sweep: outbox rows the sweeper recovered; dl: dead letters (total); flight: sagas still PENDING');
+      log(HEADER);
+      sources = watchSources();
+      sampleMemory();
+      cpuSinceLastClose(1);
+      const load = placeAll();
+      for (let m = 1; m <= MINUTES && !stopped(); m += 1) {
+        await tickUntil(startedAt + m * MINUTE_MS);
+        if (!stopped()) await closeMinute(m);
       }
-    };
+      await load;
+      if (stopped()) break run;
 
-    log(`${MINUTES} min at ${RATE} orders/s (70 % confirmed, 10 % two-line confirmed, 10 % stock-outs, 10 % declined); sweeper grace ${PARAMS.sweepGraceSeconds} s, every ${PARAMS.sweepIntervalSeconds} s`);
-    log('placed: orders answered 201; done: sagas that left PENDING, p50/p99 their latency (ms); events: published by the relay; sweep: outbox rows the sweeper recovered; dl: dead letters (total); flight: sagas still PENDING');
-    log(HEADER);
-    sources = watchSources();
-    sampleMemory();
-    cpuSinceLastClose(1);
-    const load = placeAll();
-    for (let m = 1; m <= MINUTES && !interrupted; m += 1) {
-      await tickUntil(startedAt + m * MINUTE_MS);
-      if (!interrupted) await closeMinute(m);
-    }
-    await load;
-    if (interrupted) return;
-
-    // ---- settle: in-flight sagas finish, then the books must balance ----
-    log(`load over: ${accepted} orders accepted, ${refusals.length} refused; letting the sagas settle (up to ${SETTLE_MS / 1000} s) ...`);
-    const settleUntil = Date.now() + SETTLE_MS;
-    const runCustomers = new Set(Object.values(customers).map((c) => c.customerId));
-    const inScope = (o) => runCustomers.has(o.customerId);
-    const checkBooks = async () => {
-      const snapshot = await readSnapshot({ client, prefix: PREFIX });
-      // The sweeper's window on these timings: grace 5 s + sweeps 15 s apart + the minute schedule's own delay.
-      return { snapshot, check: checkInvariants(snapshot, { baseline, inScope, sweeperWindowMs: 45_000, watchdogPeriodMs: 65_000 }) };
-    };
-    // Settle minutes are printed like the others (s1, s2, ...); the last one once the books balance.
-    let m = MINUTES + 1;
-    for (;;) {
-      const until = Math.min(settleUntil, startedAt + m * MINUTE_MS);
-      await tickUntil(until, { tickMs: 2000, done: () => inFlight.size === 0 });
-      if (interrupted) return;
-      if (inFlight.size === 0 || Date.now() >= settleUntil) break;
+      // ---- settle: in-flight sagas finish, then the books must balance ----
+      log(`load over: ${accepted} orders accepted, ${refusals.length} refused; letting the sagas settle (up to ${SETTLE_MS / 1000} s) ...`);
+      const settleUntil = Date.now() + SETTLE_MS;
+      const runCustomers = new Set(Object.values(customers).map((c) => c.customerId));
+      const inScope = (o) => runCustomers.has(o.customerId);
+      const checkBooks = async () => {
+        const snapshot = await readSnapshot({ client, prefix: PREFIX });
+        // The sweeper's window on these timings: grace 5 s + sweeps 15 s apart + the minute schedule's own delay.
+        return { snapshot, check: checkInvariants(snapshot, { baseline, inScope, sweeperWindowMs: 45_000, watchdogPeriodMs: 65_000 }) };
+      };
+      // Settle minutes are printed like the others (s1, s2, ...); the last one once the books balance.
+      let m = MINUTES + 1;
+      for (;;) {
+        const until = Math.min(settleUntil, startedAt + m * MINUTE_MS);
+        await tickUntil(until, { tickMs: 2000, done: () => inFlight.size === 0 });
+        if (stopped()) break run;
+        if (inFlight.size === 0 || Date.now() >= settleUntil) break;
+        await closeMinute(m);
+        m += 1;
+      }
+      // No saga in flight: compensation steps and awards may still be on their way; read the books
+      // until they balance (or the settle time is up).
+      let books;
+      for (;;) {
+        books = await checkBooks();
+        if ((books.check.violations.length === 0 && inFlight.size === 0) || Date.now() >= settleUntil || stopped()) break;
+        await sleep(3000);
+        await pollOrders();
+      }
+      if (stopped()) break run;
       await closeMinute(m);
-      m += 1;
-    }
-    // No saga in flight: compensation steps and awards may still be on their way; read the books
-    // until they balance (or the settle time is up).
-    let books;
-    for (;;) {
-      books = await checkBooks();
-      if ((books.check.violations.length === 0 && inFlight.size === 0) || Date.now() >= settleUntil || interrupted) break;
-      await sleep(3000);
-      await pollOrders();
-    }
-    if (interrupted) return;
-    await closeMinute(m);
-    sources.close();
-    const settleSeconds = Math.round((Date.now() - loadEndsAt) / 1000);
+      sources.close();
+      const settleSeconds = Math.round((Date.now() - loadEndsAt) / 1000);
 
-    // ---- the books: which path published each outbox row of the run, by minute ----
-    const { snapshot, check } = books;
-    const booksByMinute = new Map();
-    for (const rows of Object.values(snapshot.outboxes)) {
-      for (const r of rows) {
-        if (r.publishedAt === undefined || Number(r.createdAt) < startedAt - MINUTE_MS) continue;
-        const minute = Math.max(1, Math.min(minuteOf(Number(r.publishedAt)), minutes.length));
-        const entry = booksByMinute.get(minute) ?? { sweeper: 0, published: 0 };
-        entry.published += 1;
-        if (r.publishedBy === 'sweeper') entry.sweeper += 1;
-        booksByMinute.set(minute, entry);
+      // ---- the books: which path published each outbox row of the run, by minute ----
+      const { snapshot, check } = books;
+      const booksByMinute = new Map();
+      for (const rows of Object.values(snapshot.outboxes)) {
+        for (const r of rows) {
+          if (r.publishedAt === undefined || Number(r.createdAt) < startedAt - MINUTE_MS) continue;
+          const minute = Math.max(1, Math.min(minuteOf(Number(r.publishedAt)), minutes.length));
+          const entry = booksByMinute.get(minute) ?? { sweeper: 0, published: 0 };
+          entry.published += 1;
+          if (r.publishedBy === 'sweeper') entry.sweeper += 1;
+          booksByMinute.set(minute, entry);
+        }
       }
-    }
-    // Per minute, the larger of what the sweeper reported (its metric) and what the rows record:
-    // a sweep that raced the stream path counts too (the row waited past the grace period).
-    const sweeperRows = minutes.map((row) => {
-      const recorded = booksByMinute.get(row.minute) ?? { sweeper: 0, published: 0 };
-      return { label: row.label, sweeper: Math.max(recorded.sweeper, row.sweeperRecovered), published: recorded.published, booksSweeper: recorded.sweeper, metricSweeper: row.sweeperRecovered };
-    });
+      // Per minute, the larger of what the sweeper reported (its metric) and what the rows record:
+      // a sweep that raced the stream path counts too (the row waited past the grace period).
+      const sweeperRows = minutes.map((row) => {
+        const recorded = booksByMinute.get(row.minute) ?? { sweeper: 0, published: 0 };
+        return { label: row.label, sweeper: Math.max(recorded.sweeper, row.sweeperRecovered), published: recorded.published, booksSweeper: recorded.sweeper, metricSweeper: row.sweeperRecovered };
+      });
 
-    // ---- verdicts ----
-    const failures = [];
-    const warnings = [];
-    const violations = [...check.violations];
-    const stored = new Set(snapshot.orders.map((o) => o.orderId));
-    const stillPending = snapshot.orders.filter((o) => inScope(o) && o.status === 'PENDING');
-    if (violations.length) failures.push(`${violations.length} invariant violation(s)`);
-    if (stillPending.length) failures.push(`${stillPending.length} saga(s) still PENDING ${settleSeconds} s after the load: ${stillPending.slice(0, 5).map((o) => o.orderId).join(', ')}`);
-    if (refusals.length) failures.push(`${refusals.length} order(s) refused by the API (a soak sends only valid orders), e.g. ${JSON.stringify(refusals[0])}`);
-    if (stored.size < accepted) failures.push(`${accepted - stored.size} acknowledged order(s) missing from the orders table`);
-    const deadLetters = snapshot.deadLetters.length;
-    if (deadLetters) failures.push(`${deadLetters} dead letter(s) (a soak sends no bad input): ${snapshot.deadLetters.slice(0, 3).map((d) => d.reason).join('; ')}`);
-    const discarded = fileLines(STREAM_FAILURES) - failuresAtStart;
-    if (discarded) failures.push(`${discarded} stream batch(es) discarded by the stream trigger (see ${path.relative(ROOT, STREAM_FAILURES)})`);
-    const sweeper = figures.sweeperVerdict(sweeperRows);
-    failures.push(...sweeper.problems);
-    // The fallback must be alive too: every outbox's sweeper reports each sweep (its oldest-row age).
-    if (MINUTES >= 2) {
-      const silent = Object.keys(TABLES.outboxes).filter((service) => !sweepsByService[service]);
-      if (silent.length) failures.push(`no sweep reported by the ${silent.join(', ')} sweeper(s) in ${MINUTES} minutes: the fallback is not running (or its metrics are not in ${path.relative(ROOT, STACK_LOG)})`);
-    }
-    const loadMinutes = minutes.slice(0, MINUTES);
-    const latency = figures.latencyVerdict(loadMinutes);
-    if (latency.level === 'fail') failures.push(`saga latency grew: ${latency.reason}`);
-    if (latency.level === 'warn') warnings.push(`saga latency grew: ${latency.reason}`);
-    const warmupMin = figures.warmupMinutes(MINUTES);
-    const memory = Object.fromEntries(Object.entries(rssSamples).map(([label, samples]) => [label, figures.growthVerdict(samples.filter((s) => s.tMin <= MINUTES), { warmupMin, endMin: MINUTES })]));
-    for (const [label, v] of Object.entries(memory)) if (v.grew) failures.push(`${label} resident memory ${v.reason}`);
-    const countsAfterWarmup = processCounts.filter((c) => c.tMin >= warmupMin && c.tMin <= MINUTES);
-    if (countsAfterWarmup.length && Math.max(...countsAfterWarmup.map((c) => c.n)) > countsAfterWarmup[0].n) {
-      failures.push(`the stack's processes grew in number after the warm-up: ${countsAfterWarmup[0].n} → ${Math.max(...countsAfterWarmup.map((c) => c.n))}`);
-    }
-    if (sources.changed.size) {
-      failures.push(`source files changed during the run (${[...sources.changed].slice(0, 5).join(', ')}): serverless-esbuild rebuilt every function of the running stack, so these are not a soak's figures; run it again without editing this checkout`);
-    }
+      // ---- verdicts ----
+      const failures = [];
+      const warnings = [];
+      const violations = [...check.violations];
+      const stored = new Set(snapshot.orders.map((o) => o.orderId));
+      const stillPending = snapshot.orders.filter((o) => inScope(o) && o.status === 'PENDING');
+      if (violations.length) failures.push(`${violations.length} invariant violation(s)`);
+      if (stillPending.length) failures.push(`${stillPending.length} saga(s) still PENDING ${settleSeconds} s after the load: ${stillPending.slice(0, 5).map((o) => o.orderId).join(', ')}`);
+      if (refusals.length) failures.push(`${refusals.length} order(s) refused by the API (a soak sends only valid orders), e.g. ${JSON.stringify(refusals[0])}`);
+      if (stored.size < accepted) failures.push(`${accepted - stored.size} acknowledged order(s) missing from the orders table`);
+      const deadLetters = snapshot.deadLetters.length;
+      if (deadLetters) failures.push(`${deadLetters} dead letter(s) (a soak sends no bad input): ${snapshot.deadLetters.slice(0, 3).map((d) => d.reason).join('; ')}`);
+      const discarded = fileLines(STREAM_FAILURES) - failuresAtStart;
+      if (discarded) failures.push(`${discarded} stream batch(es) discarded by the stream trigger (see ${path.relative(ROOT, STREAM_FAILURES)})`);
+      const sweeper = figures.sweeperVerdict(sweeperRows);
+      failures.push(...sweeper.problems);
+      // The fallback must be alive too: every outbox's sweeper reports each sweep (its oldest-row age).
+      if (MINUTES >= 2) {
+        const silent = Object.keys(TABLES.outboxes).filter((service) => !sweepsByService[service]);
+        if (silent.length) failures.push(`no sweep reported by the ${silent.join(', ')} sweeper(s) in ${MINUTES} minutes: the fallback is not running (or its metrics are not in ${path.relative(ROOT, STACK_LOG)})`);
+      }
+      const loadMinutes = minutes.slice(0, MINUTES);
+      const latency = figures.latencyVerdict(loadMinutes);
+      if (latency.level === 'fail') failures.push(`saga latency grew: ${latency.reason}`);
+      if (latency.level === 'warn') warnings.push(`saga latency grew: ${latency.reason}`);
+      const warmupMin = figures.warmupMinutes(MINUTES);
+      const memory = Object.fromEntries(Object.entries(rssSamples).map(([label, samples]) => [label, figures.growthVerdict(samples.filter((s) => s.tMin <= MINUTES), { warmupMin, endMin: MINUTES })]));
+      for (const [label, v] of Object.entries(memory)) if (v.grew) failures.push(`${label} resident memory ${v.reason}`);
+      const countsAfterWarmup = processCounts.filter((c) => c.tMin >= warmupMin && c.tMin <= MINUTES);
+      if (countsAfterWarmup.length && Math.max(...countsAfterWarmup.map((c) => c.n)) > countsAfterWarmup[0].n) {
+        failures.push(`the stack's processes grew in number after the warm-up: ${countsAfterWarmup[0].n} → ${Math.max(...countsAfterWarmup.map((c) => c.n))}`);
+      }
+      if (sources.changed.size) {
+        failures.push(`source files changed during the run (${[...sources.changed].slice(0, 5).join(', ')}): serverless-esbuild rebuilt every function of the running stack, so these are not a soak's figures; run it again without editing this checkout`);
+      }
 
-    for (const v of violations) console.log(`VIOLATION ${v.kind}: ${v.message}  [${v.ids.join(', ')}]`);
-    for (const w of warnings) log(`WARN ${w}`);
-    for (const f of failures) log(`FAIL ${f}`);
-    log(`latency: ${latency.reason}`);
-    for (const [label, v] of Object.entries(memory)) log(`memory ${label}: ${v.reason}`);
+      for (const v of violations) console.log(`VIOLATION ${v.kind}: ${v.message}  [${v.ids.join(', ')}]`);
+      for (const w of warnings) log(`WARN ${w}`);
+      for (const f of failures) log(`FAIL ${f}`);
+      log(`latency: ${latency.reason}`);
+      for (const [label, v] of Object.entries(memory)) log(`memory ${label}: ${v.reason}`);
 
-    const last = loadMinutes[loadMinutes.length - 1];
-    const rssText = Object.entries(memory)
-      .map(([label, v]) => `${label} ${Math.round(v.judged ? v.fromMiB : v.firstMiB)}→${Math.round(v.lastMiB)} MiB`)
-      .join(', ');
-    const pass = failures.length === 0;
-    const line = `soak ${MINUTES} min: ${accepted} orders (${check.counts.confirmed} confirmed, ${check.counts.cancelled} cancelled), p50 ${last.p50} ms, p99 ${last.p99} ms (last minute), sweeper recovered ${sweeper.sweeper} of ${sweeper.published} rows, dead letters ${deadLetters}, RSS ${rssText}, ${violations.length} violations: ${pass ? 'PASS' : 'FAIL'}`;
-    report = {
-      ...report,
-      seed: SEED,
-      rate: RATE,
-      startedAt: new Date(startedAt).toISOString(),
-      settleSeconds,
-      warmupMinutes: warmupMin,
-      accepted,
-      refused: refusals.length,
-      counts: check.counts,
-      deadLetters,
-      streamBatchesDiscarded: discarded,
-      sweepsByService,
-      sweeper: { ...sweeper, rows: sweeperRows },
-      latency,
-      memory,
-      rssSamples,
-      processCounts,
-      changedSources: [...sources.changed],
-      violations,
-      warnings,
-      failures,
-      pass,
-      line,
-    };
-    writeReport();
-    result = { line, pass };
+      const last = loadMinutes[loadMinutes.length - 1];
+      const rssText = Object.entries(memory)
+        .map(([label, v]) => `${label} ${Math.round(v.judged ? v.fromMiB : v.firstMiB)}→${Math.round(v.lastMiB)} MiB`)
+        .join(', ');
+      const pass = failures.length === 0;
+      const line = `soak ${MINUTES} min: ${accepted} orders (${check.counts.confirmed} confirmed, ${check.counts.cancelled} cancelled), p50 ${last.p50 ?? '-'} ms, p99 ${last.p99 ?? '-'} ms (last minute), sweeper recovered ${sweeper.sweeper} of ${sweeper.published} rows, dead letters ${deadLetters}, RSS ${rssText}, ${violations.length} violations: ${pass ? 'PASS' : 'FAIL'}`;
+      report = {
+        ...report,
+        seed: SEED,
+        rate: RATE,
+        startedAt: new Date(startedAt).toISOString(),
+        settleSeconds,
+        warmupMinutes: warmupMin,
+        accepted,
+        refused: refusals.length,
+        counts: check.counts,
+        deadLetters,
+        streamBatchesDiscarded: discarded,
+        sweepsByService,
+        sweeper: { ...sweeper, rows: sweeperRows },
+        latency,
+        memory,
+        rssSamples,
+        processCounts,
+        changedSources: [...sources.changed],
+        violations,
+        warnings,
+        failures,
+        pass,
+        line,
+      };
+      writeReport();
+      result = { line, pass };
+    }
+  } catch (error) {
+    // A stack that died takes its requests down with it: its death is the news, not theirs (the
+    // exit may be noticed a moment after a refused connection).
+    if (!crashed) await sleep(1000);
+    if (!crashed) throw error;
   } finally {
+    stopping = true;
     sources?.close();
     client.destroy();
     if (!interrupted) await stack.stop();
   }
-  if (!result) return; // interrupted: the signal handler exits
+  if (interrupted) return; // the signal handler exits
+  if (crashed) {
+    log(`FAIL ${crashed}`);
+    report = { ...report, crashed, pass: false, line: `soak ${MINUTES} min: ${crashed}: FAIL` };
+    writeReport();
+    console.log(report.line);
+    process.exit(1);
+  }
   console.log(result.line);
   process.exit(result.pass ? 0 : 1);
 };
