@@ -309,6 +309,8 @@ const main = async () => {
           oldestUnpublishedMs: null,
           invocationFailures: 0,
           eventsDeadLettered: 0,
+          redriven: 0,
+          watchdogFailures: 0,
         });
       let openMinute = 1; // earlier minutes are printed: whatever is seen late counts in this one
       const bucket = (t) => minuteRow(Math.max(openMinute, minuteOf(t)));
@@ -384,6 +386,9 @@ const main = async () => {
           row.eventsPublished += sum('EventsPublished');
           row.invocationFailures += sum('InvocationFailures');
           row.eventsDeadLettered += sum('EventsDeadLettered');
+          // The watchdog re-publishing what a consumer never processed: nothing should need it here.
+          row.redriven += sum('DeliveryRedriven') + sum('CompensationRedriven');
+          row.watchdogFailures += sum('WatchdogFailures');
           const ages = emf.values.OutboxOldestUnpublishedAge ?? [];
           if (ages.length) {
             row.sweeps += ages.length;
@@ -542,6 +547,12 @@ const main = async () => {
         const silent = Object.keys(TABLES.outboxes).filter((service) => !sweepsByService[service]);
         if (silent.length) failures.push(`no sweep reported by the ${silent.join(', ')} sweeper(s) in ${MINUTES} minutes: the fallback is not running (or its metrics are not in ${path.relative(ROOT, STACK_LOG)})`);
       }
+      // Re-drives are the watchdog covering for a delivery the bus never completed: not a broken
+      // invariant (that is what they prevent), but worth a look when nothing was injected.
+      const redriven = minutes.reduce((n, r) => n + r.redriven, 0);
+      if (redriven) warnings.push(`the watchdog re-drove ${redriven} event(s) (DeliveryRedriven, CompensationRedriven): a consumer missed a delivery with no fault injected`);
+      const watchdogFailures = minutes.reduce((n, r) => n + r.watchdogFailures, 0);
+      if (watchdogFailures) warnings.push(`the watchdog failed on ${watchdogFailures} saga(s) (WatchdogFailures); see ${path.relative(ROOT, STACK_LOG)}`);
       const loadMinutes = minutes.slice(0, MINUTES);
       const latency = figures.latencyVerdict(loadMinutes);
       if (latency.level === 'fail') failures.push(`saga latency grew: ${latency.reason}`);
@@ -587,6 +598,8 @@ const main = async () => {
         memory,
         rssSamples,
         processCounts,
+        redriven,
+        watchdogFailures,
         changedSources: [...sources.changed],
         violations,
         warnings,
