@@ -3,9 +3,10 @@ import { cleanupMiddlewares } from '@aws-lambda-powertools/commons';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { fullJitter, sleep as defaultSleep, type Sleep } from '../adapters/backoff';
 import type { DeadLetterStore } from '../adapters/dynamodb/dead-letters';
 import type { TransactionWriter } from '../adapters/dynamodb/transaction';
-import { DuplicateEventError, EventProvenanceError, EventSchemaError } from '../domain/errors';
+import { ConflictError, DuplicateEventError, EventProvenanceError, EventSchemaError } from '../domain/errors';
 import type { EventType } from '../domain/events/contracts';
 import { parseEnvelope, type AnyEnvelope, type Envelope } from '../domain/events/envelope';
 import { checkProvenance } from '../domain/events/provenance';
@@ -157,7 +158,33 @@ export interface ConsumerDeps {
   deadLetters: Pick<DeadLetterStore, 'put'>;
   /** What to do, besides skipping it, with an event this consumer already applied. */
   onDuplicate?: (envelope: AnyEnvelope) => Promise<unknown>;
+  /** Waits between re-runs after a concurrent change (injected by tests). */
+  sleep?: Sleep;
 }
+
+/** Runs of a handler in one invocation when the state it read keeps changing under it. */
+export const CONFLICT_ATTEMPTS = 4;
+
+/**
+ * Optimistic concurrency inside the invocation: a `ConflictError` means the state the handler read
+ * changed before its transaction (another event of the same order won the race; DynamoDB cancelled
+ * the whole transaction, marker included), so the handler runs again on fresh state, after a short
+ * jittered wait. Two events of one saga racing is ordinary traffic: leaving it to Lambda's retry
+ * would cost a minute of saga latency and count an invocation error towards the consumer-errors
+ * alarm. Past `CONFLICT_ATTEMPTS` the error goes up, and the platform's retry takes over.
+ */
+const rerunOnConflict = async (run: () => Promise<void>, sleep: Sleep): Promise<void> => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
+      count('ConcurrentChangesRetried');
+      logger.info('State changed concurrently; running the handler again on fresh state', { attempt, reason: error.message });
+      await sleep(fullJitter(20, attempt, 500));
+    }
+  }
+};
 
 /**
  * Middleware first, handler last: context in logs, metrics, contract validation, provenance, idempotency.
@@ -177,7 +204,7 @@ export const consumerHandler = <T extends EventType>(
       .use(provenanceGuard({ consumer: opts.consumer, deadLetters: deps.deadLetters }))
       .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx, onDuplicate: deps.onDuplicate }))
       .handler(async (_event, context) => {
-        await handler(context.envelope as unknown as { [K in T]: Envelope<K> }[T], context.commit);
+        await rerunOnConflict(() => handler(context.envelope as unknown as { [K in T]: Envelope<K> }[T], context.commit), deps.sleep ?? defaultSleep);
         return { status: 'processed', eventId: context.envelope.id };
       }),
   );

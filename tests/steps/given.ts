@@ -306,8 +306,9 @@ export const aFakeConsumerDeps = () => {
   const commit = jest.fn<Promise<void>, [UnitOfWork, ProcessedMarker?, Date?]>(async () => undefined);
   const countDuplicate = jest.fn<Promise<void>, [Pick<ProcessedMarker, 'consumer' | 'eventId'>, Date?]>(async () => undefined);
   const put = jest.fn<Promise<string>, [DeadLetter, Date?]>(async () => randomUUID());
-  const deps: ConsumerDeps = { tx: { commit, countDuplicate }, deadLetters: { put } };
-  return { deps, commit, countDuplicate, put };
+  const sleep = jest.fn(async (_ms: number) => undefined);
+  const deps: ConsumerDeps = { tx: { commit, countDuplicate }, deadLetters: { put }, sleep };
+  return { deps, commit, countDuplicate, put, sleep };
 };
 
 /** A prepared write as the fake stores build it: what it would do, readable in assertions. */

@@ -1,8 +1,8 @@
 import { TransactionConflictError } from '../../../lib/adapters/errors';
 import type { UnitOfWork } from '../../../lib/use-cases/ports';
-import { DuplicateEventError } from '../../../lib/domain/errors';
+import { ConflictError, DuplicateEventError } from '../../../lib/domain/errors';
 import type { Envelope } from '../../../lib/domain/events/envelope';
-import { consumerHandler } from '../../../lib/middleware/consumer';
+import { CONFLICT_ATTEMPTS, consumerHandler } from '../../../lib/middleware/consumer';
 import { aFakeConsumerDeps, anEventAbout, anEventBridgeEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson } from '../../steps/given';
 import { invokeConsumer } from '../../steps/when';
 import { expectToReject } from '../../steps/then';
@@ -71,6 +71,49 @@ describe('consumerHandler: a valid event of an accepted type', () => {
     const { startedAt: _second, ...secondMarker } = commit.mock.calls[1]![1]!;
     expect(firstMarker).toEqual(secondMarker);
     expect(commit.mock.calls[1]![1]).toMatchObject({ consumer: CONSUMER, eventId: envelope.id, eventType: 'order.created' });
+  });
+});
+
+describe('consumerHandler: a concurrent change of the state the handler read', () => {
+  it('runs the handler again on fresh state, within the invocation, after a short wait', async () => {
+    // Prepare: another event of the same order wins the race twice.
+    let runs = 0;
+    const { consumer, handle, commit, sleep } = aConsumer(async (_envelope, commitUnit) => {
+      runs += 1;
+      if (runs <= 2) throw new ConflictError('Order o-1 changed concurrently');
+      await commitUnit(aUnitOfWork());
+    });
+    const envelope = anOrderCreatedEvent();
+
+    // Act
+    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'processed', eventId: envelope.id });
+    expect(handle).toHaveBeenCalledTimes(3);
+    expect(commit).toHaveBeenCalledTimes(1);
+    expect(sleep).toHaveBeenCalledTimes(2);
+    for (const [ms] of sleep.mock.calls) expect(ms).toBeLessThanOrEqual(500);
+  });
+
+  it(`leaves it to the platform's retry after ${CONFLICT_ATTEMPTS} runs, and does not re-run other errors`, async () => {
+    // Prepare
+    const conflicting = aConsumer(async () => {
+      throw new ConflictError('Order o-1 changed concurrently');
+    });
+    const failing = aConsumer(async () => {
+      throw new Error('boom');
+    });
+
+    // Act
+    const conflict = await expectToReject(() => invokeConsumer(conflicting.consumer, anEventBridgeEvent(anOrderCreatedEvent())), ConflictError);
+    await expectToReject(() => invokeConsumer(failing.consumer, anEventBridgeEvent(anOrderCreatedEvent())), Error);
+
+    // Assess
+    expect(conflict.message).toMatch(/changed concurrently/);
+    expect(conflicting.handle).toHaveBeenCalledTimes(CONFLICT_ATTEMPTS);
+    expect(failing.handle).toHaveBeenCalledTimes(1);
+    expect(failing.sleep).not.toHaveBeenCalled();
   });
 });
 
