@@ -180,32 +180,6 @@ const tailer = (file) => {
   };
 };
 
-/**
- * serverless-esbuild rebuilds every function when a .js or .ts file of the checkout changes while
- * `serverless offline` runs (its watch mode), which is not what a soak measures: watch for that.
- */
-const watchSources = () => {
-  const changed = new Set();
-  const source = /\.(js|ts)$/;
-  const watchers = [];
-  const watch = (dir, recursive) => {
-    try {
-      watchers.push(
-        fs.watch(dir, { recursive }, (_event, name) => {
-          if (name && source.test(String(name))) changed.add(path.relative(ROOT, path.join(dir, String(name))));
-        }),
-      );
-    } catch {
-      /* a directory that cannot be watched: the rebuild goes unnoticed, nothing else */
-    }
-  };
-  watch(ROOT, false);
-  for (const entry of fs.readdirSync(ROOT, { withFileTypes: true })) {
-    if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') watch(path.join(ROOT, entry.name), true);
-  }
-  return { changed, close: () => watchers.forEach((w) => w.close()) };
-};
-
 // ---- presentation ----
 
 const pad = (value, width) => String(value ?? '-').padStart(width);
@@ -220,7 +194,6 @@ const main = async () => {
   const failuresAtStart = fileLines(STREAM_FAILURES);
 
   let stack;
-  let sources;
   let report = { command: `npm run soak -- --minutes ${MINUTES} --rate ${RATE} --seed ${SEED}`, stage: STAGE, params: PARAMS, minutes: [] };
   const writeReport = () => {
     fs.mkdirSync(path.dirname(REPORT_FILE), { recursive: true });
@@ -234,7 +207,6 @@ const main = async () => {
     log(`${signal}: stopping the stack ...`);
     report = { ...report, interrupted: signal };
     writeReport();
-    sources?.close();
     void (stack ? stack.stop() : Promise.resolve()).finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
@@ -461,7 +433,6 @@ const main = async () => {
       log(`${MINUTES} min at ${RATE} orders/s (70 % confirmed, 10 % two-line confirmed, 10 % stock-outs, 10 % declined); sweeper grace ${PARAMS.sweepGraceSeconds} s, every ${PARAMS.sweepIntervalSeconds} s`);
       log('placed: orders answered 201; done: sagas that left PENDING, p50/p99 their latency (ms); events: published by the relay; sweep: outbox rows the sweeper recovered; dl: dead letters (total); flight: sagas still PENDING');
       log(HEADER);
-      sources = watchSources();
       sampleMemory();
       cpuSinceLastClose(1);
       const load = placeAll();
@@ -503,7 +474,6 @@ const main = async () => {
       }
       if (stopped()) break run;
       await closeMinute(m);
-      sources.close();
       const settleSeconds = Math.round((Date.now() - loadEndsAt) / 1000);
 
       // ---- the books: which path published each outbox row of the run, by minute ----
@@ -564,9 +534,6 @@ const main = async () => {
       if (countsAfterWarmup.length && Math.max(...countsAfterWarmup.map((c) => c.n)) > countsAfterWarmup[0].n) {
         failures.push(`the stack's processes grew in number after the warm-up: ${countsAfterWarmup[0].n} → ${Math.max(...countsAfterWarmup.map((c) => c.n))}`);
       }
-      if (sources.changed.size) {
-        failures.push(`source files changed during the run (${[...sources.changed].slice(0, 5).join(', ')}): serverless-esbuild rebuilt every function of the running stack, so these are not a soak's figures; run it again without editing this checkout`);
-      }
 
       for (const v of violations) console.log(`VIOLATION ${v.kind}: ${v.message}  [${v.ids.join(', ')}]`);
       for (const w of warnings) log(`WARN ${w}`);
@@ -600,7 +567,6 @@ const main = async () => {
         processCounts,
         redriven,
         watchdogFailures,
-        changedSources: [...sources.changed],
         violations,
         warnings,
         failures,
@@ -617,7 +583,6 @@ const main = async () => {
     if (!crashed) throw error;
   } finally {
     stopping = true;
-    sources?.close();
     client.destroy();
     if (!interrupted) await stack.stop();
   }
