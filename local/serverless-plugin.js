@@ -35,8 +35,9 @@ const keepInvokeStore = (store) => {
  * with our own poller (honouring `enabled: false`). It registers no hook on package or deploy.
  */
 class LocalStackPlugin {
-  constructor(serverless, _options, { log } = {}) {
+  constructor(serverless, options, { log } = {}) {
     this.serverless = serverless;
+    this.options = options || {};
     this.log = log || { notice: console.log, warning: console.warn };
     this.prepared = undefined;
     const prepare = () => (this.prepared ??= this.prepare({ tables: true }));
@@ -61,6 +62,10 @@ class LocalStackPlugin {
 
   region() {
     return this.serverless.service.provider.region || 'us-east-1';
+  }
+
+  stage() {
+    return this.options.stage || this.serverless.service.provider.stage || 'dev';
   }
 
   resolveEnvironment(environment = {}) {
@@ -155,8 +160,10 @@ class LocalStackPlugin {
       functionsDynamodbPort: localPorts().functionsDynamodb,
       region: this.region(),
       accountId: ACCOUNT,
-      checkpointFile: path.join(this.serverless.serviceDir || process.cwd(), '.local-data', 'stream-checkpoints.json'),
-      failureFile: path.join(this.serverless.serviceDir || process.cwd(), '.local-data', 'stream-on-failure.jsonl'),
+      // One file per stage: stacks of several stages (npm start, e2e, chaos, soak, bench) may run
+      // from one checkout at once, and each rewrites its checkpoint file whole.
+      checkpointFile: path.join(this.serverless.serviceDir || process.cwd(), '.local-data', `stream-checkpoints-${this.stage()}.json`),
+      failureFile: path.join(this.serverless.serviceDir || process.cwd(), '.local-data', `stream-on-failure-${this.stage()}.jsonl`),
       log: this.log,
     });
   }

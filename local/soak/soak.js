@@ -54,7 +54,7 @@ const DATA_DIR = path.join(ROOT, '.local-data', 'soak');
 const STACK_LOG = path.join(ROOT, '.local-data', 'soak-stack.log');
 const REPORT_FILE = path.join(ROOT, '.local-data', 'soak-report.json');
 // The local stream trigger appends a batch it had to give up on here (local/serverless-plugin.js).
-const STREAM_FAILURES = path.join(ROOT, '.local-data', 'stream-on-failure.jsonl');
+const STREAM_FAILURES = path.join(ROOT, '.local-data', `stream-on-failure-${STAGE}.jsonl`);
 // The sweeper on the local stack's timings (serverless.yml, params.local); everything else as deployed.
 const PARAMS = { sweepGraceSeconds: '5', sweepIntervalSeconds: '15' };
 const MINUTE_MS = 60_000;
