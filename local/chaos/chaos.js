@@ -16,11 +16,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const fs = require('node:fs');
 const path = require('node:path');
 const { randomUUID } = require('node:crypto');
-const { PutItemCommand } = require('@aws-sdk/client-dynamodb');
-const { marshall } = require('@aws-sdk/util-dynamodb');
 const { startStack, ROOT } = require('../stack');
 const { startDynamoDbLocal, localClient } = require('../dynamodb-local');
-const { mintToken, readAuthSettings } = require('../auth');
+const { option, mulberry32, seedRun } = require('../workload');
 const { startFaultProxy } = require('./fault-proxy');
 const { dynamoDbRules, eventBridgeRules, httpApiRules, contractVersionTransform } = require('./faults');
 const { forgeries, checkForgeries } = require('./forgeries');
@@ -28,10 +26,6 @@ const { readSnapshot } = require('../verify/snapshot');
 const { checkInvariants } = require('../verify/checks');
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const QUICK = args.includes('--quick');
 const ORDERS = Number(option('orders', QUICK ? 120 : 1000));
 const RATE = Number(option('rate', QUICK ? 12 : 3));
@@ -92,13 +86,6 @@ const FORGING_AFTER_WORKLOAD_MS = QUICK ? 0 : 60_000;
 const log = (line) => console.log(`[chaos] ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A seeded pseudo-random generator, so a run can be repeated with `--seed`. */
-const mulberry32 = (seed) => () => {
-  let t = (seed += 0x6d2b79f5);
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
 const SEED = Number(option('seed', Date.now() % 100000));
 const random = mulberry32(SEED);
 
@@ -177,16 +164,7 @@ const main = async () => {
       tight: { customerId: `chaos-${run}-tight`, balance: 20_000 },
       broke: { customerId: `chaos-${run}-broke`, balance: 0 },
     };
-    for (const p of Object.values(products)) await client.send(new PutItemCommand({ TableName: `${PREFIX}-products`, Item: marshall(p) }));
-    for (const c of Object.values(customers)) await client.send(new PutItemCommand({ TableName: `${PREFIX}-accounts`, Item: marshall(c) }));
-    const baseline = {
-      stock: Object.fromEntries(Object.values(products).map((p) => [p.productId, p.stock])),
-      balance: Object.fromEntries(Object.values(customers).map((c) => [c.customerId, c.balance])),
-    };
-
-    // Customers authenticate like any client: the customer is the token's subject.
-    const { issuer, audience } = readAuthSettings(STAGE);
-    const tokens = Object.fromEntries(Object.values(customers).map((c) => [c.customerId, mintToken({ issuer, audience, subject: c.customerId, expiresInSeconds: 24 * 3600 })]));
+    const { baseline, tokens } = await seedRun({ client, stage: STAGE, products: Object.values(products), customers: Object.values(customers), tokenSeconds: 24 * 3600 });
     const mix = () => {
       const r = random();
       if (r < 0.55) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 + Math.floor(random() * 3) }] };

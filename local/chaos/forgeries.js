@@ -22,6 +22,10 @@ const envelope = (type, source, order, data, overrides = {}) => ({
   ...overrides,
 });
 
+/** An `order.cancelled` of `order`, as orders would write it (overrides: what the forger changed). */
+const cancellation = (order, overrides = {}) =>
+  envelope('order.cancelled', overrides.source ?? 'saga.orders', order, { orderId: order.orderId, customerId: order.customerId, reason: 'forged' }, overrides);
+
 /** @type {{ name: string, build: (order: { orderId: string, customerId: string }) => { envelope: object, source: string, detailType: string, deadLetteredBy: string[] } }[]} */
 const forgeries = [
   {
@@ -38,7 +42,7 @@ const forgeries = [
     // A cancellation dressed as inventory's own event type.
     name: 'order.cancelled in inventory clothes',
     build: (order) => ({
-      envelope: envelope('order.cancelled', 'saga.orders', order, { orderId: order.orderId, customerId: order.customerId, reason: 'forged' }),
+      envelope: cancellation(order),
       source: 'saga.inventory',
       detailType: 'inventory.released',
       deadLetteredBy: ['advanceSaga'],
@@ -48,7 +52,7 @@ const forgeries = [
     // A cancellation whose envelope is about another aggregate than the order its data names.
     name: 'order.cancelled about another aggregate',
     build: (order) => ({
-      envelope: envelope('order.cancelled', 'saga.orders', order, { orderId: order.orderId, customerId: order.customerId, reason: 'forged' }, { aggregateId: randomUUID() }),
+      envelope: cancellation(order, { aggregateId: randomUUID() }),
       source: 'saga.orders',
       detailType: 'order.cancelled',
       deadLetteredBy: ['releaseStock', 'refundPayment'],
@@ -58,7 +62,7 @@ const forgeries = [
     // A cancellation whose envelope claims a source that does not own the type.
     name: 'order.cancelled claiming inventory',
     build: (order) => ({
-      envelope: envelope('order.cancelled', 'saga.inventory', order, { orderId: order.orderId, customerId: order.customerId, reason: 'forged' }),
+      envelope: cancellation(order, { source: 'saga.inventory' }),
       source: 'saga.orders',
       detailType: 'order.cancelled',
       deadLetteredBy: ['releaseStock', 'refundPayment'],

@@ -24,20 +24,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const fs = require('node:fs');
 const path = require('node:path');
 const { randomUUID } = require('node:crypto');
-const { BatchGetItemCommand, PutItemCommand, ScanCommand } = require('@aws-sdk/client-dynamodb');
+const { BatchGetItemCommand, ScanCommand } = require('@aws-sdk/client-dynamodb');
 const { marshall, unmarshall } = require('@aws-sdk/util-dynamodb');
 const { startStack, ROOT } = require('../stack');
 const { localClient } = require('../dynamodb-local');
-const { mintToken, readAuthSettings } = require('../auth');
+const { option, mulberry32, seedRun } = require('../workload');
 const { readSnapshot, tableNames } = require('../verify/snapshot');
 const { checkInvariants } = require('../verify/checks');
 const figures = require('./figures');
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const MINUTES = Number(option('minutes', 5));
 const RATE = Number(option('rate', 5));
 if (!(Number.isInteger(MINUTES) && MINUTES >= 1) || !(RATE > 0)) {
@@ -64,13 +59,6 @@ const SETTLE_MS = 120_000;
 const log = (line) => console.log(`[soak] ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A seeded pseudo-random generator, so a run's mix can be repeated with `--seed`. */
-const mulberry32 = (seed) => () => {
-  let t = (seed += 0x6d2b79f5);
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
 const SEED = Number(option('seed', Date.now() % 100000));
 const random = mulberry32(SEED);
 
@@ -241,16 +229,9 @@ const main = async () => {
         rich: { customerId: `soak-${runId}-rich`, balance: 1_000_000_000_000 },
         broke: { customerId: `soak-${runId}-broke`, balance: 0 },
       };
-      for (const p of Object.values(products)) await client.send(new PutItemCommand({ TableName: TABLES.products, Item: marshall(p) }));
-      for (const c of Object.values(customers)) await client.send(new PutItemCommand({ TableName: TABLES.accounts, Item: marshall(c) }));
-      const baseline = {
-        stock: Object.fromEntries(Object.values(products).map((p) => [p.productId, p.stock])),
-        balance: Object.fromEntries(Object.values(customers).map((c) => [c.customerId, c.balance])),
-      };
+      const { baseline, tokens } = await seedRun({ client, stage: STAGE, products: Object.values(products), customers: Object.values(customers), tokenSeconds: MINUTES * 60 + 3600 });
       report.baseline = baseline;
 
-      const { issuer, audience } = readAuthSettings(STAGE);
-      const tokens = Object.fromEntries(Object.values(customers).map((c) => [c.customerId, mintToken({ issuer, audience, subject: c.customerId, expiresInSeconds: MINUTES * 60 + 3600 })]));
       // 70 % confirmed (one line), 10 % confirmed (two lines), 10 % stock-outs (cancelled by
       // inventory), 10 % declined payments (cancelled, the reservation released).
       const mix = () => {

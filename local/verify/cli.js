@@ -14,10 +14,7 @@ const { checkInvariants } = require('./checks');
 const { readSnapshot, clientFor } = require('./snapshot');
 const { localPorts } = require('../ports');
 
-const option = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
+const { option } = require('../workload');
 
 const main = async () => {
   const stage = option('stage', 'local');

@@ -48,6 +48,20 @@ const aCancellationAwaitingCompensation = async (opts: { productId: string; cust
 type Watchdog = { cancelled: number; redriven: number; compensated: number; delivered: number; failed: number; complete: boolean };
 
 /**
+ * Runs the watchdog a second apart until it finishes the saga: `compensatedAt` (both compensation
+ * steps recorded) or `deliveredAt` (order.confirmed processed by every consumer). The saga's item as stored.
+ */
+const watchdogFinishes = (sagaId: string, mark: 'compensatedAt' | 'deliveredAt') =>
+  eventually(
+    async () => {
+      await invokeFunction<Watchdog>('sagaWatchdog', {});
+      const item = await getItem<Record<string, unknown>>('SagaStateTable', { sagaId });
+      return item?.[mark] ? item : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 1_000, what: `the watchdog to set ${mark}` },
+  );
+
+/**
  * A cancellation whose compensation never ran: `order.cancelled` was committed and published, but
  * releaseStock and refundPayment failed past every retry (Lambda's two retries, then the failure
  * queue), which the emulators cannot produce on demand. So the state is seeded exactly as it is
@@ -75,14 +89,7 @@ describe('compensation is re-driven until it is recorded', () => {
     expect(await getItem('InventoryInboxTable', { pk: `releaseStock#${cancelled.id}` })).toBeDefined();
 
     // Act: a later run (after the backoff) finds the compensation recorded.
-    const finished = await eventually(
-      async () => {
-        await invokeFunction<Watchdog>('sagaWatchdog', {});
-        const item = await getItem<Record<string, unknown>>('SagaStateTable', { sagaId });
-        return item?.compensatedAt ? item : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 1_000, what: 'the watchdog to confirm the compensation' },
-    );
+    const finished = await watchdogFinishes(sagaId, 'compensatedAt');
 
     // Assess: finished, out of the watch, and nothing was compensated twice.
     expect(finished).not.toHaveProperty('watchKind');
@@ -200,14 +207,7 @@ describe('order.confirmed is re-driven until every consumer subscribed to it has
     expect(await pointsOf(customerId)).toBe(42);
 
     // Act: a later run (after the backoff) finds every consumer's marker.
-    const finished = await eventually(
-      async () => {
-        await invokeFunction<Watchdog>('sagaWatchdog', {});
-        const item = await getItem<Record<string, unknown>>('SagaStateTable', { sagaId });
-        return item?.deliveredAt ? item : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 1_000, what: 'the watchdog to confirm the delivery' },
-    );
+    const finished = await watchdogFinishes(sagaId, 'deliveredAt');
 
     // Assess: finished, out of the watch, and the points were awarded once.
     expect(finished).not.toHaveProperty('watchKind');

@@ -181,49 +181,45 @@ export class OrdersRepository implements OrdersStore {
    * compensation watch, which must stay.
    */
   stopWatching(sagaId: string): DynamoTxWrite {
-    return {
-      write: {
-        Update: {
-          TableName: this.tables.sagas,
-          Key: toValues({ sagaId }),
-          UpdateExpression: `REMOVE ${WATCH_ATTRIBUTES}`,
-          ConditionExpression: 'watchKind = :running',
-          ExpressionAttributeValues: toValues({ ':running': RUNNING }),
-        },
-      },
-      onConditionFailed: () => new ConflictError(`Saga ${sagaId} is no longer watched for its deadline`),
-    };
+    return this.leaveWatch(sagaId, { condition: 'watchKind = :running', values: { ':running': RUNNING }, refused: `Saga ${sagaId} is no longer watched for its deadline` });
   }
 
   /** Both compensation steps are recorded: the cancelled saga is finished and leaves the watch. */
   confirmCompensation(sagaId: string, at: Date): DynamoTxWrite {
-    return {
-      write: {
-        Update: {
-          TableName: this.tables.sagas,
-          Key: toValues({ sagaId }),
-          UpdateExpression: `SET compensatedAt = :at REMOVE ${WATCH_ATTRIBUTES}`,
-          ConditionExpression: 'attribute_exists(steps.inventoryRelease) AND attribute_exists(steps.paymentRefund)',
-          ExpressionAttributeValues: toValues({ ':at': at.toISOString() }),
-        },
-      },
-      onConditionFailed: () => new ConflictError(`Compensation of saga ${sagaId} is not recorded`),
-    };
+    return this.leaveWatch(sagaId, {
+      mark: { name: 'compensatedAt', at },
+      condition: 'attribute_exists(steps.inventoryRelease) AND attribute_exists(steps.paymentRefund)',
+      refused: `Compensation of saga ${sagaId} is not recorded`,
+    });
   }
 
   /** `order.confirmed` reached every consumer subscribed to it: the confirmed saga is finished and leaves the watch. */
   confirmDelivery(sagaId: string, at: Date): DynamoTxWrite {
+    return this.leaveWatch(sagaId, {
+      mark: { name: 'deliveredAt', at },
+      condition: 'watchKind = :delivering',
+      values: { ':delivering': DELIVERING },
+      refused: `Saga ${sagaId} is no longer watched for its delivery`,
+    });
+  }
+
+  /** The saga leaves the watchdog's index (recording when under `mark`), only if `condition` holds. */
+  private leaveWatch(
+    sagaId: string,
+    opts: { mark?: { name: 'compensatedAt' | 'deliveredAt'; at: Date }; condition: string; values?: Record<string, unknown>; refused: string },
+  ): DynamoTxWrite {
+    const values = { ...opts.values, ...(opts.mark ? { ':at': opts.mark.at.toISOString() } : {}) };
     return {
       write: {
         Update: {
           TableName: this.tables.sagas,
           Key: toValues({ sagaId }),
-          UpdateExpression: `SET deliveredAt = :at REMOVE ${WATCH_ATTRIBUTES}`,
-          ConditionExpression: 'watchKind = :delivering',
-          ExpressionAttributeValues: toValues({ ':at': at.toISOString(), ':delivering': DELIVERING }),
+          UpdateExpression: `${opts.mark ? `SET ${opts.mark.name} = :at ` : ''}REMOVE ${WATCH_ATTRIBUTES}`,
+          ConditionExpression: opts.condition,
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: toValues(values) } : {}),
         },
       },
-      onConditionFailed: () => new ConflictError(`Saga ${sagaId} is no longer watched for its delivery`),
+      onConditionFailed: () => new ConflictError(opts.refused),
     };
   }
 

@@ -1,0 +1,46 @@
+'use strict';
+/**
+ * What the local runs that drive a workload share (`npm run chaos`, `npm run soak`, `npm run
+ * verify`'s options): their command-line options, a seeded random generator, and the run's own
+ * catalogue and customers with the figures they start from.
+ */
+const { PutItemCommand } = require('@aws-sdk/client-dynamodb');
+const { marshall } = require('@aws-sdk/util-dynamodb');
+const { mintToken, readAuthSettings } = require('./auth');
+const { tableNames } = require('./verify/snapshot');
+
+/** `--name value` from the command line, or `fallback`. */
+const option = (name, fallback, args = process.argv.slice(2)) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+
+/** A seeded pseudo-random generator, so a run's mix can be repeated with `--seed`. */
+const mulberry32 = (seed) => () => {
+  let t = (seed += 0x6d2b79f5);
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+/**
+ * Writes the run's products and customers, and mints each customer a token (customers authenticate
+ * like any client: the customer is the token's subject). Returns the stock and balances they start
+ * from (the checker's baseline) and the tokens by customer id.
+ * @param {{ client: { send: (command: any) => Promise<any> }, stage: string, products: object[], customers: object[], tokenSeconds: number }} run
+ */
+const seedRun = async ({ client, stage, products, customers, tokenSeconds }) => {
+  const tables = tableNames(`order-saga-${stage}`);
+  for (const p of products) await client.send(new PutItemCommand({ TableName: tables.products, Item: marshall(p) }));
+  for (const c of customers) await client.send(new PutItemCommand({ TableName: tables.accounts, Item: marshall(c) }));
+  const { issuer, audience } = readAuthSettings(stage);
+  return {
+    baseline: {
+      stock: Object.fromEntries(products.map((p) => [p.productId, p.stock])),
+      balance: Object.fromEntries(customers.map((c) => [c.customerId, c.balance])),
+    },
+    tokens: Object.fromEntries(customers.map((c) => [c.customerId, mintToken({ issuer, audience, subject: c.customerId, expiresInSeconds: tokenSeconds })])),
+  };
+};
+
+module.exports = { option, mulberry32, seedRun };
