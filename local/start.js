@@ -3,8 +3,8 @@
 // DynamoDB Local data in .local-data/dynamodb across restarts; the default is in memory.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const path = require('node:path');
-const { startStack, ROOT } = require('./stack');
-const { JavaMissingError } = require('./java');
+const { startStack, ROOT } = require('./emulator/stack');
+const { JavaMissingError } = require('./emulator/java');
 const { startExplorer } = require('./explorer/server');
 
 const persist = process.argv.includes('--persist') || process.env.LOCAL_PERSIST === '1';

@@ -19,12 +19,12 @@ const os = require('node:os');
 const path = require('node:path');
 const { DynamoDBClient, ScanCommand, BatchGetItemCommand, GetItemCommand } = require('@aws-sdk/client-dynamodb');
 const { unmarshall, marshall } = require('@aws-sdk/util-dynamodb');
-const { startStack, ROOT } = require('../local/stack');
-const { mintToken, readAuthSettings } = require('../local/auth');
-const { startMeter } = require('../bench/lib/meter');
-const { summarize } = require('../bench/lib/stats');
-const { PRICES, perMillionSagas, idlePerMonth } = require('../bench/lib/cost');
-const { chartSvg, markdownSummary } = require('../bench/lib/report');
+const { startStack, ROOT } = require('../local/emulator/stack');
+const { mintToken, readAuthSettings } = require('../local/emulator/auth');
+const { startMeter } = require('../local/harness/bench/meter');
+const { summarize } = require('../local/harness/bench/stats');
+const { PRICES, perMillionSagas, idlePerMonth } = require('../local/harness/bench/cost');
+const { chartSvg, markdownSummary } = require('../local/harness/bench/report');
 
 // ---- arguments ----
 const argv = process.argv.slice(2);

@@ -6,7 +6,7 @@
  * Issuer and audience are the stack's own (params `jwtIssuer`, `jwtAudience` in serverless.yml).
  * Local only: the local stack does not check signatures, and no deployed stage accepts these tokens.
  */
-const { mintToken, readAuthSettings } = require('../local/auth');
+const { mintToken, readAuthSettings } = require('../local/emulator/auth');
 
 const USAGE = 'usage: npm run -s token -- <customerId> [--stage local] [--expires-in <seconds>]';
 const args = process.argv.slice(2);

@@ -5,7 +5,7 @@
  * printed (the ones we accept are explained in the README, "Validate").
  */
 const { spawnSync } = require('node:child_process');
-const { packageTemplate } = require('../local/package-template');
+const { packageTemplate } = require('../local/emulator/package-template');
 
 const i = process.argv.indexOf('--stage');
 const stage = i > 0 ? process.argv[i + 1] : 'dev';

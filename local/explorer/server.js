@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { ScanCommand } = require('@aws-sdk/client-dynamodb');
 const { unmarshall } = require('@aws-sdk/util-dynamodb');
-const { localClient } = require('../dynamodb-local');
+const { localClient } = require('../emulator/dynamodb-local');
 
 const PUBLIC = path.join(__dirname, 'public');
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png' };

@@ -12,10 +12,10 @@ import { startFakeEventBridge } from '../steps/fake-eventbridge';
 import { table } from '../steps/local-aws';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { startFaultProxy } = require('../../local/chaos/fault-proxy') as {
+const { startFaultProxy } = require('../../local/harness/chaos/fault-proxy') as {
   startFaultProxy: (opts: { target: string; rules: unknown[] }) => Promise<{ endpoint: string; counts: Record<string, number>; close: () => Promise<void> }>;
 };
-const { dynamoDbRules, eventBridgeRules } = require('../../local/chaos/faults') as {
+const { dynamoDbRules, eventBridgeRules } = require('../../local/harness/chaos/faults') as {
   dynamoDbRules: (opts: { p: Record<string, number>; random?: () => number }) => unknown[];
   eventBridgeRules: (opts: { p: Record<string, number>; random?: () => number; sendLater: () => Promise<void> }) => unknown[];
 };

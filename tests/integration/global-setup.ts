@@ -2,10 +2,10 @@
  * Starts a real DynamoDB Local (in memory, its own port) and creates every table of the stack; packages
  * the CloudFormation template once (stage `iamtest`) for the tests that check what would deploy.
  */
-import { startDynamoDbLocal, localClient } from '../../local/dynamodb-local';
-import { createTables } from '../../local/tables';
-import { resolvedResources } from '../../local/resolved-resources';
-import { packageTemplate } from '../../local/package-template';
+import { startDynamoDbLocal, localClient } from '../../local/emulator/dynamodb-local';
+import { createTables } from '../../local/emulator/tables';
+import { resolvedResources } from '../../local/emulator/resolved-resources';
+import { packageTemplate } from '../../local/emulator/package-template';
 
 import { createServer } from 'node:net';
 

@@ -23,7 +23,7 @@ import type { Account, Payment } from '../../lib/domain/payments/payment';
 import type { ConsumerDeps } from '../../lib/middleware/consumer';
 import type { HttpEvent } from '../../lib/middleware/http';
 import { ddb, table } from './local-aws';
-import { mintToken } from '../../local/auth';
+import { mintToken } from '../../local/emulator/auth';
 
 /** The example request body for POST /orders: two of product-1 for customer-123. */
 export const aPlaceOrderBody = () => ({

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { startStack } from '../../local/stack';
-import { resolvedResources } from '../../local/resolved-resources';
-import { readAuthSettings } from '../../local/auth';
+import { startStack } from '../../local/emulator/stack';
+import { resolvedResources } from '../../local/emulator/resolved-resources';
+import { readAuthSettings } from '../../local/emulator/auth';
 
 export interface TestStack {
   baseUrl: string;

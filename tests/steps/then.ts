@@ -138,8 +138,8 @@ interface Checker {
  */
 export const violationsOf = async (opts: { orderIds: string[]; baseline: { stock: Record<string, number>; balance: Record<string, number> } }): Promise<Violation[]> => {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { readSnapshot, clientFor } = require('../../local/verify/snapshot') as Checker;
-  const { checkInvariants } = require('../../local/verify/checks') as {
+  const { readSnapshot, clientFor } = require('../../local/harness/verify/snapshot') as Checker;
+  const { checkInvariants } = require('../../local/harness/verify/checks') as {
     checkInvariants: (snapshot: unknown, options: Record<string, unknown>) => { violations: Violation[] };
   };
   /* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,4 +1,4 @@
-import { createLineFilter } from '../../local/quiet-output';
+import { createLineFilter } from '../../local/emulator/quiet-output';
 
 const filtered = (text: string): string[] => {
   const filter = createLineFilter();

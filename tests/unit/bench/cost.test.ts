@@ -1,5 +1,5 @@
-import { idlePerMonth, MINUTES_PER_MONTH, perMillionSagas, PRICES } from '../../../bench/lib/cost';
-import { summarize } from '../../../bench/lib/stats';
+import { idlePerMonth, MINUTES_PER_MONTH, perMillionSagas, PRICES } from '../../../local/harness/bench/cost';
+import { summarize } from '../../../local/harness/bench/stats';
 
 describe('benchmark cost model', () => {
   it('prices one saga per million from its units, entries, invocations and GB-seconds', () => {

@@ -7,7 +7,7 @@ import { parseEnvelope } from '../../../lib/domain/events/envelope';
 import { anEvent } from '../../steps/given';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { forgeries, checkForgeries } = require('../../../local/chaos/forgeries') as {
+const { forgeries, checkForgeries } = require('../../../local/harness/chaos/forgeries') as {
   forgeries: { name: string; build: (o: { orderId: string; customerId: string }) => { envelope: { id: string }; source: string; detailType: string; deadLetteredBy: string[] } }[];
   checkForgeries: (
     injected: { id: string; name: string; deadLetteredBy: string[]; at: number }[],
@@ -16,7 +16,7 @@ const { forgeries, checkForgeries } = require('../../../local/chaos/forgeries') 
   ) => { kind: string; ids: string[] }[];
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { contractVersionTransform } = require('../../../local/chaos/faults') as {
+const { contractVersionTransform } = require('../../../local/harness/chaos/faults') as {
   contractVersionTransform: (opts: { random?: () => number; on: () => boolean; switched: () => boolean; lateShare?: number }) => (req: {
     target?: string;
     json?: { Entries: { DetailType: string; Detail: string }[] };

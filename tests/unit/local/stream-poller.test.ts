@@ -1,5 +1,5 @@
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { filterRecords, nextIdleDelay, processBatch, readBatchResponse, StreamPoller } from '../../../local/stream-poller';
+import { filterRecords, nextIdleDelay, processBatch, readBatchResponse, StreamPoller } from '../../../local/emulator/stream-poller';
 
 // The local stream trigger must behave like Lambda's DynamoDB-stream event source mapping, or the
 // local stack would hide (or invent) failure modes of the forwarder.

@@ -3,7 +3,7 @@
  * latency, sweeper), and reading /proc. The rules are what `npm run soak` judges a system by, so
  * each is shown both failing and passing on hand-made numbers.
  */
-import { descendantsOf, growthVerdict, latencyVerdict, leastSquares, parseEmf, parseStat, parseSweeperRecovery, parseVmRssKiB, percentile, sweeperVerdict, warmupMinutes } from '../../../local/soak/figures';
+import { descendantsOf, growthVerdict, latencyVerdict, leastSquares, parseEmf, parseStat, parseSweeperRecovery, parseVmRssKiB, percentile, sweeperVerdict, warmupMinutes } from '../../../local/harness/soak/figures';
 
 /** One RSS sample every 10 s from minute 0 to `endMin`, following `mib(tMin)`. */
 const samplesOf = (endMin: number, mib: (tMin: number) => number) => Array.from({ length: endMin * 6 + 1 }, (_, i) => ({ tMin: i / 6, mib: mib(i / 6) }));

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { checkInvariants } = require('../../../local/verify/checks') as {
+const { checkInvariants } = require('../../../local/harness/verify/checks') as {
   checkInvariants: (snapshot: Snapshot, options?: Record<string, unknown>) => { violations: { kind: string; ids: string[] }[]; counts: Record<string, number> };
 };
 

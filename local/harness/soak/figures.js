@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The pure figures of `npm run soak` (local/soak/soak.js): percentiles, least-squares trends, the
+ * The pure figures of `npm run soak` (local/harness/soak/soak.js): percentiles, least-squares trends, the
  * pass/fail rules for memory, latency and the sweeper, and /proc parsing. No I/O here, so every
  * rule is unit-tested on hand-made numbers (tests/unit/soak/figures.test.ts). Why each threshold
  * is what it is: the README, "Soak".

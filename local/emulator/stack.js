@@ -6,7 +6,7 @@ const { startDynamoDbLocal } = require('./dynamodb-local');
 const { localPorts } = require('./ports');
 const { pipeQuietly } = require('./quiet-output');
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const SLS = path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
 
 const killGroup = (pid, signal) => {

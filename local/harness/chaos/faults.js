@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The faults this system meets in production, as rules for the fault proxy (local/chaos/fault-proxy.js).
+ * The faults this system meets in production, as rules for the fault proxy (local/harness/chaos/fault-proxy.js).
  * Each is switchable and counted by kind. Error bodies are the shapes DynamoDB (JSON 1.0) and
  * EventBridge (JSON 1.1) really answer with, so the SDK classifies and retries them as on AWS.
  */

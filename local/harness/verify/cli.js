@@ -2,7 +2,7 @@
 /**
  * `npm run verify [-- --stage local] [--endpoint http://127.0.0.1:8000] [--prefix order-saga-local]
  *   [--baseline baseline.json] [--since <ISO time>] [--json]`
- * Reads every table of a stage and checks the saga's invariants (local/verify/checks.js), printing
+ * Reads every table of a stage and checks the saga's invariants (local/harness/verify/checks.js), printing
  * each violation with the ids involved; exits 1 on any. Against AWS, leave out --endpoint and use the
  * usual AWS credentials. The baseline is `{ stock: { productId: n }, balance: { customerId: n } }`
  * captured before a run (chaos and soak write one); without it the ledger is checked for
@@ -12,7 +12,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const fs = require('node:fs');
 const { checkInvariants } = require('./checks');
 const { readSnapshot, clientFor } = require('./snapshot');
-const { localPorts } = require('../ports');
+const { localPorts } = require('../../emulator/ports');
 
 const { option } = require('../workload');
 

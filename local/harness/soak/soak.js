@@ -10,7 +10,7 @@
  * Local's JVM, `serverless offline` and its children). After the load it lets the sagas settle,
  * runs the invariant checker of `npm run verify` against the stock and balances it started from,
  * and ends with one verdict line; exits 1 when anything failed (the rules and their thresholds:
- * README, "Soak", and local/soak/figures.js). The table, the samples and the verdicts are kept in
+ * README, "Soak", and local/harness/soak/figures.js). The table, the samples and the verdicts are kept in
  * .local-data/soak-report.json.
  *
  * What it watches costs the same in minute 30 as in minute 1, or the observer would be what makes
@@ -26,8 +26,8 @@ const path = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { BatchGetItemCommand, ScanCommand } = require('@aws-sdk/client-dynamodb');
 const { marshall, unmarshall } = require('@aws-sdk/util-dynamodb');
-const { startStack, ROOT } = require('../stack');
-const { localClient } = require('../dynamodb-local');
+const { startStack, ROOT } = require('../../emulator/stack');
+const { localClient } = require('../../emulator/dynamodb-local');
 const { option, mulberry32, seedRun } = require('../workload');
 const { readSnapshot, tableNames } = require('../verify/snapshot');
 const { checkInvariants } = require('../verify/checks');
@@ -48,7 +48,7 @@ const env = { ...Object.fromEntries(Object.entries(PORTS).map(([k, v]) => [k, St
 const DATA_DIR = path.join(ROOT, '.local-data', 'soak');
 const STACK_LOG = path.join(ROOT, '.local-data', 'soak-stack.log');
 const REPORT_FILE = path.join(ROOT, '.local-data', 'soak-report.json');
-// The local stream trigger appends a batch it had to give up on here (local/serverless-plugin.js).
+// The local stream trigger appends a batch it had to give up on here (local/emulator/serverless-plugin.js).
 const STREAM_FAILURES = path.join(ROOT, '.local-data', `stream-on-failure-${STAGE}.jsonl`);
 // The sweeper on the local stack's timings (serverless.yml, params.local); everything else as deployed.
 const PARAMS = { sweepGraceSeconds: '5', sweepIntervalSeconds: '15' };

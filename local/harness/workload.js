@@ -6,7 +6,7 @@
  */
 const { PutItemCommand } = require('@aws-sdk/client-dynamodb');
 const { marshall } = require('@aws-sdk/util-dynamodb');
-const { mintToken, readAuthSettings } = require('./auth');
+const { mintToken, readAuthSettings } = require('../emulator/auth');
 const { tableNames } = require('./verify/snapshot');
 
 /** `--name value` from the command line, or `fallback`. */

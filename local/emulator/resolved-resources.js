@@ -3,7 +3,7 @@ const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { resourcesOf } = require('./intrinsics');
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 
 /** The service configuration for a stage, resolved by the Serverless Framework itself (`serverless print`). */
 const resolvedConfig = (stage) => {

@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { localResolver, resourcesOf } = require('./intrinsics');
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const LOCAL_SIGNING_KEY = 'order-saga local stack: not a secret, never trusted by a deployed stage';
 
 /** Where a running local stack records the issuer and audience its authorizer accepts. */

@@ -8,7 +8,7 @@ const localPorts = (env = process.env) => ({
   dynamodb: Number(env.DYNAMODB_PORT || 8000),
   // Where the functions' SDK calls (and the stream triggers' reads, Lambda's side too) go: DynamoDB
   // Local and the EventBridge emulator themselves, unless a proxy sits in between: the benchmark's
-  // counting proxy (bench/lib/meter.js) or the chaos run's fault proxy (local/chaos/fault-proxy.js).
+  // counting proxy (local/harness/bench/meter.js) or the chaos run's fault proxy (local/harness/chaos/fault-proxy.js).
   functionsDynamodb: Number(env.FUNCTIONS_DYNAMODB_PORT || env.DYNAMODB_PORT || 8000),
   functionsEventBridge: Number(env.FUNCTIONS_EVENTBRIDGE_PORT || env.EVENTBRIDGE_PORT || 4010),
   explorer: Number(env.EXPLORER_PORT || 3030),

@@ -144,7 +144,7 @@ class LocalStackPlugin {
     this.log.notice(`local stack: ${created.length} tables created, ${seeded} demo items seeded`);
   }
 
-  /** Stream triggers: our own poller with Lambda's semantics (local/stream-poller.js). */
+  /** Stream triggers: our own poller with Lambda's semantics (local/emulator/stream-poller.js). */
   async startStreams() {
     await this.prepared;
     const resources = this.resources();

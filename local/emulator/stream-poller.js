@@ -1,7 +1,7 @@
 'use strict';
 /**
  * A local stand-in for Lambda's DynamoDB-stream event source mapping, used by `serverless offline`
- * only (wired by local/serverless-plugin.js). It replaces the streams emulator plugin, which polls
+ * only (wired by local/emulator/serverless-plugin.js). It replaces the streams emulator plugin, which polls
  * every shard at a fixed interval (CPU while idle, a stall when a poll lands badly), ignores
  * `batchItemFailures`, `enabled: false` and bisection, and drops a batch once its retries run out.
  *
