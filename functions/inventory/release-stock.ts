@@ -1,8 +1,8 @@
-import { subscriptionOf } from '../../lib/domain/events/subscriptions';
-import { consumerHandler } from '../../lib/middleware/consumer';
-import { releaseStock } from '../../lib/use-cases/inventory/release-stock';
-import { consumerDeps } from '../../lib/wiring/consumers';
-import { inventoryDeps } from '../../lib/wiring/inventory';
+import { subscriptionOf } from '../../lib/platform/saga/topology';
+import { consumerHandler } from '../../lib/platform/middleware/consumer';
+import { releaseStock } from '../../lib/services/inventory/use-cases/release-stock';
+import { consumerDeps } from '../../lib/platform/wiring/consumers';
+import { inventoryDeps } from '../../lib/services/inventory/wiring';
 
 const deps = inventoryDeps();
 

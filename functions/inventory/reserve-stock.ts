@@ -1,8 +1,8 @@
-import { subscriptionOf } from '../../lib/domain/events/subscriptions';
-import { consumerHandler } from '../../lib/middleware/consumer';
-import { reserveStock } from '../../lib/use-cases/inventory/reserve-stock';
-import { consumerDeps } from '../../lib/wiring/consumers';
-import { inventoryDeps } from '../../lib/wiring/inventory';
+import { subscriptionOf } from '../../lib/platform/saga/topology';
+import { consumerHandler } from '../../lib/platform/middleware/consumer';
+import { reserveStock } from '../../lib/services/inventory/use-cases/reserve-stock';
+import { consumerDeps } from '../../lib/platform/wiring/consumers';
+import { inventoryDeps } from '../../lib/services/inventory/wiring';
 
 const deps = inventoryDeps();
 

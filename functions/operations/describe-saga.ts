@@ -1,3 +1,3 @@
-import { describeSagaHandler } from '../../lib/wiring/operations';
+import { describeSagaHandler } from '../../lib/services/operations';
 
 export const handler = describeSagaHandler();

@@ -1,3 +1,3 @@
-import { replayEventsHandler } from '../../lib/wiring/relay';
+import { replayEventsHandler } from '../../lib/platform/wiring/relay';
 
 export const handler = replayEventsHandler();

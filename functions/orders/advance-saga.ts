@@ -1,8 +1,8 @@
-import { subscriptionOf } from '../../lib/domain/events/subscriptions';
-import { consumerHandler } from '../../lib/middleware/consumer';
-import { advanceSaga } from '../../lib/use-cases/orders/advance-saga';
-import { consumerDeps } from '../../lib/wiring/consumers';
-import { advanceSagaDeps } from '../../lib/wiring/orders';
+import { subscriptionOf } from '../../lib/platform/saga/topology';
+import { consumerHandler } from '../../lib/platform/middleware/consumer';
+import { advanceSaga } from '../../lib/services/orders/use-cases/advance-saga';
+import { consumerDeps } from '../../lib/platform/wiring/consumers';
+import { advanceSagaDeps } from '../../lib/services/orders/wiring';
 
 const deps = advanceSagaDeps();
 

@@ -1,7 +1,7 @@
-import { parseIdempotencyKey } from '../../lib/domain/orders/idempotency';
-import { authenticatedCustomer, header, httpHandler, json } from '../../lib/middleware/http';
-import { placeOrderUseCase } from '../../lib/use-cases/orders/place-order';
-import { placeOrderDeps } from '../../lib/wiring/orders';
+import { parseIdempotencyKey } from '../../lib/services/orders/domain/idempotency';
+import { authenticatedCustomer, header, httpHandler, json } from '../../lib/platform/middleware/http';
+import { placeOrderUseCase } from '../../lib/services/orders/use-cases/place-order';
+import { placeOrderDeps } from '../../lib/services/orders/wiring';
 
 const deps = placeOrderDeps();
 

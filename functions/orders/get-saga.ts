@@ -1,6 +1,6 @@
-import { authenticatedCustomer, httpHandler, json, pathParameter } from '../../lib/middleware/http';
-import { getSagaUseCase } from '../../lib/use-cases/orders/get-order';
-import { readOrdersDeps } from '../../lib/wiring/orders';
+import { authenticatedCustomer, httpHandler, json, pathParameter } from '../../lib/platform/middleware/http';
+import { getSagaUseCase } from '../../lib/services/orders/use-cases/get-order';
+import { readOrdersDeps } from '../../lib/services/orders/wiring';
 
 const deps = readOrdersDeps();
 

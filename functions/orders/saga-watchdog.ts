@@ -1,6 +1,6 @@
-import { eventHandler } from '../../lib/middleware/event';
-import { watchSagas } from '../../lib/use-cases/orders/watch-sagas';
-import { watchdogDeps } from '../../lib/wiring/orders';
+import { eventHandler } from '../../lib/platform/middleware/event';
+import { watchSagas } from '../../lib/platform/saga/watch-sagas';
+import { watchdogDeps } from '../../lib/services/orders/wiring';
 
 const deps = watchdogDeps();
 

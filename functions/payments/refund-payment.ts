@@ -1,8 +1,8 @@
-import { subscriptionOf } from '../../lib/domain/events/subscriptions';
-import { consumerHandler } from '../../lib/middleware/consumer';
-import { refundPayment } from '../../lib/use-cases/payments/refund-payment';
-import { consumerDeps } from '../../lib/wiring/consumers';
-import { paymentsDeps } from '../../lib/wiring/payments';
+import { subscriptionOf } from '../../lib/platform/saga/topology';
+import { consumerHandler } from '../../lib/platform/middleware/consumer';
+import { refundPayment } from '../../lib/services/payments/use-cases/refund-payment';
+import { consumerDeps } from '../../lib/platform/wiring/consumers';
+import { paymentsDeps } from '../../lib/services/payments/wiring';
 
 const deps = paymentsDeps();
 

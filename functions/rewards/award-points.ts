@@ -1,8 +1,8 @@
-import { subscriptionOf } from '../../lib/domain/events/subscriptions';
-import { consumerHandler } from '../../lib/middleware/consumer';
-import { awardPoints } from '../../lib/use-cases/rewards/award-points';
-import { consumerDeps } from '../../lib/wiring/consumers';
-import { rewardsDeps } from '../../lib/wiring/rewards';
+import { subscriptionOf } from '../../lib/platform/saga/topology';
+import { consumerHandler } from '../../lib/platform/middleware/consumer';
+import { awardPoints } from '../../lib/services/rewards/use-cases/award-points';
+import { consumerDeps } from '../../lib/platform/wiring/consumers';
+import { rewardsDeps } from '../../lib/services/rewards/wiring';
 
 const deps = rewardsDeps();
 

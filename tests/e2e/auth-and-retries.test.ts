@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Order } from '../../lib/domain/orders/order';
+import type { Order } from '../../lib/services/orders/domain/order';
 import { aCustomer, aProduct, aProxyThatLosesEveryAnswer, tokenFor } from '../steps/given';
 import { fetchOrder, fetchSaga, http, placeOrder } from '../steps/when';
 import { balanceOf, orderSettles, stockOf } from '../steps/then';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
-import { watchShardOf } from '../../lib/adapters/dynamodb/orders-repository';
+import { toOutboxRow } from '../../lib/platform/adapters/dynamodb/outbox-row';
+import { watchShardOf } from '../../lib/services/orders/adapters/orders-repository';
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { fetchSaga, invokeFunction, placeOrder, putOnBus, sleep } from '../steps/when';
 import { balanceOf, eventually, orderSettles, pointsOf, sagaHasSteps, stockOf } from '../steps/then';

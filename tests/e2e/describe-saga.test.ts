@@ -1,7 +1,7 @@
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { invokeFunction, invokeLocal, placeOrder, putOnBus } from '../steps/when';
 import { eventually, orderSettles, sagaFinishes } from '../steps/then';
-import type { SagaTimeline } from '../../lib/use-cases/operations/describe-saga';
+import type { SagaTimeline } from '../../lib/platform/saga/describe-saga';
 
 const isoOrder = (...times: (string | undefined)[]) => times.every((t, i) => i === 0 || Date.parse(times[i - 1]!) <= Date.parse(t!));
 

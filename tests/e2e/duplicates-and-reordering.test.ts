@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { AnyEnvelope } from '../../lib/domain/events/envelope';
+import type { AnyEnvelope } from '../../lib/platform/events/envelope';
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { invokeFunction, placeOrder, putOnBus, sleep } from '../steps/when';
 import { balanceOf, eventually, orderSettles, pointsOf, sagaHasSteps, stockOf } from '../steps/then';

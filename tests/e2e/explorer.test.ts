@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { watchShardOf } from '../../lib/adapters/dynamodb/orders-repository';
+import { watchShardOf } from '../../lib/services/orders/adapters/orders-repository';
 import { anEvent, aProduct } from '../steps/given';
 import { invokeFunction, placeOrder, putOnBus } from '../steps/when';
 import { eventually, sagaFinishes } from '../steps/then';

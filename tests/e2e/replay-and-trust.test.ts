@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { ReplayResult } from '../../lib/relay/replay';
-import type { AnyEnvelope } from '../../lib/domain/events/envelope';
+import type { ReplayResult } from '../../lib/platform/relay/replay';
+import type { AnyEnvelope } from '../../lib/platform/events/envelope';
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { invokeFunction, invokeLocal, placeOrder, putOnBus, sleep } from '../steps/when';
 import { balanceOf, eventually, orderSettles, pointsOf, stockOf } from '../steps/then';

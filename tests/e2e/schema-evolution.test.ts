@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
-import { watchShardOf } from '../../lib/adapters/dynamodb/orders-repository';
-import type { AnyEnvelope } from '../../lib/domain/events/envelope';
+import { toOutboxRow } from '../../lib/platform/adapters/dynamodb/outbox-row';
+import { watchShardOf } from '../../lib/services/orders/adapters/orders-repository';
+import type { AnyEnvelope } from '../../lib/platform/events/envelope';
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { fetchSaga, invokeFunction, placeOrder, putOnBus } from '../steps/when';
 import { balanceOf, eventually, orderSettles } from '../steps/then';

@@ -4,7 +4,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { aProduct } from '../steps/given';
 import { fetchOrder, invokeFunction } from '../steps/when';
 import { eventually, sagaHasSteps, stockOf } from '../steps/then';
-import { watchShardOf } from '../../lib/adapters/dynamodb/orders-repository';
+import { watchShardOf } from '../../lib/services/orders/adapters/orders-repository';
 import { ddb, getItem, table } from '../steps/local-aws';
 
 const put = (logicalId: string, item: Record<string, unknown>) => ddb().send(new PutItemCommand({ TableName: table(logicalId), Item: marshall(item) }));

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, ThrottlingException, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { TransactionWriter } from '../../lib/adapters/dynamodb/transaction';
+import { TransactionWriter } from '../../lib/platform/adapters/dynamodb/transaction';
 import { startFakeEventBridge } from '../steps/fake-eventbridge';
 import { table } from '../steps/local-aws';
 

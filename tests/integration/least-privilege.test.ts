@@ -3,7 +3,7 @@
  * role grants anything beyond what that function's code uses (or lacks something it uses).
  * `needs` is the declaration of record: change it together with the code that needs the access.
  */
-import { sources } from '../../lib/domain/events/contracts';
+import { sources } from '../../lib/services/contracts';
 import { packagedFunctions, packagedStage, packagedTemplate, type Template } from '../steps/template';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };

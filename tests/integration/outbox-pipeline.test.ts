@@ -8,14 +8,14 @@ import {
 import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { toOutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
-import { OutboxStore } from '../../lib/relay/outbox-store';
-import { toItem } from '../../lib/adapters/dynamodb/marshalling';
-import { TransactionWriter } from '../../lib/adapters/dynamodb/transaction';
-import { EventBridgePublisher } from '../../lib/relay/eventbridge-publisher';
-import { createEnvelope } from '../../lib/domain/events/envelope';
-import { forwardStreamRecords } from '../../lib/relay/forwarder';
-import { sweepOutbox } from '../../lib/relay/sweeper';
+import { toOutboxRow } from '../../lib/platform/adapters/dynamodb/outbox-row';
+import { OutboxStore } from '../../lib/platform/relay/outbox-store';
+import { toItem } from '../../lib/platform/adapters/dynamodb/marshalling';
+import { TransactionWriter } from '../../lib/platform/adapters/dynamodb/transaction';
+import { EventBridgePublisher } from '../../lib/platform/relay/eventbridge-publisher';
+import { createEnvelope } from '../../lib/platform/events/envelope';
+import { forwardStreamRecords } from '../../lib/platform/relay/forwarder';
+import { sweepOutbox } from '../../lib/platform/relay/sweeper';
 import { startFakeEventBridge } from '../steps/fake-eventbridge';
 import { ddb, getItem, table } from '../steps/local-aws';
 

@@ -2,12 +2,12 @@
  * The watchdog against real DynamoDB Local: more overdue sagas than one page of every shard, one
  * of which fails (DynamoDB Local cannot fail one read on demand, so that one read is wrapped).
  */
-import { InboxReader } from '../../lib/adapters/dynamodb/inbox-reader';
-import { OrdersRepository, SAGA_WATCH_SHARDS } from '../../lib/adapters/dynamodb/orders-repository';
-import { TransactionWriter } from '../../lib/adapters/dynamodb/transaction';
-import { placeOrder } from '../../lib/domain/orders/order';
-import { watchSagas } from '../../lib/use-cases/orders/watch-sagas';
-import type { EventRepublisher, OrdersStore } from '../../lib/use-cases/ports';
+import { InboxReader } from '../../lib/platform/adapters/dynamodb/inbox-reader';
+import { OrdersRepository, SAGA_WATCH_SHARDS } from '../../lib/services/orders/adapters/orders-repository';
+import { TransactionWriter } from '../../lib/platform/adapters/dynamodb/transaction';
+import { placeOrder } from '../../lib/services/orders/domain/order';
+import { watchSagas } from '../../lib/platform/saga/watch-sagas';
+import type { EventRepublisher, OrdersStore } from '../../lib/platform/ports';
 import { ddb, getItem, table } from '../steps/local-aws';
 
 const repository = () => new OrdersRepository(ddb(), { orders: table('OrdersTable'), sagas: table('SagaStateTable') }, { redriveCheckDelayMs: 60_000 });

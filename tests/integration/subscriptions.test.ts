@@ -5,8 +5,8 @@
  * such saga would time out), a type a rule delivers that the code dead-letters, or a rule that
  * accepts an event type from a source that does not own it.
  */
-import { contracts, type EventType } from '../../lib/domain/events/contracts';
-import { consumerServices, consumersOf, rulePatterns, subscriptions, type ConsumerName } from '../../lib/domain/events/subscriptions';
+import { contracts, type EventType } from '../../lib/services/contracts';
+import { consumerServices, consumersOf, rulePatterns, subscriptions, type ConsumerName } from '../../lib/platform/saga/topology';
 import { packagedFunctions, packagedRules, packagedTemplate } from '../steps/template';
 
 const consumers = Object.keys(subscriptions) as ConsumerName[];

@@ -4,8 +4,8 @@
  * clock: waiting minutes of real time for schedules would prove nothing more. The e2e tier runs a
  * sweeper-only saga on these same settings (tests/e2e/sweeper-fallback.test.ts).
  */
-import type { OutboxRow } from '../../lib/adapters/dynamodb/outbox-row';
-import { sweepRepeatedly } from '../../lib/relay/sweeper';
+import type { OutboxRow } from '../../lib/platform/adapters/dynamodb/outbox-row';
+import { sweepRepeatedly } from '../../lib/platform/relay/sweeper';
 import { aFakePublisher } from '../steps/given';
 import { packagedTemplate } from '../steps/template';
 

@@ -6,10 +6,10 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { AnyEnvelope } from '../../lib/domain/events/envelope';
-import type { Order } from '../../lib/domain/orders/order';
-import type { SagaState } from '../../lib/domain/orders/saga';
-import type { ConsumerContext, ConsumerOutcome } from '../../lib/middleware/consumer';
+import type { AnyEnvelope } from '../../lib/platform/events/envelope';
+import type { Order } from '../../lib/services/orders/domain/order';
+import type { SagaState } from '../../lib/platform/saga/state';
+import type { ConsumerContext, ConsumerOutcome } from '../../lib/platform/middleware/consumer';
 import { aLambdaContext, tokenFor } from './given';
 import { getItem } from './local-aws';
 import { openApiViolations } from './openapi';

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { contractFiles, eventSchema, toDraft04 } from '../../lib/contracts/generate';
-import { eventTypes, type EventType } from '../../lib/domain/events/contracts';
-import { placeOrder } from '../../lib/domain/orders/order';
-import { newSagaState } from '../../lib/domain/orders/saga';
+import { contractFiles, eventSchema, toDraft04 } from '../../lib/services/contract-files';
+import { eventTypes, type EventType } from '../../lib/services/contracts';
+import { placeOrder } from '../../lib/services/orders/domain/order';
+import { newSagaState } from '../../lib/platform/saga/state';
 import { A_FIXED_NOW, anEventBridgeEvent, anInventoryReservedEvent, anOrderCreatedEvent, aPlaceOrderBody, asJson } from '../steps/given';
 import { matchPath, openApiViolations } from '../steps/openapi';
 

@@ -1,8 +1,8 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEAD_LETTER_FIELD_BUDGETS, DeadLetterStore, TRUNCATION_MARK, truncateUtf8 } from '../../../lib/adapters/dynamodb/dead-letters';
-import { consumerHandler } from '../../../lib/middleware/consumer';
+import { DEAD_LETTER_FIELD_BUDGETS, DeadLetterStore, TRUNCATION_MARK, truncateUtf8 } from '../../../lib/platform/adapters/dynamodb/dead-letters';
+import { consumerHandler } from '../../../lib/platform/middleware/consumer';
 import { anEventBridgeEvent, anOversizedOrderCreatedEvent } from '../../steps/given';
 import { invokeConsumer } from '../../steps/when';
 

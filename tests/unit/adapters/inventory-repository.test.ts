@@ -1,7 +1,7 @@
 import { BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { InventoryRepository } from '../../../lib/adapters/dynamodb/inventory-repository';
+import { InventoryRepository } from '../../../lib/services/inventory/adapters/inventory-repository';
 
 const ddbMock = mockClient(DynamoDBClient);
 const repository = () => new InventoryRepository(new DynamoDBClient({}), { products: 'products', reservations: 'reservations' });

@@ -5,9 +5,9 @@
  */
 import { DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { MARKER_TTL_SECONDS, TransactionWriter, type DynamoTxWrite as TxWrite, type ProcessedMarker } from '../../../lib/adapters/dynamodb/transaction';
-import { TransactionConflictError, TransactionThrottledError } from '../../../lib/adapters/errors';
-import { DuplicateEventError, InsufficientStockError } from '../../../lib/domain/errors';
+import { MARKER_TTL_SECONDS, TransactionWriter, type DynamoTxWrite as TxWrite, type ProcessedMarker } from '../../../lib/platform/adapters/dynamodb/transaction';
+import { TransactionConflictError, TransactionThrottledError } from '../../../lib/platform/adapters/errors';
+import { DuplicateEventError, InsufficientStockError } from '../../../lib/platform/errors';
 import { A_FIXED_NOW, anInventoryReservedEvent } from '../../steps/given';
 import { expectToReject } from '../../steps/then';
 

@@ -3,7 +3,7 @@
  * judged by the markers and dead letters it left, and the contract change rewrites exactly the
  * events it says, into a shape the contract still accepts.
  */
-import { parseEnvelope } from '../../../lib/domain/events/envelope';
+import { parseEnvelope } from '../../../lib/platform/events/envelope';
 import { anEvent } from '../../steps/given';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

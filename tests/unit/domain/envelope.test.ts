@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { EventSchemaError } from '../../../lib/domain/errors';
-import { contractOf, contracts, eventTypes, knownVersions, sources } from '../../../lib/domain/events/contracts';
-import { createEnvelope, parseEnvelope } from '../../../lib/domain/events/envelope';
+import { EventSchemaError } from '../../../lib/platform/errors';
+import { contractOf, contracts, eventTypes, knownVersions, sources } from '../../../lib/services/contracts';
+import { createEnvelope, parseEnvelope } from '../../../lib/platform/events/envelope';
 import { A_FIXED_NOW, anEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson } from '../../steps/given';
 import { expectToThrow, expectUuid, pathsOf } from '../../steps/then';
 

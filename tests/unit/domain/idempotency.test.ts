@@ -1,6 +1,6 @@
-import { IdempotencyKeyReusedError, ValidationError } from '../../../lib/domain/errors';
-import { IDEMPOTENCY_KEY_TTL_SECONDS, newIdempotencyRecord, parseIdempotencyKey, replayOf, requestHash } from '../../../lib/domain/orders/idempotency';
-import { clientErrorStatus } from '../../../lib/middleware/http-errors';
+import { IdempotencyKeyReusedError, ValidationError } from '../../../lib/platform/errors';
+import { IDEMPOTENCY_KEY_TTL_SECONDS, newIdempotencyRecord, parseIdempotencyKey, replayOf, requestHash } from '../../../lib/services/orders/domain/idempotency';
+import { clientErrorStatus } from '../../../lib/platform/middleware/http-errors';
 import { A_FIXED_NOW, anOrder } from '../../steps/given';
 import { expectToThrow } from '../../steps/then';
 

@@ -1,4 +1,4 @@
-import { decideRelease, decideReservation, failReservation, type ReservationStatus } from '../../../lib/domain/inventory/reservation';
+import { decideRelease, decideReservation, failReservation, type ReservationStatus } from '../../../lib/services/inventory/domain/reservation';
 import { A_FIXED_NOW, aCatalogue, anOrderCancelledEvent, anOrderCreatedEvent, aReservation } from '../../steps/given';
 import { thenDecided, thenItReactsTo } from '../../steps/then';
 

@@ -1,7 +1,7 @@
-import { ForbiddenError, ValidationError } from '../../../lib/domain/errors';
-import { clientErrorStatus } from '../../../lib/middleware/http-errors';
-import { parseEnvelope } from '../../../lib/domain/events/envelope';
-import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, parsePlaceOrder, placeOrder } from '../../../lib/domain/orders/order';
+import { ForbiddenError, ValidationError } from '../../../lib/platform/errors';
+import { clientErrorStatus } from '../../../lib/platform/middleware/http-errors';
+import { parseEnvelope } from '../../../lib/platform/events/envelope';
+import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, parsePlaceOrder, placeOrder } from '../../../lib/services/orders/domain/order';
 import { A_FIXED_NOW, aPlaceOrderBody } from '../../steps/given';
 import { expectToThrow, expectUuid, pathsOf } from '../../steps/then';
 

@@ -1,4 +1,4 @@
-import { decideCharge, decideRefund, failCharge, type PaymentStatus } from '../../../lib/domain/payments/payment';
+import { decideCharge, decideRefund, failCharge, type PaymentStatus } from '../../../lib/services/payments/domain/payment';
 import { A_FIXED_NOW, anInventoryReservedEvent, anOrderCancelledEvent, aPayment } from '../../steps/given';
 import { thenDecided, thenItReactsTo } from '../../steps/then';
 

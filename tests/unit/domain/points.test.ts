@@ -1,4 +1,4 @@
-import { pointsFor } from '../../../lib/domain/rewards/points';
+import { pointsFor } from '../../../lib/services/rewards/domain/points';
 
 describe('pointsFor (one point per whole currency unit; amounts in cents)', () => {
   it.each([

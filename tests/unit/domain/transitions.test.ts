@@ -1,7 +1,7 @@
-import { parseEnvelope } from '../../../lib/domain/events/envelope';
-import type { OrderStatus } from '../../../lib/domain/orders/order';
-import type { StepName } from '../../../lib/domain/orders/saga';
-import { reactToSagaEvent, timeOut, TIMEOUT_REASON, type OrderSagaEvent } from '../../../lib/domain/orders/transitions';
+import { parseEnvelope } from '../../../lib/platform/events/envelope';
+import type { OrderStatus } from '../../../lib/services/orders/domain/order';
+import type { StepName } from '../../../lib/platform/saga/state';
+import { reactToSagaEvent, timeOut, TIMEOUT_REASON, type OrderSagaEvent } from '../../../lib/services/orders/domain/transitions';
 import { A_FIXED_NOW, anOrder, aSagaEventFor } from '../../steps/given';
 import { thenItReactsTo } from '../../steps/then';
 

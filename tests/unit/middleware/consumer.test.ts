@@ -1,8 +1,8 @@
-import { TransactionConflictError } from '../../../lib/adapters/errors';
-import type { UnitOfWork } from '../../../lib/use-cases/ports';
-import { ConflictError, DuplicateEventError } from '../../../lib/domain/errors';
-import type { Envelope } from '../../../lib/domain/events/envelope';
-import { CONFLICT_ATTEMPTS, consumerHandler } from '../../../lib/middleware/consumer';
+import { TransactionConflictError } from '../../../lib/platform/adapters/errors';
+import type { UnitOfWork } from '../../../lib/platform/ports';
+import { ConflictError, DuplicateEventError } from '../../../lib/platform/errors';
+import type { Envelope } from '../../../lib/platform/events/envelope';
+import { CONFLICT_ATTEMPTS, consumerHandler } from '../../../lib/platform/middleware/consumer';
 import { aFakeConsumerDeps, anEventAbout, anEventBridgeEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson } from '../../steps/given';
 import { invokeConsumer } from '../../steps/when';
 import { expectToReject } from '../../steps/then';
@@ -423,7 +423,7 @@ describe('consumerHandler: failures make the invocation fail, so the platform re
 describe('consumerHandler: metrics of a dead-lettered event', () => {
   it('are flushed even though the invocation ends early', async () => {
     // Prepare
-    const { metrics } = await import('../../../lib/observability');
+    const { metrics } = await import('../../../lib/platform/observability');
     const publish = jest.spyOn(metrics, 'publishStoredMetrics');
     const { consumer } = aConsumer();
     const poison = { ...asJson(anOrderCreatedEvent()), type: 'no.such.type' };

@@ -1,5 +1,5 @@
-import { ConflictError, ForbiddenError, IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../../../lib/domain/errors';
-import { authenticatedCustomer, DEFAULT_MAX_BODY_BYTES, httpHandler, json, type HttpEvent, type HttpResult } from '../../../lib/middleware/http';
+import { ConflictError, ForbiddenError, IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../../../lib/platform/errors';
+import { authenticatedCustomer, DEFAULT_MAX_BODY_BYTES, httpHandler, json, type HttpEvent, type HttpResult } from '../../../lib/platform/middleware/http';
 import { aLambdaContext, anHttpApiEvent } from '../../steps/given';
 
 /** A handler that answers 201 with the body it was given, after the JSON body middleware. */

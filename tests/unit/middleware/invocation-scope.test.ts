@@ -2,12 +2,12 @@
  * Concurrent invocations in one process (the local stack runs every handler in the offline
  * process) must never share log keys: each line carries its own request id and correlation id.
  */
-import type { Envelope } from '../../../lib/domain/events/envelope';
-import type * as ConsumerModule from '../../../lib/middleware/consumer';
-import type * as ObservabilityModule from '../../../lib/observability';
+import type { Envelope } from '../../../lib/platform/events/envelope';
+import type * as ConsumerModule from '../../../lib/platform/middleware/consumer';
+import type * as ObservabilityModule from '../../../lib/platform/observability';
 import { aFakeConsumerDeps, aLambdaContext, anEventBridgeEvent, anOrderCreatedEvent } from '../../steps/given';
 import { sleep } from '../../steps/when';
-import type { ConsumerContext } from '../../../lib/middleware/consumer';
+import type { ConsumerContext } from '../../../lib/platform/middleware/consumer';
 
 interface LogLine {
   message: string;
@@ -89,8 +89,8 @@ describe('log keys under concurrent invocations in one process', () => {
     if (lambdaGlobal) delete lambdaGlobal.InvokeStore;
     const { InvokeStore } = await import('@aws/lambda-invoke-store');
     await InvokeStore.getInstanceAsync(true);
-    ({ consumerHandler } = await import('../../../lib/middleware/consumer'));
-    ({ logger } = await import('../../../lib/observability'));
+    ({ consumerHandler } = await import('../../../lib/platform/middleware/consumer'));
+    ({ logger } = await import('../../../lib/platform/observability'));
   });
   afterAll(() => {
     delete process.env.AWS_LAMBDA_MAX_CONCURRENCY;

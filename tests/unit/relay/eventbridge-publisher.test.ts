@@ -13,8 +13,8 @@ import {
   MAX_BYTES_PER_PUT,
   MAX_ENTRIES_PER_PUT,
   toEntry,
-} from '../../../lib/relay/eventbridge-publisher';
-import type { AnyEnvelope } from '../../../lib/domain/events/envelope';
+} from '../../../lib/platform/relay/eventbridge-publisher';
+import type { AnyEnvelope } from '../../../lib/platform/events/envelope';
 import { someOrderCreatedEvents } from '../../steps/given';
 
 const BUS = 'saga-bus';

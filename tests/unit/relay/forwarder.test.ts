@@ -1,5 +1,5 @@
-import { toOutboxRow } from '../../../lib/adapters/dynamodb/outbox-row';
-import { forwardStreamRecords } from '../../../lib/relay/forwarder';
+import { toOutboxRow } from '../../../lib/platform/adapters/dynamodb/outbox-row';
+import { forwardStreamRecords } from '../../../lib/platform/relay/forwarder';
 import { aFakeOutbox, aFakePublisher, anInsertRecordOf, anOutboxStreamRecord, aTamperedOutboxRow, someOrderCreatedEvents } from '../../steps/given';
 
 const NOW = 1_736_935_200_000;

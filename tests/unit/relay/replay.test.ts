@@ -1,7 +1,7 @@
-import { toOutboxRow, type OutboxRow } from '../../../lib/adapters/dynamodb/outbox-row';
-import { ValidationError } from '../../../lib/domain/errors';
-import { sources } from '../../../lib/domain/events/contracts';
-import { parseReplayRequest, replayEvents, type ReplayDeps } from '../../../lib/relay/replay';
+import { toOutboxRow, type OutboxRow } from '../../../lib/platform/adapters/dynamodb/outbox-row';
+import { ValidationError } from '../../../lib/platform/errors';
+import { sources } from '../../../lib/services/contracts';
+import { parseReplayRequest, replayEvents, type ReplayDeps } from '../../../lib/platform/relay/replay';
 import { aFakePublisher, anOrderCreatedEvent } from '../../steps/given';
 import { expectToThrow } from '../../steps/then';
 

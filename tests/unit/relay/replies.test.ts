@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { toOutboxRow } from '../../../lib/adapters/dynamodb/outbox-row';
-import { repeatReplies } from '../../../lib/relay/replies';
+import { toOutboxRow } from '../../../lib/platform/adapters/dynamodb/outbox-row';
+import { repeatReplies } from '../../../lib/platform/relay/replies';
 import { anEventAbout } from '../../steps/given';
 
 describe('repeatReplies: a command received again is answered again', () => {

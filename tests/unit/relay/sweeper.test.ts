@@ -1,5 +1,5 @@
-import { toOutboxRow } from '../../../lib/adapters/dynamodb/outbox-row';
-import { sweepOutbox, sweepRepeatedly } from '../../../lib/relay/sweeper';
+import { toOutboxRow } from '../../../lib/platform/adapters/dynamodb/outbox-row';
+import { sweepOutbox, sweepRepeatedly } from '../../../lib/platform/relay/sweeper';
 import { aFakeOutbox, aFakePublisher, aTamperedOutboxRow, someOrderCreatedEvents } from '../../steps/given';
 
 const NOW = 1_736_935_200_000;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, ValidationError } from '../../../lib/domain/errors';
-import type { Order } from '../../../lib/domain/orders/order';
-import type { SagaState } from '../../../lib/domain/orders/saga';
-import { causalOrder, describeSaga, type DescribeSagaDeps } from '../../../lib/use-cases/operations/describe-saga';
-import type { DeadLetterRecord, ProcessedRecord, RecordedEvent } from '../../../lib/use-cases/ports';
+import { NotFoundError, ValidationError } from '../../../lib/platform/errors';
+import type { Order } from '../../../lib/services/orders/domain/order';
+import type { SagaState } from '../../../lib/platform/saga/state';
+import { causalOrder, describeSaga, type DescribeSagaDeps } from '../../../lib/platform/saga/describe-saga';
+import type { DeadLetterRecord, ProcessedRecord, RecordedEvent } from '../../../lib/platform/ports';
 import { A_FIXED_NOW, aFixedClock, anOrder } from '../../steps/given';
 import { expectToReject } from '../../steps/then';
 

@@ -4,13 +4,13 @@
  * failure instead; a duplicate, or any other error, passes through untouched; an event with nothing
  * to do still commits (the marker alone).
  */
-import { DuplicateEventError, InsufficientFundsError, InsufficientStockError, type ShortfallError } from '../../../lib/domain/errors';
-import type { AnyEnvelope } from '../../../lib/domain/events/envelope';
-import { chargePayment } from '../../../lib/use-cases/payments/charge-payment';
-import { refundPayment } from '../../../lib/use-cases/payments/refund-payment';
-import { releaseStock } from '../../../lib/use-cases/inventory/release-stock';
-import { reserveStock } from '../../../lib/use-cases/inventory/reserve-stock';
-import type { UnitOfWork } from '../../../lib/use-cases/ports';
+import { DuplicateEventError, InsufficientFundsError, InsufficientStockError, type ShortfallError } from '../../../lib/platform/errors';
+import type { AnyEnvelope } from '../../../lib/platform/events/envelope';
+import { chargePayment } from '../../../lib/services/payments/use-cases/charge-payment';
+import { refundPayment } from '../../../lib/services/payments/use-cases/refund-payment';
+import { releaseStock } from '../../../lib/services/inventory/use-cases/release-stock';
+import { reserveStock } from '../../../lib/services/inventory/use-cases/reserve-stock';
+import type { UnitOfWork } from '../../../lib/platform/ports';
 import { aFakeInventoryStore, aFakePaymentsStore, aFixedClock, anEventAbout, anInventoryReservedEvent, anOrderCreatedEvent, aPayment, aReservation } from '../../steps/given';
 import { expectToReject } from '../../steps/then';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { COMPENSATION_STUCK_AFTER, watchSagas, type WatchSagasDeps } from '../../../lib/use-cases/orders/watch-sagas';
-import type { SagaState } from '../../../lib/domain/orders/saga';
-import type { DueWatch, OrdersStore, ProcessedRecord, WatchCursor } from '../../../lib/use-cases/ports';
-import { metrics } from '../../../lib/observability';
+import { COMPENSATION_STUCK_AFTER, watchSagas, type WatchSagasDeps } from '../../../lib/platform/saga/watch-sagas';
+import type { SagaState } from '../../../lib/platform/saga/state';
+import type { DueWatch, OrdersStore, ProcessedRecord, WatchCursor } from '../../../lib/platform/ports';
+import { metrics } from '../../../lib/platform/observability';
 import { A_FIXED_NOW, aFakeWrite, anOrder } from '../../steps/given';
 
 const DELAY_MS = 300_000;

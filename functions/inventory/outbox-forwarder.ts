@@ -1,3 +1,0 @@
-import { outboxForwarderHandler } from '../../lib/wiring/relay';
-
-export const handler = outboxForwarderHandler();

@@ -1,3 +1,0 @@
-import { outboxSweeperHandler } from '../../lib/wiring/relay';
-
-export const handler = outboxSweeperHandler();

@@ -1,0 +1,3 @@
+import { outboxForwarderHandler } from '../../lib/platform/wiring/relay';
+
+export const handler = outboxForwarderHandler();

@@ -1,0 +1,3 @@
+import { outboxSweeperHandler } from '../../lib/platform/wiring/relay';
+
+export const handler = outboxSweeperHandler();

@@ -1,0 +1,160 @@
+/**
+ * What the use cases need from the world, as types only. Adapters implement these; composition
+ * roots (`lib/wiring/`) build them from config. Nothing here knows about DynamoDB or EventBridge.
+ */
+import type { AnyEnvelope } from './events/envelope';
+import type { ConsumerName } from './saga/topology';
+import type { Product, Reservation } from '../services/inventory/domain/reservation';
+import type { IdempotencyRecord } from '../services/orders/domain/idempotency';
+import type { Order } from '../services/orders/domain/order';
+import type { SagaState } from './saga/state';
+import type { OrderReaction } from '../services/orders/domain/transitions';
+import type { Account, Payment } from '../services/payments/domain/payment';
+
+/**
+ * One write a repository prepared, committed atomically with the rest of its unit of work. Its
+ * shape belongs to the storage adapter that built it; use cases only pass it along.
+ * `onConditionFailed` says what a failed guard means to the domain; it receives the item that
+ * failed the guard when the store returned it (in the adapter's own shape).
+ */
+export interface TxWrite<W extends object = object> {
+  write: W;
+  onConditionFailed?: (current?: unknown) => Error;
+}
+
+/** State changes plus the events they raise, committed in one transaction with their outbox rows. */
+export interface UnitOfWork {
+  writes: TxWrite[];
+  events: AnyEnvelope[];
+}
+
+/** Commits a unit of work; in a consumer it also carries the processed-event marker. */
+export type Commit = (unit: UnitOfWork) => Promise<void>;
+
+/** A unit that changes nothing: committing it records only the marker ("seen, nothing to do"). */
+export const nothing = (): UnitOfWork => ({ writes: [], events: [] });
+
+/** Where use cases get the time from, injected once by the composition root. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+
+/** Commits for writes that answer no event (a request, the watchdog): no marker. */
+export interface Transactions {
+  commit(unit: UnitOfWork): Promise<void>;
+}
+
+/**
+ * A saga the watchdog must look at: past its deadline, cancelled and due for a compensation
+ * check, or confirmed and due for a check that every consumer of `order.confirmed` processed it.
+ */
+export interface DueWatch {
+  sagaId: string;
+  orderId: string;
+  kind: 'deadline' | 'compensation' | 'delivery';
+}
+/** The watches that re-drive the event that ended a saga until its consumers have it. */
+export type RedriveWatch = Exclude<DueWatch['kind'], 'deadline'>;
+/** Where a paged read of the due sagas stopped (opaque to the use case). */
+export type WatchCursor = Record<string, unknown>;
+
+export interface OrdersStore {
+  getOrder(orderId: string): Promise<Order | undefined>;
+  getSagaByOrderId(orderId: string): Promise<SagaState | undefined>;
+  getSaga(sagaId: string): Promise<SagaState | undefined>;
+  createWrites(order: Order, saga: SagaState): TxWrite[];
+  /**
+   * Records a customer's idempotency key in the order's transaction. Refused with
+   * `IdempotencyKeyTakenError` (carrying the record that holds it) while an unexpired record exists.
+   */
+  claimIdempotencyKey(record: IdempotencyRecord, now: Date): TxWrite;
+  reactionWrites(orderId: string, reaction: OrderReaction): TxWrite[];
+  findDueWatches(now: Date, cursor?: WatchCursor): Promise<{ due: DueWatch[]; cursor?: WatchCursor }>;
+  stopWatching(sagaId: string): TxWrite;
+  confirmCompensation(sagaId: string, at: Date): TxWrite;
+  confirmDelivery(sagaId: string, at: Date): TxWrite;
+  scheduleRedrive(sagaId: string, watch: RedriveWatch, attempts: number, nextCheck: Date): TxWrite;
+}
+
+/**
+ * Re-publishes an event already committed to the service's outbox, unchanged (same envelope id),
+ * through the relay's publisher: consumers that applied it skip it, one that never did applies it.
+ */
+export interface EventRepublisher {
+  republish(eventId: string): Promise<'published' | 'missing' | 'failed'>;
+}
+
+export interface InventoryStore {
+  getProducts(ids: string[]): Promise<Map<string, Product>>;
+  getReservation(orderId: string): Promise<Reservation | undefined>;
+  putNewReservation(reservation: Reservation): TxWrite;
+  replaceReservation(reservation: Reservation, previous: Reservation | undefined): TxWrite;
+  decrementStock(productId: string, quantity: number): TxWrite;
+  incrementStock(productId: string, quantity: number): TxWrite;
+}
+
+export interface PaymentsStore {
+  getAccount(customerId: string): Promise<Account | undefined>;
+  getPayment(orderId: string): Promise<Payment | undefined>;
+  putNewPayment(payment: Payment): TxWrite;
+  replacePayment(payment: Payment, previous: Payment | undefined): TxWrite;
+  debit(customerId: string, amount: number): TxWrite;
+  credit(customerId: string, amount: number): TxWrite;
+}
+
+export interface RewardsStore {
+  awardWrites(award: { orderId: string; customerId: string; points: number; at: string }): TxWrite[];
+}
+
+// ---- reads for operations (describeSaga): what the pipeline recorded about one saga ----
+
+/** An event as its producer's outbox recorded it, with what the relay added when publishing it. */
+export interface RecordedEvent {
+  id: string;
+  type: string;
+  source: string;
+  aggregateId: string;
+  sequence: number;
+  correlationId?: string;
+  causationId: string | null;
+  committedAt: string;
+  publishedAt?: string;
+  /** The path that first published it: `stream`, `sweeper` or `replay`. */
+  publishedBy?: string;
+  /** Set when the row broke its contract and will never be published. */
+  unpublishableReason?: string;
+}
+
+/** A consumer's processed-event marker, as committed with its effects. */
+export interface ProcessedRecord {
+  consumer: string;
+  eventId: string;
+  startedAt?: string;
+  processedAt: string;
+  /** Deliveries of the same event skipped after this one. */
+  duplicates: number;
+  lastDuplicateAt?: string;
+}
+
+/** An event a consumer set aside because it broke its contract. */
+export interface DeadLetterRecord {
+  id: string;
+  consumer: string;
+  reason: string;
+  at: string;
+  eventId?: string;
+  eventType?: string;
+}
+
+/** Every service's outbox, read by aggregate (order). */
+export interface EventLog {
+  eventsOf(aggregateId: string): Promise<RecordedEvent[]>;
+}
+
+/** The inboxes of every consumer, read by `consumer#eventId`. */
+export interface ProcessedEvents {
+  find(keys: { consumer: ConsumerName; eventId: string }[]): Promise<ProcessedRecord[]>;
+}
+
+export interface DeadLetters {
+  findByAggregate(aggregateId: string): Promise<DeadLetterRecord[]>;
+}

@@ -1,0 +1,71 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { dynamoDbClient } from '../adapters/dynamodb/client';
+import { config } from '../../config';
+import { sources } from '../../services/contracts';
+import { eventHandler } from '../middleware/event';
+import { EventBridgePublisher } from '../relay/eventbridge-publisher';
+import { forwardStreamRecords } from '../relay/forwarder';
+import { publishOutboxRows } from '../relay/publish-rows';
+import type { EventRepublisher } from '../ports';
+import { OutboxStore } from '../relay/outbox-store';
+import { replayEvents } from '../relay/replay';
+import { sweepRepeatedly, type SweepResult } from '../relay/sweeper';
+
+/** Composition root of the outbox relay: every service's outbox is relayed by the same code; only its environment differs. */
+const publisher = () => new EventBridgePublisher(new EventBridgeClient({}), { busName: config.eventBusName() });
+
+const outboxDeps = () => ({
+  publisher: publisher(),
+  outbox: new OutboxStore(dynamoDbClient(), config.outboxTable()),
+});
+
+/** Each service's `outbox-forwarder` function: the change-data-capture path. */
+export const outboxForwarderHandler = () => {
+  const deps = outboxDeps();
+  return eventHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>((event) => forwardStreamRecords(event.Records, deps));
+};
+
+/** Each service's `outbox-sweeper` function: the fallback path. */
+export const outboxSweeperHandler = () => {
+  const deps = { ...outboxDeps(), graceMs: config.sweepGraceSeconds() * 1000 };
+  const sweepsPerRun = config.sweepsPerRun();
+  const intervalMs = config.sweepIntervalSeconds() * 1000;
+  // The schedule sweeps `SWEEPS_PER_RUN` times; an operator (or a test) can invoke it by hand with
+  // `{"sweeps": 1}` to sweep once, now.
+  return eventHandler<{ sweeps?: unknown } | null, { sweeps: SweepResult[] }>(async (event, context) => ({
+    sweeps: await sweepRepeatedly({ ...deps, remainingMs: () => context.getRemainingTimeInMillis() }, {
+      sweeps: typeof event?.sweeps === 'number' && event.sweeps >= 1 ? Math.min(event.sweeps, 10) : sweepsPerRun,
+      intervalMs,
+    }),
+  }));
+};
+
+/** `replayEvents` (no trigger): reads every service's outbox. */
+export const replayEventsHandler = () => {
+  const deps = {
+    publisher: publisher(),
+    outboxes: [
+      { source: sources.orders, store: new OutboxStore(dynamoDbClient(), config.ordersOutboxTable()) },
+      { source: sources.inventory, store: new OutboxStore(dynamoDbClient(), config.inventoryOutboxTable()) },
+      { source: sources.payments, store: new OutboxStore(dynamoDbClient(), config.paymentsOutboxTable()) },
+    ],
+  };
+  return eventHandler((request: unknown) => replayEvents(request, deps));
+};
+
+/**
+ * Re-publishes one stored event of this service's outbox through the relay's own routine (the
+ * watchdog's compensation re-drive): the committed payload as it is, same envelope id.
+ */
+export const outboxRepublisher = (): EventRepublisher => {
+  const deps = outboxDeps();
+  return {
+    async republish(eventId) {
+      const row = await deps.outbox.get(eventId);
+      if (!row) return 'missing';
+      const { published } = await publishOutboxRows([row], { ...deps, path: 'redrive' });
+      return published === 1 ? 'published' : 'failed';
+    },
+  };
+};

@@ -1,0 +1,24 @@
+import type { Envelope } from '../../../platform/events/envelope';
+import { decideRelease } from '../domain/reservation';
+import { commitStep } from '../../../platform/participant-step';
+import type { Clock, Commit, InventoryStore } from '../../../platform/ports';
+
+/** Compensation: give back exactly what this order reserved, or leave a tombstone if it reserved nothing yet. */
+export const releaseStock = async (event: Envelope<'order.cancelled'>, commit: Commit, deps: { inventory: InventoryStore; clock: Clock }): Promise<void> => {
+  const existing = await deps.inventory.getReservation(event.data.orderId);
+  const decision = decideRelease(event, existing, deps.clock());
+  const plan =
+    decision.kind === 'ignore'
+      ? decision
+      : {
+          kind: 'commit' as const,
+          unit: {
+            writes: [
+              deps.inventory.replaceReservation(decision.reservation, decision.previous),
+              ...decision.events[0].data.items.map((line) => deps.inventory.incrementStock(line.productId, line.quantity)),
+            ],
+            events: decision.events,
+          },
+        };
+  return commitStep(plan, commit, { step: 'releaseStock', orderId: event.data.orderId });
+};

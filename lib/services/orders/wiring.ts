@@ -1,0 +1,54 @@
+import { dynamoDbClient } from '../../platform/adapters/dynamodb/client';
+import { InboxReader } from '../../platform/adapters/dynamodb/inbox-reader';
+import { MisconfiguredAdapterError } from '../../platform/adapters/errors';
+import { OrdersRepository } from './adapters/orders-repository';
+import { TransactionWriter } from '../../platform/adapters/dynamodb/transaction';
+import { config } from '../../config';
+import { consumerServices, type ConsumerName, type ServiceName } from '../../platform/saga/topology';
+import { systemClock } from '../../platform/ports';
+import { outboxRepublisher } from '../../platform/wiring/relay';
+
+/** Composition root of the orders service: adapters built once per container from config. */
+export const ordersRepository = (opts: { redriveCheckDelayMs?: number } = {}): OrdersRepository =>
+  new OrdersRepository(dynamoDbClient(), { orders: config.ordersTable(), sagas: config.sagaTable() }, opts);
+
+/** Writes that answer no event (a request, the watchdog) carry no processed-event marker. */
+const ordersTransactions = (): TransactionWriter => new TransactionWriter(dynamoDbClient(), { outboxTable: config.outboxTable() });
+
+/** The first compensation check of a cancelled saga; later ones back off, doubling, to at most an hour. */
+const redriveCheckDelayMs = (): number => config.compensationRedriveDelaySeconds() * 1000;
+const MAX_REDRIVE_CHECK_DELAY_MS = 60 * 60 * 1000;
+
+export const placeOrderDeps = () => ({
+  orders: new OrdersRepository(dynamoDbClient(), { orders: config.ordersTable(), sagas: config.sagaTable(), idempotencyKeys: config.idempotencyKeysTable() }),
+  tx: ordersTransactions(),
+  sagaTimeoutSeconds: config.sagaTimeoutSeconds(),
+  clock: systemClock,
+});
+
+export const readOrdersDeps = () => ({ orders: ordersRepository() });
+
+export const advanceSagaDeps = () => ({ orders: ordersRepository({ redriveCheckDelayMs: redriveCheckDelayMs() }), clock: systemClock });
+
+/**
+ * Where the delivery watch reads the processed markers of the consumers of `order.confirmed`:
+ * their services' inboxes (read only; `tests/integration/subscriptions.test.ts` checks the
+ * watchdog is given the inbox of every such consumer).
+ */
+const confirmationInboxes = (): InboxReader => {
+  const inboxes: Partial<Record<ServiceName, string>> = { rewards: config.rewardsInboxTable() };
+  return new InboxReader(dynamoDbClient(), (consumer: ConsumerName) => {
+    const table = inboxes[consumerServices[consumer]];
+    if (!table) throw new MisconfiguredAdapterError(`The watchdog has no inbox table for ${consumer} (${consumerServices[consumer]})`);
+    return table;
+  });
+};
+
+export const watchdogDeps = () => ({
+  orders: ordersRepository({ redriveCheckDelayMs: redriveCheckDelayMs() }),
+  tx: ordersTransactions(),
+  clock: systemClock,
+  republisher: outboxRepublisher(),
+  processed: confirmationInboxes(),
+  redrive: { delayMs: redriveCheckDelayMs(), maxDelayMs: MAX_REDRIVE_CHECK_DELAY_MS },
+});

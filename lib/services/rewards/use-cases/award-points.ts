@@ -1,0 +1,18 @@
+import { AlreadyAwardedError } from '../../../platform/errors';
+import type { Envelope } from '../../../platform/events/envelope';
+import { pointsFor } from '../domain/points';
+import { logger } from '../../../platform/observability';
+import { nothing, type Clock, type Commit, type RewardsStore } from '../../../platform/ports';
+
+/** Points once per order: the award record's condition holds even if the same order were confirmed twice. */
+export const awardPoints = async (event: Envelope<'order.confirmed'>, commit: Commit, deps: { rewards: RewardsStore; clock: Clock }): Promise<void> => {
+  const { orderId, customerId, amount } = event.data;
+  const at = deps.clock().toISOString();
+  try {
+    await commit({ writes: deps.rewards.awardWrites({ orderId, customerId, points: pointsFor(amount), at }), events: [] });
+  } catch (error) {
+    if (!(error instanceof AlreadyAwardedError)) throw error;
+    logger.info('Order already rewarded', { orderId });
+    await commit(nothing());
+  }
+};
