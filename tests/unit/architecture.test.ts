@@ -14,7 +14,7 @@ const filesUnder = (dir: string): string[] =>
     return entry.isDirectory() ? filesUnder(rel) : rel.endsWith('.ts') ? [rel] : [];
   });
 
-/** Every module a file imports, resolved to a repository path for relative imports ("lib/domain/errors"). */
+/** Every module a file imports, resolved to a repository path for relative imports ("lib/platform/errors"). */
 const importsOf = (file: string): string[] => {
   const source = fs.readFileSync(path.join(ROOT, file), 'utf8');
   return [...source.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g)].map(([, spec]) =>
@@ -25,26 +25,54 @@ const importsOf = (file: string): string[] => {
 const violations = (dir: string, allowed: (spec: string) => boolean) =>
   filesUnder(dir).flatMap((file) => importsOf(file).filter((spec) => !allowed(spec)).map((spec) => `${file} imports ${spec}`));
 
+/** The services of the example, each in its own folder under lib/services/. */
+const services = fs
+  .readdirSync(path.join(ROOT, 'lib/services'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+
+/** What a service's domain may use of the platform: the envelope, errors, validation, the saga's state. */
+const platformKernel = (spec: string) =>
+  spec.startsWith('lib/platform/events/') || ['lib/platform/errors', 'lib/platform/validation', 'lib/platform/saga/state', 'lib/platform/saga/declaration'].includes(spec);
+
+/** ...and what its use cases may use besides: the ports, the participant step, observability. */
+const platformForUseCases = (spec: string) =>
+  platformKernel(spec) || ['lib/platform/ports', 'lib/platform/participant-step', 'lib/platform/observability'].includes(spec);
+
+const sharedContracts = (spec: string) => spec === 'lib/services/contracts' || spec === 'lib/services/schemas';
+
 describe('layers point down', () => {
-  it('lets use cases import only the domain, their ports, each other and observability', () => {
+  it('finds the services it checks', () => {
+    // Assess
+    expect(services).toEqual(expect.arrayContaining(['orders', 'inventory', 'payments', 'rewards']));
+  });
+
+  it.each(services)('lets the use cases of %s import only its domain, its use cases, the contracts and the platform\'s ports', (service) => {
     // Act
-    const found = violations('lib/use-cases', (spec) => spec.startsWith('lib/domain/') || spec.startsWith('lib/use-cases/') || spec === 'lib/observability');
+    const found = violations(`lib/services/${service}/use-cases`, (spec) =>
+      spec.startsWith(`lib/services/${service}/domain/`) || spec.startsWith(`lib/services/${service}/use-cases/`) || sharedContracts(spec) || platformForUseCases(spec),
+    );
 
     // Assess
     expect(found).toEqual([]);
   });
 
-  it('keeps the domain free of every other layer and of the AWS SDK', () => {
-    // Act
-    const found = violations('lib/domain', (spec) => spec.startsWith('lib/domain/') || spec === 'zod' || spec === 'node:crypto');
+  it.each(services.filter((service) => fs.existsSync(path.join(ROOT, 'lib/services', service, 'domain'))))(
+    'keeps the domain of %s free of every other layer and of the AWS SDK',
+    (service) => {
+      // Act
+      const found = violations(`lib/services/${service}/domain`, (spec) =>
+        spec.startsWith(`lib/services/${service}/domain/`) || sharedContracts(spec) || platformKernel(spec) || spec === 'zod' || spec === 'node:crypto',
+      );
 
-    // Assess
-    expect(found).toEqual([]);
-  });
+      // Assess
+      expect(found).toEqual([]);
+    },
+  );
 
   it('builds adapters only in the composition roots, never in handlers or use cases', () => {
     // Act
-    const found = violations('functions', (spec) => !spec.startsWith('lib/adapters/') && !spec.startsWith('lib/relay/') && spec !== 'lib/config' && !spec.startsWith('@aws-sdk/'));
+    const found = violations('functions', (spec) => !/^lib\/(services\/[^/]+|platform)\/adapters\//.test(spec) && !spec.startsWith('lib/platform/relay/') && spec !== 'lib/config' && !spec.startsWith('@aws-sdk/'));
 
     // Assess
     expect(found).toEqual([]);
@@ -60,6 +88,6 @@ describe('layers point down', () => {
 
   it('finds the imports it checks (the check itself can fail)', () => {
     // Assess
-    expect(importsOf('lib/use-cases/orders/place-order.ts')).toEqual(expect.arrayContaining(['lib/domain/orders/order', 'lib/use-cases/ports']));
+    expect(importsOf('lib/services/orders/use-cases/place-order.ts')).toEqual(expect.arrayContaining(['lib/services/orders/domain/order', 'lib/platform/ports']));
   });
 });
