@@ -1,4 +1,5 @@
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
 const { createTables } = require('./tables');
 const { seedDemoData } = require('./seed');
@@ -126,6 +127,7 @@ class LocalStackPlugin {
       });
     }
     if (!tables) return;
+    this.isolateSharedHandlers();
     this.resolveAuthorizers();
 
     const client = localClient(ports.dynamodb);
@@ -142,6 +144,41 @@ class LocalStackPlugin {
     });
     client.destroy();
     this.log.notice(`local stack: ${created.length} tables created, ${seeded} demo items seeded`);
+  }
+
+  /**
+   * On Lambda every function has its own runtime, so two functions with the same handler file
+   * (every service's outbox forwarder and sweeper) each load it with their own environment. In
+   * serverless offline's single process they would share one cached module, configured by
+   * whichever function loaded it first: give each further function its own copy of the bundle.
+   */
+  isolateSharedHandlers() {
+    const service = this.serverless.service;
+    const location = service.custom && service.custom['serverless-offline'] && service.custom['serverless-offline'].location;
+    const codeDir = path.resolve(this.serverless.serviceDir || process.cwd(), location || '.');
+    const seen = new Set();
+    const isolated = [];
+    for (const key of service.getAllFunctions()) {
+      const fn = service.getFunction(key);
+      const cut = fn.handler.lastIndexOf('.');
+      const [file, exported] = [fn.handler.slice(0, cut), fn.handler.slice(cut + 1)];
+      if (!seen.has(file)) {
+        seen.add(file);
+        continue;
+      }
+      // No dot in the copy's name: the runtime reads `<file>.<export>` up to the first dot.
+      const copy = `${file}--${key}`;
+      for (const ext of ['.js', '.js.map']) {
+        const from = path.join(codeDir, file + ext);
+        if (fs.existsSync(from)) fs.copyFileSync(from, path.join(codeDir, copy + ext));
+      }
+      if (!fs.existsSync(path.join(codeDir, `${copy}.js`))) {
+        throw new Error(`local stack: no bundle of ${fn.handler} in ${codeDir} to give ${key} its own module`);
+      }
+      fn.handler = `${copy}.${exported}`;
+      isolated.push(key);
+    }
+    if (isolated.length) this.log.notice(`local stack: ${isolated.length} functions sharing a handler file load their own copy (${isolated.join(', ')})`);
   }
 
   /** Stream triggers: our own poller with Lambda's semantics (local/emulator/stream-poller.js). */
