@@ -42,6 +42,9 @@ const positiveNumber = (name: string): number => {
   return value;
 };
 
+/** `orders` → `ORDERS`, `giftCards` → `GIFT_CARDS`: a service's name as it appears in variable names. */
+const envName = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
 export const config = {
   eventBusName: () => required('EVENT_BUS_NAME'),
   outboxTable: () => required('OUTBOX_TABLE'),
@@ -55,13 +58,10 @@ export const config = {
   accountsTable: () => required('ACCOUNTS_TABLE'),
   paymentsTable: () => required('PAYMENTS_TABLE'),
   rewardsTable: () => required('REWARDS_TABLE'),
-  ordersOutboxTable: () => required('ORDERS_OUTBOX_TABLE'),
-  inventoryOutboxTable: () => required('INVENTORY_OUTBOX_TABLE'),
-  paymentsOutboxTable: () => required('PAYMENTS_OUTBOX_TABLE'),
-  ordersInboxTable: () => required('ORDERS_INBOX_TABLE'),
-  inventoryInboxTable: () => required('INVENTORY_INBOX_TABLE'),
-  paymentsInboxTable: () => required('PAYMENTS_INBOX_TABLE'),
-  rewardsInboxTable: () => required('REWARDS_INBOX_TABLE'),
+  /** Another service's outbox (`<SERVICE>_OUTBOX_TABLE`), for the functions that read every outbox. */
+  outboxTableOf: (service: string) => required(`${envName(service)}_OUTBOX_TABLE`),
+  /** Another service's inbox (`<SERVICE>_INBOX_TABLE`), for the functions that read every inbox. */
+  inboxTableOf: (service: string) => required(`${envName(service)}_INBOX_TABLE`),
   sagaTimeoutSeconds: () => positiveNumber('SAGA_TIMEOUT_SECONDS'),
   sweepGraceSeconds: () => positiveNumber('SWEEP_GRACE_SECONDS'),
   sweepIntervalSeconds: () => positiveNumber('SWEEP_INTERVAL_SECONDS'),

@@ -1,4 +1,4 @@
-import { subscriptionOf } from '../../lib/platform/saga/topology';
+import { topology } from '../../lib/services/saga';
 import { consumerHandler } from '../../lib/platform/middleware/consumer';
 import { reserveStock } from '../../lib/services/inventory/use-cases/reserve-stock';
 import { consumerDeps } from '../../lib/platform/wiring/consumers';
@@ -6,4 +6,4 @@ import { inventoryDeps } from '../../lib/services/inventory/wiring';
 
 const deps = inventoryDeps();
 
-export const handler = consumerHandler(subscriptionOf('reserveStock'), consumerDeps({ emits: true }), (event, commit) => reserveStock(event, commit, deps));
+export const handler = consumerHandler(topology.subscriptionOf('reserveStock'), consumerDeps(topology.plumbingOf('reserveStock')), (event, commit) => reserveStock(event, commit, deps));

@@ -1,3 +1,4 @@
 import { replayEventsHandler } from '../../lib/platform/wiring/relay';
+import { topology } from '../../lib/services/saga';
 
-export const handler = replayEventsHandler();
+export const handler = replayEventsHandler(topology);

@@ -1,4 +1,4 @@
-import { subscriptionOf } from '../../lib/platform/saga/topology';
+import { topology } from '../../lib/services/saga';
 import { consumerHandler } from '../../lib/platform/middleware/consumer';
 import { advanceSaga } from '../../lib/services/orders/use-cases/advance-saga';
 import { consumerDeps } from '../../lib/platform/wiring/consumers';
@@ -6,4 +6,4 @@ import { advanceSagaDeps } from '../../lib/services/orders/wiring';
 
 const deps = advanceSagaDeps();
 
-export const handler = consumerHandler(subscriptionOf('advanceSaga'), consumerDeps({ emits: true }), (event, commit) => advanceSaga(event, commit, deps));
+export const handler = consumerHandler(topology.subscriptionOf('advanceSaga'), consumerDeps(topology.plumbingOf('advanceSaga')), (event, commit) => advanceSaga(event, commit, deps));

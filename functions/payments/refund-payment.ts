@@ -1,4 +1,4 @@
-import { subscriptionOf } from '../../lib/platform/saga/topology';
+import { topology } from '../../lib/services/saga';
 import { consumerHandler } from '../../lib/platform/middleware/consumer';
 import { refundPayment } from '../../lib/services/payments/use-cases/refund-payment';
 import { consumerDeps } from '../../lib/platform/wiring/consumers';
@@ -6,4 +6,4 @@ import { paymentsDeps } from '../../lib/services/payments/wiring';
 
 const deps = paymentsDeps();
 
-export const handler = consumerHandler(subscriptionOf('refundPayment'), consumerDeps({ emits: true, repeatsReplies: true }), (event, commit) => refundPayment(event, commit, deps));
+export const handler = consumerHandler(topology.subscriptionOf('refundPayment'), consumerDeps(topology.plumbingOf('refundPayment')), (event, commit) => refundPayment(event, commit, deps));

@@ -1,4 +1,4 @@
-import { subscriptionOf } from '../../lib/platform/saga/topology';
+import { topology } from '../../lib/services/saga';
 import { consumerHandler } from '../../lib/platform/middleware/consumer';
 import { awardPoints } from '../../lib/services/rewards/use-cases/award-points';
 import { consumerDeps } from '../../lib/platform/wiring/consumers';
@@ -6,4 +6,4 @@ import { rewardsDeps } from '../../lib/services/rewards/wiring';
 
 const deps = rewardsDeps();
 
-export const handler = consumerHandler(subscriptionOf('awardPoints'), consumerDeps({ emits: false }), (event, commit) => awardPoints(event, commit, deps));
+export const handler = consumerHandler(topology.subscriptionOf('awardPoints'), consumerDeps(topology.plumbingOf('awardPoints')), (event, commit) => awardPoints(event, commit, deps));

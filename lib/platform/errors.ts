@@ -1,5 +1,3 @@
-import type { IdempotencyRecord } from '../services/orders/domain/idempotency';
-
 /**
  * Every error of the domain, in one tree under `DomainError`. They say what went wrong in business
  * terms only; the HTTP edge (`lib/middleware/http-errors.ts`) is the one place that maps them to a
@@ -61,10 +59,10 @@ export class IdempotencyKeyReusedError extends DomainError {
  * concurrent one): the transaction that would create a second order was refused. `previous` is the
  * record as the store returned it with the refusal.
  */
-export class IdempotencyKeyTakenError extends DomainError {
+export class IdempotencyKeyTakenError<R = unknown> extends DomainError {
   constructor(
     readonly key: string,
-    readonly previous: IdempotencyRecord,
+    readonly previous: R,
   ) {
     super(`Idempotency-Key "${key}" is already recorded`);
     this.name = 'IdempotencyKeyTakenError';

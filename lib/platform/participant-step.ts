@@ -3,7 +3,7 @@ import { logger } from './observability';
 import { nothing, type Commit, type UnitOfWork } from './ports';
 
 /**
- * What a participant (inventory, payments) decided to do with one event. `ignore`: nothing to do,
+ * What a participant of the saga decided to do with one event. `ignore`: nothing to do,
  * but the marker is still committed, so the event counts as handled. `commit`: the unit of work;
  * `onShortfall` is the failure to record instead when a guarded counter (stock, balance) fell
  * short between the read and the commit.

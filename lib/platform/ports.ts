@@ -1,15 +1,10 @@
 /**
- * What the use cases need from the world, as types only. Adapters implement these; composition
- * roots (`lib/wiring/`) build them from config. Nothing here knows about DynamoDB or EventBridge.
+ * What the platform's use cases (and every service's) need from the world, as types only.
+ * Adapters implement these; composition roots build them from config. Nothing here knows about
+ * DynamoDB or EventBridge, or about any service of a saga: each service adds its own ports.
  */
-import type { AnyEnvelope } from './events/envelope';
-import type { ConsumerName } from './saga/topology';
-import type { Product, Reservation } from '../services/inventory/domain/reservation';
-import type { IdempotencyRecord } from '../services/orders/domain/idempotency';
-import type { Order } from '../services/orders/domain/order';
+import type { BaseEnvelope } from './events/envelope';
 import type { SagaState } from './saga/state';
-import type { OrderReaction } from '../services/orders/domain/transitions';
-import type { Account, Payment } from '../services/payments/domain/payment';
 
 /**
  * One write a repository prepared, committed atomically with the rest of its unit of work. Its
@@ -25,7 +20,7 @@ export interface TxWrite<W extends object = object> {
 /** State changes plus the events they raise, committed in one transaction with their outbox rows. */
 export interface UnitOfWork {
   writes: TxWrite[];
-  events: AnyEnvelope[];
+  events: BaseEnvelope[];
 }
 
 /** Commits a unit of work; in a consumer it also carries the processed-event marker. */
@@ -57,17 +52,9 @@ export type RedriveWatch = Exclude<DueWatch['kind'], 'deadline'>;
 /** Where a paged read of the due sagas stopped (opaque to the use case). */
 export type WatchCursor = Record<string, unknown>;
 
-export interface OrdersStore {
-  getOrder(orderId: string): Promise<Order | undefined>;
-  getSagaByOrderId(orderId: string): Promise<SagaState | undefined>;
+/** What the saga's keeper stores about its sagas' watches, which the watchdog works through. */
+export interface SagaWatchStore {
   getSaga(sagaId: string): Promise<SagaState | undefined>;
-  createWrites(order: Order, saga: SagaState): TxWrite[];
-  /**
-   * Records a customer's idempotency key in the order's transaction. Refused with
-   * `IdempotencyKeyTakenError` (carrying the record that holds it) while an unexpired record exists.
-   */
-  claimIdempotencyKey(record: IdempotencyRecord, now: Date): TxWrite;
-  reactionWrites(orderId: string, reaction: OrderReaction): TxWrite[];
   findDueWatches(now: Date, cursor?: WatchCursor): Promise<{ due: DueWatch[]; cursor?: WatchCursor }>;
   stopWatching(sagaId: string): TxWrite;
   confirmCompensation(sagaId: string, at: Date): TxWrite;
@@ -81,28 +68,6 @@ export interface OrdersStore {
  */
 export interface EventRepublisher {
   republish(eventId: string): Promise<'published' | 'missing' | 'failed'>;
-}
-
-export interface InventoryStore {
-  getProducts(ids: string[]): Promise<Map<string, Product>>;
-  getReservation(orderId: string): Promise<Reservation | undefined>;
-  putNewReservation(reservation: Reservation): TxWrite;
-  replaceReservation(reservation: Reservation, previous: Reservation | undefined): TxWrite;
-  decrementStock(productId: string, quantity: number): TxWrite;
-  incrementStock(productId: string, quantity: number): TxWrite;
-}
-
-export interface PaymentsStore {
-  getAccount(customerId: string): Promise<Account | undefined>;
-  getPayment(orderId: string): Promise<Payment | undefined>;
-  putNewPayment(payment: Payment): TxWrite;
-  replacePayment(payment: Payment, previous: Payment | undefined): TxWrite;
-  debit(customerId: string, amount: number): TxWrite;
-  credit(customerId: string, amount: number): TxWrite;
-}
-
-export interface RewardsStore {
-  awardWrites(award: { orderId: string; customerId: string; points: number; at: string }): TxWrite[];
 }
 
 // ---- reads for operations (describeSaga): what the pipeline recorded about one saga ----
@@ -152,7 +117,7 @@ export interface EventLog {
 
 /** The inboxes of every consumer, read by `consumer#eventId`. */
 export interface ProcessedEvents {
-  find(keys: { consumer: ConsumerName; eventId: string }[]): Promise<ProcessedRecord[]>;
+  find(keys: { consumer: string; eventId: string }[]): Promise<ProcessedRecord[]>;
 }
 
 export interface DeadLetters {

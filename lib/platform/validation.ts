@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ErrorDetail } from './errors';
 
 /**
@@ -13,3 +13,10 @@ export const issueDetails = (issues: readonly z.ZodIssue[], options: { prefix?: 
 
 /** "a.b must ...; c is required": one line a person reads, built from the details. */
 export const summarise = (details: readonly ErrorDetail[]): string => details.map((d) => `${d.path} ${d.message}`).join('; ');
+
+/** An id a client may send or a token may carry: short, and only characters that are safe in keys and logs. */
+export const identifierSchema = z
+  .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits, and _ . : -');

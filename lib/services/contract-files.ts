@@ -9,7 +9,8 @@ import { zodToJsonSchema } from 'zod-to-json-schema';
 import { contracts, eventTypes, type EventType } from './contracts';
 import { envelopeSchema } from '../platform/events/envelope';
 import { orderSchema, placeOrderSchema } from './orders/domain/order';
-import { sagaStateSchema } from '../platform/saga/state';
+import { sagaStateSchemaOf } from '../platform/saga/state';
+import { topology } from './saga';
 import { DEFAULT_MAX_BODY_BYTES, PATH_ID } from '../platform/middleware/http';
 
 type JsonSchema = Record<string, unknown>;
@@ -200,7 +201,7 @@ export const openApiDocument = (version: string): JsonSchema => {
       schemas: {
         PlaceOrderRequest: toJsonSchema(placeOrderSchema),
         Order: toJsonSchema(orderSchema),
-        SagaState: toJsonSchema(sagaStateSchema),
+        SagaState: toJsonSchema(sagaStateSchemaOf(topology)),
         Error: toJsonSchema(errorSchema),
         Unauthorized: toJsonSchema(unauthorizedSchema),
       },

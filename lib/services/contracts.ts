@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { eventCatalogue, type AnyEnvelopeOf, type EnvelopeOf, type NewEvent as NewEventOf } from '../platform/events/envelope';
+import type { OlderVersion } from '../platform/saga/declaration';
 
 /** The services that own events. The EventBridge `Source` of an event is its owner. */
 export const sources = {
@@ -19,15 +21,6 @@ const id = z.string().min(1).max(128);
 const money = z.number().int().nonnegative(); // minor units (cents): integers never round
 const line = z.object({ productId: id, quantity: z.number().int().positive() }).strict();
 const pricedLine = line.extend({ unitPrice: money }).strict();
-
-/**
- * An older version of a type's `data` that consumers still accept: its schema, and a pure function
- * that turns it into the current version's data (the result is validated against the current schema).
- */
-export interface OlderVersion<Current> {
-  data: z.ZodTypeAny;
-  upcast: (data: never) => Current;
-}
 
 /**
  * `inventory.reserved` version 1, still accepted from events committed (or in flight) before
@@ -110,21 +103,13 @@ export type EventType = keyof typeof contracts;
 export type EventDataOf<T extends EventType> = z.infer<(typeof contracts)[T]['data']>;
 export const eventTypes = Object.keys(contracts) as EventType[];
 
-interface AnyContract {
-  source: EventSource;
-  version: number;
-  data: z.ZodTypeAny;
-  older?: Readonly<Record<number, OlderVersion<unknown>>>;
-}
-// Every contract must have this shape; checked here, once, at compile time.
-const _shapeCheck: Record<EventType, AnyContract> = contracts;
+// Every contract must have the platform's shape; checked here, once, at compile time.
+const _shapeCheck: Record<EventType, { source: EventSource; version: number; data: z.ZodTypeAny; older?: Readonly<Record<number, OlderVersion<unknown>>> }> = contracts;
 void _shapeCheck;
 
-/** The contract of `type` in its general shape (older versions included, if any). */
-export const contractOf = (type: EventType): AnyContract => contracts[type];
-
-/** Every version of `type` a consumer accepts, oldest first; the last is the one producers write. */
-export const knownVersions = (type: EventType): number[] => {
-  const contract = contractOf(type);
-  return [...Object.keys(contract.older ?? {}).map(Number), contract.version].sort((a, b) => a - b);
-};
+/** The example's contract registry: parse, create and react with envelopes of its types. */
+export const catalogue = eventCatalogue(contracts);
+export const { parse: parseEnvelope, create: createEnvelope, reactTo, knownVersions } = catalogue;
+export type Envelope<T extends EventType = EventType> = EnvelopeOf<typeof contracts, T>;
+export type AnyEnvelope = AnyEnvelopeOf<typeof contracts>;
+export type NewEvent<T extends EventType> = NewEventOf<typeof contracts, T>;

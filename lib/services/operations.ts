@@ -3,9 +3,10 @@ import { DeadLetterStore } from '../platform/adapters/dynamodb/dead-letters';
 import { InboxReader } from '../platform/adapters/dynamodb/inbox-reader';
 import { recordedEventOf } from '../platform/adapters/dynamodb/outbox-row';
 import { config } from '../config';
-import { consumerServices, type ConsumerName, type ServiceName } from '../platform/saga/topology';
+import { topology } from './saga';
+import { parseOrderReference } from './orders/domain/order';
 import { eventHandler } from '../platform/middleware/event';
-import { OutboxStore } from '../platform/relay/outbox-store';
+import { everyOutbox } from '../platform/wiring/relay';
 import { describeSaga, type DescribeSagaDeps } from '../platform/saga/describe-saga';
 import { systemClock, type EventLog } from '../platform/ports';
 import { ordersRepository } from './orders/wiring';
@@ -16,20 +17,17 @@ const MAX_EVENTS_PER_OUTBOX = 500;
 /** Composition root of describeSaga: read access to every service's outbox, inbox and the dead letters. */
 export const describeSagaDeps = (): DescribeSagaDeps => {
   const client = dynamoDbClient();
-  const outboxes = [config.ordersOutboxTable(), config.inventoryOutboxTable(), config.paymentsOutboxTable()].map((table) => new OutboxStore(client, table));
+  const outboxes = everyOutbox(topology).map((outbox) => outbox.store);
   const events: EventLog = {
     eventsOf: async (aggregateId) => (await Promise.all(outboxes.map((o) => o.historyOf(aggregateId, MAX_EVENTS_PER_OUTBOX)))).flat().map(recordedEventOf),
   };
-  const inboxes: Record<ServiceName, string> = {
-    orders: config.ordersInboxTable(),
-    inventory: config.inventoryInboxTable(),
-    payments: config.paymentsInboxTable(),
-    rewards: config.rewardsInboxTable(),
-  };
+  const inboxes = new Map(topology.receivers.map((service) => [service, config.inboxTableOf(service)]));
   return {
-    orders: ordersRepository(),
+    topology,
+    parseReference: (input) => parseOrderReference(input, 'describeSaga'),
+    keeper: ordersRepository(),
     events,
-    processed: new InboxReader(client, (consumer: ConsumerName) => inboxes[consumerServices[consumer]]),
+    processed: new InboxReader(client, (consumer) => inboxes.get(topology.serviceOf(consumer))!),
     deadLetters: new DeadLetterStore(client, config.deadLetterTable()),
     clock: systemClock,
   };

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { AnyEnvelope } from '../../lib/platform/events/envelope';
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { invokeFunction, placeOrder, putOnBus, sleep } from '../steps/when';
 import { balanceOf, eventually, orderSettles, pointsOf, sagaHasSteps, stockOf } from '../steps/then';
 import { ddb, getItem, queryIndex, scanAll, table } from '../steps/local-aws';
+import { type AnyEnvelope } from '../../lib/services/contracts';
 
 const OUTBOXES = ['OrdersOutboxTable', 'InventoryOutboxTable', 'PaymentsOutboxTable'];
 

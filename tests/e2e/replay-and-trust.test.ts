@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ReplayResult } from '../../lib/platform/relay/replay';
-import type { AnyEnvelope } from '../../lib/platform/events/envelope';
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { invokeFunction, invokeLocal, placeOrder, putOnBus, sleep } from '../steps/when';
 import { balanceOf, eventually, orderSettles, pointsOf, stockOf } from '../steps/then';
 import { ddb, getItem, scanAll, table } from '../steps/local-aws';
+import { type AnyEnvelope } from '../../lib/services/contracts';
 
 const put = (logicalId: string, item: Record<string, unknown>) => ddb().send(new PutItemCommand({ TableName: table(logicalId), Item: marshall(item) }));
 const lettersAbout = async (orderId: string) =>

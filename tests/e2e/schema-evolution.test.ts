@@ -3,11 +3,11 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { toOutboxRow } from '../../lib/platform/adapters/dynamodb/outbox-row';
 import { watchShardOf } from '../../lib/services/orders/adapters/orders-repository';
-import type { AnyEnvelope } from '../../lib/platform/events/envelope';
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { fetchSaga, invokeFunction, placeOrder, putOnBus } from '../steps/when';
 import { balanceOf, eventually, orderSettles } from '../steps/then';
 import { ddb, getItem, scanAll, table } from '../steps/local-aws';
+import { type AnyEnvelope } from '../../lib/services/contracts';
 
 const put = (logicalId: string, item: object) =>
   ddb().send(new PutItemCommand({ TableName: table(logicalId), Item: marshall(item, { removeUndefinedValues: true }) }));

@@ -11,8 +11,6 @@ import { InventoryRepository } from '../../lib/services/inventory/adapters/inven
 import { toItem } from '../../lib/platform/adapters/dynamodb/marshalling';
 import { markerKey, TransactionWriter, type ProcessedMarker } from '../../lib/platform/adapters/dynamodb/transaction';
 import { DuplicateEventError, InsufficientStockError } from '../../lib/platform/errors';
-import { reactTo } from '../../lib/platform/events/causation';
-import type { Envelope } from '../../lib/platform/events/envelope';
 import { decideReservation, type Product, type Reservation } from '../../lib/services/inventory/domain/reservation';
 import { consumerHandler, type ConsumerOutcome } from '../../lib/platform/middleware/consumer';
 import { reserveStock } from '../../lib/services/inventory/use-cases/reserve-stock';
@@ -21,6 +19,8 @@ import { aCatalogue, anEventBridgeEvent, anOrderCreatedEvent, anOversizedOrderCr
 import { invokeConsumer } from '../steps/when';
 import { expectToReject } from '../steps/then';
 import { ddb, getItem, queryIndex, scanAll, table } from '../steps/local-aws';
+import { reactTo, type Envelope } from '../../lib/services/contracts';
+import { topology } from '../../lib/services/saga';
 
 const RESERVE_STOCK = 'reserveStock';
 
@@ -28,6 +28,8 @@ const inventory = () => new InventoryRepository(ddb(), { products: table('Produc
 const transactions = () => new TransactionWriter(ddb(), { inboxTable: table('InventoryInboxTable'), outboxTable: table('InventoryOutboxTable') });
 
 /** The inventory service's reserve-stock consumer, wired as in production but on this test's tables. */
+const reserveStockSubscription = topology.subscriptionOf('reserveStock');
+
 const aReserveStockConsumer = (consumer = RESERVE_STOCK) => {
   const client = ddb();
   const deps = {
@@ -35,7 +37,7 @@ const aReserveStockConsumer = (consumer = RESERVE_STOCK) => {
     deadLetters: new DeadLetterStore(client, table('DeadLetterTable')),
   };
   const repository = inventory();
-  const handler = consumerHandler({ consumer, accepts: ['order.created'] }, deps, (event, commit) => reserveStock(event, commit, { inventory: repository, clock: systemClock }));
+  const handler = consumerHandler({ ...reserveStockSubscription, consumer } as typeof reserveStockSubscription, deps, (event, commit) => reserveStock(event, commit, { inventory: repository, clock: systemClock }));
   return (event: EventBridgeEvent<string, unknown>): Promise<ConsumerOutcome> => invokeConsumer(handler, event, 'inventory-reserve-stock');
 };
 

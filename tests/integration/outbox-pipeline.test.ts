@@ -13,11 +13,11 @@ import { OutboxStore } from '../../lib/platform/relay/outbox-store';
 import { toItem } from '../../lib/platform/adapters/dynamodb/marshalling';
 import { TransactionWriter } from '../../lib/platform/adapters/dynamodb/transaction';
 import { EventBridgePublisher } from '../../lib/platform/relay/eventbridge-publisher';
-import { createEnvelope } from '../../lib/platform/events/envelope';
 import { forwardStreamRecords } from '../../lib/platform/relay/forwarder';
 import { sweepOutbox } from '../../lib/platform/relay/sweeper';
 import { startFakeEventBridge } from '../steps/fake-eventbridge';
 import { ddb, getItem, table } from '../steps/local-aws';
+import { createEnvelope } from '../../lib/services/contracts';
 
 type FakeBus = Awaited<ReturnType<typeof startFakeEventBridge>>;
 

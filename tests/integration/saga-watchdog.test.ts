@@ -7,8 +7,14 @@ import { OrdersRepository, SAGA_WATCH_SHARDS } from '../../lib/services/orders/a
 import { TransactionWriter } from '../../lib/platform/adapters/dynamodb/transaction';
 import { placeOrder } from '../../lib/services/orders/domain/order';
 import { watchSagas } from '../../lib/platform/saga/watch-sagas';
-import type { EventRepublisher, OrdersStore } from '../../lib/platform/ports';
+import type { EventRepublisher } from '../../lib/platform/ports';
 import { ddb, getItem, table } from '../steps/local-aws';
+import { type OrdersStore } from '../../lib/services/orders/ports';
+import { topology } from '../../lib/services/saga';
+import { timeOutOrder } from '../../lib/services/orders/use-cases/time-out-order';
+
+/** What the declaration and the keeper give the watchdog: the topology and the deadline rule. */
+const watchRules = (orders: Parameters<typeof timeOutOrder>[0]['orders']) => ({ topology, timeOut: timeOutOrder({ orders, tx: tx() }) });
 
 const repository = () => new OrdersRepository(ddb(), { orders: table('OrdersTable'), sagas: table('SagaStateTable') }, { redriveCheckDelayMs: 60_000 });
 const tx = () => new TransactionWriter(ddb(), { outboxTable: table('OrdersOutboxTable') });
@@ -34,7 +40,7 @@ describe('saga watchdog on DynamoDB Local', () => {
     const now = new Date();
 
     // Act
-    const result = await watchSagas({ orders: failing, tx: tx(), clock: () => now, republisher, processed: processed(), redrive: { delayMs: 60_000, maxDelayMs: 3_600_000 } });
+    const result = await watchSagas({ ...watchRules(failing), keeper: failing, tx: tx(), clock: () => now, republisher, processed: processed(), redrive: { delayMs: 60_000, maxDelayMs: 3_600_000 } });
 
     // Assess: every other saga cancelled; the failing one skipped, still watched for its deadline, handled next run.
     expect(result).toMatchObject({ failed: 1, complete: true });
@@ -50,7 +56,7 @@ describe('saga watchdog on DynamoDB Local', () => {
     expect(Number(cancelledSaga!.watchShard!.slice(1))).toBeLessThan(SAGA_WATCH_SHARDS);
 
     // Act: the next run, with the read working again.
-    const next = await watchSagas({ orders, tx: tx(), clock: () => now, republisher, processed: processed(), redrive: { delayMs: 60_000, maxDelayMs: 3_600_000 } });
+    const next = await watchSagas({ ...watchRules(orders), keeper: orders, tx: tx(), clock: () => now, republisher, processed: processed(), redrive: { delayMs: 60_000, maxDelayMs: 3_600_000 } });
 
     // Assess
     expect(next).toMatchObject({ cancelled: 1, failed: 0 });
@@ -60,7 +66,7 @@ describe('saga watchdog on DynamoDB Local', () => {
   it('stops taking pages when the run is about to time out, and says it is incomplete', async () => {
     // Act
     const result = await watchSagas(
-      { orders: repository(), tx: tx(), clock: () => new Date(), republisher, processed: processed(), redrive: { delayMs: 60_000, maxDelayMs: 3_600_000 } },
+      { ...watchRules(repository()), keeper: repository(), tx: tx(), clock: () => new Date(), republisher, processed: processed(), redrive: { delayMs: 60_000, maxDelayMs: 3_600_000 } },
       { remainingMs: () => 1_000 },
     );
 

@@ -6,10 +6,14 @@
  * accepts an event type from a source that does not own it.
  */
 import { contracts, type EventType } from '../../lib/services/contracts';
-import { consumerServices, consumersOf, rulePatterns, subscriptions, type ConsumerName } from '../../lib/platform/saga/topology';
+import { topology, type ConsumerName } from '../../lib/services/saga';
+
+const { consumersOf, rulePatterns } = topology;
+const consumerServices = Object.fromEntries(topology.consumerNames.map((c) => [c, topology.serviceOf(c)])) as Record<ConsumerName, string>;
+const subscriptions = Object.fromEntries(topology.consumerNames.map((c) => [c, topology.saga.consumers[c].on])) as unknown as Record<ConsumerName, readonly EventType[]>;
 import { packagedFunctions, packagedRules, packagedTemplate } from '../steps/template';
 
-const consumers = Object.keys(subscriptions) as ConsumerName[];
+const consumers = topology.consumerNames;
 
 /** "source detail-type" pairs a set of patterns matches (each pattern matches source AND detail-type). */
 const pairsOf = (patterns: { source?: readonly string[]; 'detail-type'?: readonly string[] }[]): string[] =>

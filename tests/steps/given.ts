@@ -11,11 +11,10 @@ import type { DeadLetter } from '../../lib/platform/adapters/dynamodb/dead-lette
 import type { OutboxRow } from '../../lib/platform/adapters/dynamodb/outbox-row';
 import type { PublishPath, RelayOutbox } from '../../lib/platform/relay/ports';
 import type { ProcessedMarker } from '../../lib/platform/adapters/dynamodb/transaction';
-import type { Clock, InventoryStore, PaymentsStore, TxWrite, UnitOfWork } from '../../lib/platform/ports';
+import type { Clock, TxWrite, UnitOfWork } from '../../lib/platform/ports';
 import { toOutboxRow } from '../../lib/platform/adapters/dynamodb/outbox-row';
 import type { CommittedEvent, EventPublisher, PublishFailure, PublishResult, UnpublishedCursor } from '../../lib/platform/relay/ports';
 import type { EventDataOf, EventType } from '../../lib/services/contracts';
-import { createEnvelope, type AnyEnvelope, type Envelope, type NewEvent } from '../../lib/platform/events/envelope';
 import type { Product, Reservation } from '../../lib/services/inventory/domain/reservation';
 import type { Order } from '../../lib/services/orders/domain/order';
 import type { OrderSagaEvent } from '../../lib/services/orders/domain/transitions';
@@ -24,6 +23,9 @@ import type { ConsumerDeps } from '../../lib/platform/middleware/consumer';
 import type { HttpEvent } from '../../lib/platform/middleware/http';
 import { ddb, table } from './local-aws';
 import { mintToken } from '../../local/emulator/auth';
+import { type InventoryStore } from '../../lib/services/inventory/ports';
+import { type PaymentsStore } from '../../lib/services/payments/ports';
+import { createEnvelope, type AnyEnvelope, type Envelope, type NewEvent } from '../../lib/services/contracts';
 
 /** The example request body for POST /orders: two of product-1 for customer-123. */
 export const aPlaceOrderBody = () => ({

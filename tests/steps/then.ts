@@ -2,12 +2,12 @@
  * "Then" steps shared by every test tier: assertions that return what they checked, so a test can
  * go on asserting on it.
  */
-import { parseEnvelope } from '../../lib/platform/events/envelope';
 import type { Order } from '../../lib/services/orders/domain/order';
 import type { SagaState } from '../../lib/platform/saga/state';
 import { getItem } from './local-aws';
 import type { SagaTimeline } from '../../lib/platform/saga/describe-saga';
 import { fetchOrder, fetchSaga, invokeFunction, sleep } from './when';
+import { parseEnvelope } from '../../lib/services/contracts';
 
 type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
 

@@ -6,13 +6,13 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { AnyEnvelope } from '../../lib/platform/events/envelope';
 import type { Order } from '../../lib/services/orders/domain/order';
 import type { SagaState } from '../../lib/platform/saga/state';
 import type { ConsumerContext, ConsumerOutcome } from '../../lib/platform/middleware/consumer';
 import { aLambdaContext, tokenFor } from './given';
 import { getItem } from './local-aws';
 import { openApiViolations } from './openapi';
+import { type AnyEnvelope } from '../../lib/services/contracts';
 
 export const baseUrl = (): string => {
   const url = process.env.BASE_URL;

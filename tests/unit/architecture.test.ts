@@ -39,7 +39,8 @@ const platformKernel = (spec: string) =>
 const platformForUseCases = (spec: string) =>
   platformKernel(spec) || ['lib/platform/ports', 'lib/platform/participant-step', 'lib/platform/observability'].includes(spec);
 
-const sharedContracts = (spec: string) => spec === 'lib/services/contracts' || spec === 'lib/services/schemas';
+/** What every service shares: the event contracts and the saga's declaration. */
+const sharedContracts = (spec: string) => ['lib/services/contracts', 'lib/services/schemas', 'lib/services/saga'].includes(spec);
 
 describe('layers point down', () => {
   it('finds the services it checks', () => {
@@ -50,7 +51,7 @@ describe('layers point down', () => {
   it.each(services)('lets the use cases of %s import only its domain, its use cases, the contracts and the platform\'s ports', (service) => {
     // Act
     const found = violations(`lib/services/${service}/use-cases`, (spec) =>
-      spec.startsWith(`lib/services/${service}/domain/`) || spec.startsWith(`lib/services/${service}/use-cases/`) || sharedContracts(spec) || platformForUseCases(spec),
+      spec.startsWith(`lib/services/${service}/domain/`) || spec.startsWith(`lib/services/${service}/use-cases/`) || spec === `lib/services/${service}/ports` || sharedContracts(spec) || platformForUseCases(spec),
     );
 
     // Assess
@@ -76,6 +77,25 @@ describe('layers point down', () => {
 
     // Assess
     expect(found).toEqual([]);
+  });
+
+  it('keeps the platform free of the example: nothing under lib/platform imports lib/services', () => {
+    // Act
+    const found = violations('lib/platform', (spec) => !spec.startsWith('lib/services'));
+
+    // Assess
+    expect(found).toEqual([]);
+  });
+
+  it.each(services)('never names the service %s under lib/platform (its event types aside)', (service) => {
+    // Prepare: the name as a word, in any case, but not as the prefix of an event type (`inventory.reserved`).
+    const word = new RegExp(`\\b${service}\\b(?!\\.[a-z])`, 'i');
+
+    // Act
+    const naming = filesUnder('lib/platform').filter((file) => word.test(fs.readFileSync(path.join(ROOT, file), 'utf8')));
+
+    // Assess
+    expect(naming).toEqual([]);
   });
 
   it('reads the environment only in lib/config.ts', () => {

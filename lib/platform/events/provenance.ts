@@ -1,5 +1,5 @@
 import { EventProvenanceError, type ErrorDetail } from '../errors';
-import type { AnyEnvelope } from './envelope';
+import type { BaseEnvelope } from './envelope';
 
 /** What the bus says about an event it delivers: who put it (`source`) and what it is (`detail-type`). */
 export interface BusProvenance {
@@ -11,16 +11,17 @@ export interface BusProvenance {
  * An envelope is believed only if it agrees with the bus event that carried it. EventBridge rules
  * (and IAM's `events:source` condition on every publisher) work on the bus event's `source` and
  * `detail-type`; the consumer acts on the envelope. Were they allowed to differ, a role allowed to
- * publish as inventory could carry a payments event inside an `inventory.reserved` delivery. The
- * owner of each type (`contracts`) is checked against the envelope's source by `parseEnvelope`;
- * here the envelope must also be about the order its data names.
+ * publish as one service could carry another's event inside a delivery of its own type. The owner
+ * of each type (its contract) is checked against the envelope's source by the catalogue's `parse`;
+ * here the envelope must also be about the aggregate its data names (`data[idField]`).
  */
-export const checkProvenance = (bus: BusProvenance, envelope: AnyEnvelope): void => {
+export const checkProvenance = (bus: BusProvenance, envelope: BaseEnvelope, idField: string): void => {
   const details: ErrorDetail[] = [];
   if (bus.source !== envelope.source) details.push({ path: 'source', message: `bus source ${JSON.stringify(bus.source)} is not the envelope's ${envelope.source}` });
   if (bus.detailType !== envelope.type) details.push({ path: 'type', message: `bus detail-type ${JSON.stringify(bus.detailType)} is not the envelope's ${envelope.type}` });
-  if (envelope.aggregateId !== envelope.data.orderId) {
-    details.push({ path: 'aggregateId', message: `aggregateId ${envelope.aggregateId} is not data.orderId ${envelope.data.orderId}` });
+  const named = (envelope.data as Record<string, unknown> | null)?.[idField];
+  if (envelope.aggregateId !== named) {
+    details.push({ path: 'aggregateId', message: `aggregateId ${envelope.aggregateId} is not data.${idField} ${String(named)}` });
   }
   if (details.length) throw new EventProvenanceError(`Provenance check failed for "${envelope.type}": ${details.map((d) => d.message).join('; ')}`, details);
 };

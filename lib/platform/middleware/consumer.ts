@@ -7,8 +7,7 @@ import { fullJitter, sleep as defaultSleep, type Sleep } from '../adapters/backo
 import type { DeadLetterStore } from '../adapters/dynamodb/dead-letters';
 import type { TransactionWriter } from '../adapters/dynamodb/transaction';
 import { ConflictError, DuplicateEventError, EventProvenanceError, EventSchemaError } from '../errors';
-import type { EventType } from '../../services/contracts';
-import { parseEnvelope, type AnyEnvelope, type Envelope } from '../events/envelope';
+import type { BaseEnvelope } from '../events/envelope';
 import { checkProvenance } from '../events/provenance';
 import type { Subscription } from '../saga/topology';
 import type { Commit } from '../ports';
@@ -20,7 +19,7 @@ export type ConsumerOutcome = { status: 'processed' | 'duplicate' | 'dead-letter
 
 /** What the idempotency middleware hands the handler: the event, and a commit that carries its marker. */
 export interface ConsumerContext extends Context {
-  envelope: AnyEnvelope;
+  envelope: BaseEnvelope;
   commit: Commit;
   committed: boolean;
 }
@@ -65,11 +64,16 @@ const deadLetter = async (request: ConsumerRequest, opts: { consumer: string; de
  * Validates the envelope in `detail` against its contract (which includes: its source owns its
  * type). An event that breaks it, or that this consumer does not accept, is dead-lettered.
  */
-export const envelopeValidator = (opts: { consumer: string; accepts: readonly EventType[]; deadLetters: Pick<DeadLetterStore, 'put'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
+export const envelopeValidator = (opts: {
+  consumer: string;
+  accepts: readonly string[];
+  parse: (input: unknown) => BaseEnvelope;
+  deadLetters: Pick<DeadLetterStore, 'put'>;
+}): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
   const envelopeValidatorBefore = async (request: ConsumerRequest): Promise<void> => {
-    let envelope: AnyEnvelope;
+    let envelope: BaseEnvelope;
     try {
-      envelope = parseEnvelope(request.event.detail);
+      envelope = opts.parse(request.event.detail);
       if (!opts.accepts.includes(envelope.type)) {
         throw new EventSchemaError(`${opts.consumer} does not accept "${envelope.type}"`, [{ path: 'type', message: `expected one of ${opts.accepts.join(', ')}` }]);
       }
@@ -85,13 +89,13 @@ export const envelopeValidator = (opts: { consumer: string; accepts: readonly Ev
 
 /**
  * Provenance, before idempotency: the envelope must agree with the bus event that carried it
- * (`source`, `detail-type`) and be about the order its data names. A smuggled or forged envelope is
- * dead-lettered with the reason and changes nothing (not even a processed marker).
+ * (`source`, `detail-type`) and be about the aggregate its data names (`data[idField]`). A smuggled
+ * or forged envelope is dead-lettered with the reason and changes nothing (not even a processed marker).
  */
-export const provenanceGuard = (opts: { consumer: string; deadLetters: Pick<DeadLetterStore, 'put'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
+export const provenanceGuard = (opts: { consumer: string; idField: string; deadLetters: Pick<DeadLetterStore, 'put'> }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
   const provenanceGuardBefore = async (request: ConsumerRequest): Promise<void> => {
     try {
-      checkProvenance({ source: request.event.source, detailType: request.event['detail-type'] }, request.context.envelope);
+      checkProvenance({ source: request.event.source, detailType: request.event['detail-type'] }, request.context.envelope, opts.idField);
     } catch (error) {
       if (!(error instanceof EventProvenanceError)) throw error;
       await deadLetter(request, opts, error);
@@ -157,7 +161,7 @@ export interface ConsumerDeps {
   tx: Pick<TransactionWriter, 'commit' | 'countDuplicate'>;
   deadLetters: Pick<DeadLetterStore, 'put'>;
   /** What to do, besides skipping it, with an event this consumer already applied. */
-  onDuplicate?: (envelope: AnyEnvelope) => Promise<unknown>;
+  onDuplicate?: (envelope: BaseEnvelope) => Promise<unknown>;
   /** Waits between re-runs after a concurrent change (injected by tests). */
   sleep?: Sleep;
 }
@@ -190,21 +194,17 @@ const rerunOnConflict = async (run: () => Promise<void>, sleep: Sleep): Promise<
  * Middleware first, handler last: context in logs, metrics, contract validation, provenance, idempotency.
  * The handler receives a validated envelope of an accepted type and a commit function.
  */
-export const consumerHandler = <T extends EventType>(
-  opts: Subscription<T>,
-  deps: ConsumerDeps,
-  handler: (envelope: { [K in T]: Envelope<K> }[T], commit: Commit) => Promise<void>,
-) =>
+export const consumerHandler = <E extends BaseEnvelope>(opts: Subscription<E>, deps: ConsumerDeps, handler: (envelope: E, commit: Commit) => Promise<void>) =>
   inInvocationScope(
     middy<BusEvent, ConsumerOutcome, Error, ConsumerContext>()
       .use(injectLambdaContext(logger, { resetKeys: true }))
       .use(logMetrics(metrics))
       .use(logFailures<BusEvent, ConsumerOutcome>())
-      .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, deadLetters: deps.deadLetters }))
-      .use(provenanceGuard({ consumer: opts.consumer, deadLetters: deps.deadLetters }))
+      .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, parse: opts.parse, deadLetters: deps.deadLetters }))
+      .use(provenanceGuard({ consumer: opts.consumer, idField: opts.idField, deadLetters: deps.deadLetters }))
       .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx, onDuplicate: deps.onDuplicate }))
       .handler(async (_event, context) => {
-        await rerunOnConflict(() => handler(context.envelope as unknown as { [K in T]: Envelope<K> }[T], context.commit), deps.sleep ?? defaultSleep);
+        await rerunOnConflict(() => handler(context.envelope as E, context.commit), deps.sleep ?? defaultSleep);
         return { status: 'processed', eventId: context.envelope.id };
       }),
   );

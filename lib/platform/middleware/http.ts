@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ValidationError } from '../errors';
-import { customerIdSchema } from '../../services/orders/domain/order';
+import { identifierSchema } from '../validation';
 import { inInvocationScope, logger, metrics } from '../observability';
 import { clientErrorStatus, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError } from './http-errors';
 
@@ -110,7 +110,7 @@ export const pathParameter = (event: HttpEvent, name: string): string => {
  */
 export const authenticatedCustomer = (event: HttpEvent): string => {
   const subject = event.requestContext.authorizer?.jwt?.claims?.sub;
-  const parsed = customerIdSchema.safeParse(subject);
+  const parsed = identifierSchema.safeParse(subject);
   if (!parsed.success) throw new UnauthorizedError('The token does not identify a customer: its subject (sub) is missing or not a customer id');
   return parsed.data;
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OutboxRow } from '../adapters/dynamodb/outbox-row';
 import { ValidationError } from '../errors';
-import { contracts, eventTypes, type EventSource } from '../../services/contracts';
+import type { Contracts } from '../saga/declaration';
 import { issueDetails, summarise } from '../validation';
 import { logger } from '../observability';
 import type { EventPublisher, RelayOutbox } from './ports';
@@ -9,11 +9,11 @@ import { publishOutboxRows } from './publish-rows';
 
 export const MAX_REPLAY = 5000;
 
-const replayRequestSchema = z
+const replayRequestSchema = (types: readonly string[]) => z
   .object({
     orderId: z.string().min(1).optional(),
     eventId: z.string().uuid().optional(),
-    type: z.enum(eventTypes as [string, ...string[]]).optional(),
+    type: z.enum(types as [string, ...string[]]).optional(),
     from: z.string().datetime({ offset: true }).optional(),
     to: z.string().datetime({ offset: true }).optional(),
     dryRun: z.boolean().default(false),
@@ -27,7 +27,7 @@ const replayRequestSchema = z
     if (r.from && r.to && Date.parse(r.from) > Date.parse(r.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
 
-export type ReplayRequest = z.infer<typeof replayRequestSchema>;
+export type ReplayRequest = z.infer<ReturnType<typeof replayRequestSchema>>;
 
 export interface ReplayResult {
   dryRun: boolean;
@@ -38,12 +38,14 @@ export interface ReplayResult {
 }
 
 export interface ReplayDeps {
-  outboxes: { source: EventSource; store: Pick<RelayOutbox, 'get' | 'findByAggregate' | 'findByType' | 'markPublished' | 'markUnpublishable'> }[];
+  /** The saga's contracts: which types exist, and which source (outbox) owns each. */
+  contracts: Contracts;
+  outboxes: { source: string; store: Pick<RelayOutbox, 'get' | 'findByAggregate' | 'findByType' | 'markPublished' | 'markUnpublishable'> }[];
   publisher: EventPublisher;
 }
 
-export const parseReplayRequest = (input: unknown): ReplayRequest => {
-  const parsed = replayRequestSchema.safeParse(input ?? {});
+export const parseReplayRequest = (input: unknown, contracts: Contracts): ReplayRequest => {
+  const parsed = replayRequestSchema(Object.keys(contracts)).safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   const details = issueDetails(parsed.error.issues, { fallback: '(request)' });
   throw new ValidationError(`Invalid replay request: ${summarise(details)}`, details);
@@ -55,13 +57,13 @@ export const parseReplayRequest = (input: unknown): ReplayRequest => {
  * or by type within a time window; `dryRun` only lists what would be published.
  */
 export const replayEvents = async (input: unknown, deps: ReplayDeps): Promise<ReplayResult> => {
-  const request = parseReplayRequest(input);
+  const request = parseReplayRequest(input, deps.contracts);
   const matches: { row: OutboxRow; store: ReplayDeps['outboxes'][number]['store'] }[] = [];
   for (const { source, store } of deps.outboxes) {
     let rows: OutboxRow[] = [];
     if (request.orderId) rows = await store.findByAggregate(request.orderId, request.limit);
     else if (request.eventId) rows = [await store.get(request.eventId)].filter((r): r is OutboxRow => r !== undefined);
-    else if (request.type && contracts[request.type as keyof typeof contracts].source === source) {
+    else if (request.type && deps.contracts[request.type]!.source === source) {
       rows = await store.findByType(request.type, Date.parse(request.from!), Date.parse(request.to!), request.limit);
     }
     matches.push(...rows.map((row) => ({ row, store })));

@@ -19,7 +19,7 @@ const causationOf = (row: OutboxRow): string | undefined => {
  * reply (same envelopes) go back into the pending index and the sweeper publishes them once more.
  * This is what lets the watchdog's re-drive of `order.cancelled` finish the job when the
  * compensation was applied but its reply (`inventory.released`, `payment.refunded`) never reached
- * the orders service: the re-driven command is only a duplicate to the participant, so without this
+ * the saga's keeper: the re-driven command is only a duplicate to the participant, so without this
  * nothing would ever tell the saga. Consumers of the reply skip it if they had it already.
  */
 export const repeatReplies = async (cause: { id: string; aggregateId: string }, outbox: Pick<RelayOutbox, 'findByAggregate' | 'markPendingAgain'>): Promise<number> => {

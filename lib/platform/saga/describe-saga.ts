@@ -1,8 +1,9 @@
 import { NotFoundError } from '../errors';
-import { consumerServices, consumersOf, serviceOfSource, type ConsumerName } from './topology';
-import { parseOrderReference, type OrderStatus } from '../../services/orders/domain/order';
+import type { SagaTopology } from './topology';
 import type { SagaState } from './state';
-import type { Clock, DeadLetterRecord, DeadLetters, EventLog, OrdersStore, ProcessedEvents, ProcessedRecord, RecordedEvent } from '../ports';
+import type { Clock, DeadLetterRecord, DeadLetters, EventLog, ProcessedEvents, ProcessedRecord, RecordedEvent } from '../ports';
+
+type ConsumerName = string;
 
 /** One consumer's handling of one event: processed (with when), or still awaited. */
 export interface TimelineDelivery {
@@ -55,7 +56,7 @@ export type Waiting =
 export interface SagaTimeline {
   orderId: string;
   sagaId: string;
-  status: OrderStatus;
+  status: string;
   reason?: string;
   currentStep?: SagaState['currentStep'];
   startedAt: string;
@@ -74,8 +75,22 @@ export interface SagaTimeline {
   steps: SagaState['steps'];
 }
 
+/** The aggregate a saga is about, as its keeper stores it. `PENDING` while the saga runs. */
+export interface KeptAggregate {
+  sagaId: string;
+  status: string;
+  reason?: string;
+  /** The sequence of the last event the keeper committed with it. */
+  version: number;
+  deadline: string;
+  createdAt: string;
+}
+
 export interface DescribeSagaDeps {
-  orders: Pick<OrdersStore, 'getOrder' | 'getSagaByOrderId'>;
+  topology: Pick<SagaTopology, 'consumersOf' | 'serviceOf' | 'serviceOfSource'> & { saga: { keeper: { service: string }; aggregate: { name: string } } };
+  /** Reads `{ "<idField>": "..." }` (a ValidationError otherwise). */
+  parseReference: (input: unknown) => { orderId: string };
+  keeper: { getOrder(orderId: string): Promise<KeptAggregate | undefined>; getSagaByOrderId(orderId: string): Promise<SagaState | undefined> };
   events: EventLog;
   processed: ProcessedEvents;
   deadLetters: DeadLetters;
@@ -121,8 +136,8 @@ const MAX_READS = 5;
  * events are read again after the markers until nothing new appears. `settled` is false when the
  * saga kept moving through every attempt.
  */
-const consistentRead = async (orderId: string, deps: Pick<DescribeSagaDeps, 'events' | 'processed'>) => {
-  const keysOf = (events: RecordedEvent[]) => events.flatMap((event) => consumersOf(event.type).map((consumer) => ({ consumer, eventId: event.id })));
+const consistentRead = async (orderId: string, deps: Pick<DescribeSagaDeps, 'events' | 'processed' | 'topology'>) => {
+  const keysOf = (events: RecordedEvent[]) => events.flatMap((event) => deps.topology.consumersOf(event.type).map((consumer) => ({ consumer, eventId: event.id })));
   let recorded = await deps.events.eventsOf(orderId);
   for (let attempt = 1; ; attempt += 1) {
     const markers = await deps.processed.find(keysOf(recorded));
@@ -142,11 +157,13 @@ const consistentRead = async (orderId: string, deps: Pick<DescribeSagaDeps, 'eve
  * waits for. Reads only.
  */
 export const describeSaga = async (input: unknown, deps: DescribeSagaDeps): Promise<SagaTimeline> => {
-  const { orderId } = parseOrderReference(input, 'describeSaga');
+  const { orderId } = deps.parseReference(input);
+  const { consumersOf, serviceOf, serviceOfSource } = deps.topology;
+  const keeper = deps.topology.saga.keeper.service;
   const { recorded, markers, settled } = await consistentRead(orderId, deps);
   // Read after the events: the order is at least as new as they are (see the 'record' check below).
-  const [order, saga, deadLetters] = await Promise.all([deps.orders.getOrder(orderId), deps.orders.getSagaByOrderId(orderId), deps.deadLetters.findByAggregate(orderId)]);
-  if (!order) throw new NotFoundError('Order', orderId);
+  const [order, saga, deadLetters] = await Promise.all([deps.keeper.getOrder(orderId), deps.keeper.getSagaByOrderId(orderId), deps.deadLetters.findByAggregate(orderId)]);
+  if (!order) throw new NotFoundError(deps.topology.saga.aggregate.name.replace(/^./, (c) => c.toUpperCase()), orderId);
   const now = deps.clock();
 
   const ordered = causalOrder(recorded);
@@ -164,10 +181,10 @@ export const describeSaga = async (input: unknown, deps: DescribeSagaDeps): Prom
     ...(event.unpublishableReason ? { unpublishableReason: event.unpublishableReason } : {}),
     consumers: consumersOf(event.type).map((consumer): TimelineDelivery => {
       const marker = markerOf.get(`${consumer}#${event.id}`);
-      if (!marker) return { consumer, service: consumerServices[consumer], status: 'waiting', duplicatesSkipped: 0 };
+      if (!marker) return { consumer, service: serviceOf(consumer), status: 'waiting', duplicatesSkipped: 0 };
       return {
         consumer,
-        service: consumerServices[consumer],
+        service: serviceOf(consumer),
         status: 'processed',
         startedAt: marker.startedAt,
         processedAt: marker.processedAt,
@@ -212,9 +229,9 @@ export const describeSaga = async (input: unknown, deps: DescribeSagaDeps): Prom
   });
   // The order and its last event commit together, but the reads are separate (and the outbox index
   // is eventually consistent on AWS): until that event is visible, the story is not complete.
-  const ordersSide = events.filter((e) => e.producer === 'orders').map((e) => e.sequence);
-  if (Math.max(0, ...ordersSide) < order.version) {
-    waitingFor.push({ kind: 'record', sequence: order.version, what: `the orders outbox to show event #${order.version} of order ${orderId} (committed with its state)` });
+  const keeperSide = events.filter((e) => e.producer === keeper).map((e) => e.sequence);
+  if (Math.max(0, ...keeperSide) < order.version) {
+    waitingFor.push({ kind: 'record', sequence: order.version, what: `the ${keeper} outbox to show event #${order.version} of ${deps.topology.saga.aggregate.name} ${orderId} (committed with its state)` });
   }
   if (order.status === 'PENDING' && Date.parse(order.deadline) <= now.getTime()) {
     waitingFor.push({ kind: 'watchdog', since: order.deadline, what: `the saga watchdog: the deadline ${order.deadline} has passed` });

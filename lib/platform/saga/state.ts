@@ -1,9 +1,5 @@
 import { z } from 'zod';
 
-/** The saga's audit trail: every step with its status, time and cause, compensation steps included. */
-export const stepNames = ['created', 'inventoryReservation', 'paymentProcessing', 'confirmation', 'cancellation', 'inventoryRelease', 'paymentRefund', 'timeout'] as const;
-export const sagaSteps = ['CREATED', 'INVENTORY_RESERVED', 'PAYMENT_PROCESSED', 'CONFIRMED', 'CANCELLED'] as const;
-
 const timestamp = z.string().datetime({ offset: true });
 
 export const stepRecordSchema = z
@@ -17,36 +13,51 @@ export const stepRecordSchema = z
   })
   .strict();
 
-/** The saga state the orders service keeps and `GET /orders/{orderId}/saga` returns. */
-export const sagaStateSchema = z
-  .object({
-    sagaId: z.string(),
-    orderId: z.string(),
-    currentStep: z.enum(sagaSteps),
-    steps: z.object(Object.fromEntries(stepNames.map((name) => [name, stepRecordSchema.optional()])) as Record<StepName, z.ZodOptional<typeof stepRecordSchema>>).strict(),
-    compensationRequired: z.boolean(),
-    compensationReason: z.string().optional(),
-    deadline: timestamp,
-    startedAt: timestamp,
-    completedAt: timestamp.optional(),
-    /** Cancelled sagas: when the watchdog found both compensation steps recorded (the saga is then finished). */
-    compensatedAt: timestamp.optional(),
-    /** Confirmed sagas: when the watchdog found `order.confirmed` processed by every consumer subscribed to it. */
-    deliveredAt: timestamp.optional(),
-    /** Finished sagas: how many times the watchdog re-published the event that ended it (`order.cancelled` or `order.confirmed`) so far. */
-    redriveAttempts: z.number().int().nonnegative().optional(),
-  })
-  .strict();
+/**
+ * The saga state its keeper keeps and its HTTP API returns (`GET .../saga`), for a saga's step
+ * names and current steps (both derived from its declaration by `sagaTopology`).
+ */
+export const sagaStateSchemaOf = (topology: { stepNames: readonly string[]; currentSteps: readonly string[] }) =>
+  z
+    .object({
+      sagaId: z.string(),
+      orderId: z.string(),
+      currentStep: z.enum(topology.currentSteps as [string, ...string[]]),
+      steps: z.object(Object.fromEntries(topology.stepNames.map((name) => [name, stepRecordSchema.optional()]))).strict(),
+      compensationRequired: z.boolean(),
+      compensationReason: z.string().optional(),
+      deadline: timestamp,
+      startedAt: timestamp,
+      completedAt: timestamp.optional(),
+      /** Cancelled sagas: when the watchdog found every compensation step recorded (the saga is then finished). */
+      compensatedAt: timestamp.optional(),
+      /** Confirmed sagas: when the watchdog found the confirmation processed by every consumer subscribed to it. */
+      deliveredAt: timestamp.optional(),
+      /** Finished sagas: how many times the watchdog re-published the event that ended it so far. */
+      redriveAttempts: z.number().int().nonnegative().optional(),
+    })
+    .strict();
 
-export type StepName = (typeof stepNames)[number];
-export type SagaStep = (typeof sagaSteps)[number];
 export type StepStatus = StepRecord['status'];
 export type StepRecord = z.infer<typeof stepRecordSchema>;
-export type SagaState = z.infer<typeof sagaStateSchema>;
+export interface SagaState {
+  sagaId: string;
+  orderId: string;
+  currentStep: string;
+  steps: Partial<Record<string, StepRecord>>;
+  compensationRequired: boolean;
+  compensationReason?: string;
+  deadline: string;
+  startedAt: string;
+  completedAt?: string;
+  compensatedAt?: string;
+  deliveredAt?: string;
+  redriveAttempts?: number;
+}
 
-/** Both compensation steps are recorded: nothing of the cancelled order is left reserved or charged. */
-export const compensationConfirmed = (saga: Pick<SagaState, 'steps'>): boolean => Boolean(saga.steps.inventoryRelease && saga.steps.paymentRefund);
-
+/** Every compensation step is recorded: nothing of the cancelled saga is left undone. */
+export const compensationConfirmed = (saga: Pick<SagaState, 'steps'>, compensationSteps: readonly string[]): boolean =>
+  compensationSteps.every((name) => Boolean(saga.steps[name]));
 /**
  * When to look again after the `attempt`-th re-drive of a saga's last event (1-based): the delay
  * doubles each time, up to `maxDelayMs`, so a participant that is down for hours is not flooded.

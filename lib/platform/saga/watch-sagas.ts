@@ -1,10 +1,8 @@
 import { ConflictError } from '../errors';
-import { consumersOf } from './topology';
 import { compensationConfirmed, nextRedriveCheck, type SagaState } from './state';
-import { timeOut } from '../../services/orders/domain/transitions';
+import type { SagaTopology } from './topology';
 import { count, logger } from '../observability';
-import type { Clock, DueWatch, EventRepublisher, OrdersStore, ProcessedEvents, RedriveWatch, Transactions, WatchCursor } from '../ports';
-import { sagaMetrics } from '../../services/orders/use-cases/saga-metrics';
+import type { Clock, DueWatch, EventRepublisher, ProcessedEvents, RedriveWatch, SagaWatchStore, Transactions, WatchCursor } from '../ports';
 
 /**
  * Re-drives of one saga's last event after which `CompensationStuck` (a cancellation) or
@@ -17,11 +15,19 @@ export const WATCHDOG_SAFETY_MS = 5_000;
 const CONCURRENCY = 8;
 
 export interface WatchSagasDeps {
-  orders: OrdersStore;
+  /** The saga's keeper's store of watches. */
+  keeper: SagaWatchStore;
+  /** What the saga's declaration says: its compensations, its ending events, who must receive the confirmation. */
+  topology: Pick<SagaTopology, 'compensationSteps' | 'deliveryConsumers'> & { saga: { ends: { confirmed: string; cancelled: string } } };
+  /**
+   * The keeper's deadline rule for one saga past its deadline: `cancelled` when it cancelled it
+   * (and committed that), `nothing` when the saga had already ended (the watch is then stopped).
+   */
+  timeOut: (watch: DueWatch, now: Date) => Promise<'cancelled' | 'nothing'>;
   tx: Transactions;
   clock: Clock;
   republisher: EventRepublisher;
-  /** Processed-event markers of the consumers of `order.confirmed`, read in their own inboxes. */
+  /** Processed-event markers of the consumers of the confirmation, read in their own inboxes. */
   processed: ProcessedEvents;
   redrive: { delayMs: number; maxDelayMs: number };
 }
@@ -38,18 +44,11 @@ export interface WatchSagasResult {
 
 type Outcome = 'cancelled' | 'redriven' | 'compensated' | 'delivered' | 'nothing';
 
-/** The deadline watch: a saga still PENDING past its deadline is cancelled (`Saga timed out`). */
-const handleDeadline = async ({ sagaId, orderId }: DueWatch, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
-  const order = await deps.orders.getOrder(orderId);
-  const reaction = order && timeOut(order, now);
-  if (!reaction) {
-    await deps.tx.commit({ writes: [deps.orders.stopWatching(sagaId)], events: [] });
-    return 'nothing';
-  }
-  await deps.tx.commit({ writes: deps.orders.reactionWrites(orderId, reaction), events: reaction.events });
-  sagaMetrics(reaction.order!, now);
-  logger.warn('Saga timed out; order cancelled', { orderId, correlationId: sagaId, deadline: order!.deadline });
-  return 'cancelled';
+/** The deadline watch: a saga still running past its deadline is cancelled by its keeper. */
+const handleDeadline = async (watch: DueWatch, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
+  const outcome = await deps.timeOut(watch, now);
+  if (outcome === 'nothing') await deps.tx.commit({ writes: [deps.keeper.stopWatching(watch.sagaId)], events: [] });
+  return outcome;
 };
 
 /**
@@ -61,8 +60,8 @@ const redrive = async (saga: SagaState, watch: RedriveWatch, eventId: string | u
   const { sagaId, orderId } = saga;
   const published = eventId ? await deps.republisher.republish(eventId) : 'missing';
   const attempts = (saga.redriveAttempts ?? 0) + 1;
-  await deps.tx.commit({ writes: [deps.orders.scheduleRedrive(sagaId, watch, attempts, nextRedriveCheck(now, attempts, deps.redrive))], events: [] });
-  const type = watch === 'compensation' ? 'order.cancelled' : 'order.confirmed';
+  await deps.tx.commit({ writes: [deps.keeper.scheduleRedrive(sagaId, watch, attempts, nextRedriveCheck(now, attempts, deps.redrive))], events: [] });
+  const type = watch === 'compensation' ? deps.topology.saga.ends.cancelled : deps.topology.saga.ends.confirmed;
   const log = { orderId, correlationId: sagaId, eventId, attempts, published, missing };
   if (published !== 'published') throw new Error(`Could not re-publish ${type} of order ${orderId}: ${published}`);
   const metric = watch === 'compensation' ? 'Compensation' : 'Delivery';
@@ -77,35 +76,35 @@ const redrive = async (saga: SagaState, watch: RedriveWatch, eventId: string | u
 };
 
 /**
- * The compensation watch: a cancelled saga is finished only when both compensation steps are
- * recorded. Until then its stored `order.cancelled` is re-published.
+ * The compensation watch: a cancelled saga is finished only when every compensation step is
+ * recorded. Until then its stored cancellation is re-published.
  */
 const handleCompensation = async ({ sagaId }: DueWatch, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
-  const saga = await deps.orders.getSaga(sagaId);
+  const saga = await deps.keeper.getSaga(sagaId);
   if (!saga) return 'nothing';
-  if (compensationConfirmed(saga)) {
-    await deps.tx.commit({ writes: [deps.orders.confirmCompensation(sagaId, now)], events: [] });
+  if (compensationConfirmed(saga, deps.topology.compensationSteps)) {
+    await deps.tx.commit({ writes: [deps.keeper.confirmCompensation(sagaId, now)], events: [] });
     return 'compensated';
   }
-  return redrive(saga, 'compensation', saga.steps.cancellation?.eventId, { inventoryRelease: !saga.steps.inventoryRelease, paymentRefund: !saga.steps.paymentRefund }, deps, now);
+  return redrive(saga, 'compensation', saga.steps.cancellation?.eventId, Object.fromEntries(deps.topology.compensationSteps.map((name) => [name, !saga.steps[name]])), deps, now);
 };
 
 /**
- * The delivery watch: a confirmed saga is finished only when every consumer subscribed to
- * `order.confirmed` (awarding points, which answers nothing) has its processed marker for it, so
- * a consumer that gave up on it (an outage longer than its retries) still gets it. Until then the
- * stored `order.confirmed` is re-published. Every other event of a saga is either answered (and
+ * The delivery watch: a confirmed saga is finished only when every consumer subscribed to the
+ * confirmation (which answers nothing) has its processed marker for it, so a consumer that gave up
+ * on it (an outage longer than its retries) still gets it. Until then the stored confirmation is
+ * re-published. Every other event of a saga is either answered (and
  * so watched by the deadline or the compensation watch) or is this one.
  */
 const handleDelivery = async ({ sagaId }: DueWatch, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
-  const saga = await deps.orders.getSaga(sagaId);
+  const saga = await deps.keeper.getSaga(sagaId);
   if (!saga) return 'nothing';
   const eventId = saga.steps.confirmation?.eventId;
-  const consumers = consumersOf('order.confirmed');
+  const consumers = deps.topology.deliveryConsumers;
   const processed = eventId ? new Set((await deps.processed.find(consumers.map((consumer) => ({ consumer, eventId })))).map((r) => r.consumer)) : new Set<string>();
   const missing = Object.fromEntries(consumers.map((c) => [c, !processed.has(c)]));
   if (eventId && consumers.every((c) => processed.has(c))) {
-    await deps.tx.commit({ writes: [deps.orders.confirmDelivery(sagaId, now)], events: [] });
+    await deps.tx.commit({ writes: [deps.keeper.confirmDelivery(sagaId, now)], events: [] });
     return 'delivered';
   }
   return redrive(saga, 'delivery', eventId, missing, deps, now);
@@ -133,7 +132,7 @@ export const watchSagas = async (deps: WatchSagasDeps, budget: { remainingMs?: (
       result.complete = false;
       break;
     }
-    const page = await deps.orders.findDueWatches(now, cursor);
+    const page = await deps.keeper.findDueWatches(now, cursor);
     cursor = page.cursor;
     for (let i = 0; i < page.due.length; i += CONCURRENCY) {
       const outcomes = await Promise.allSettled(

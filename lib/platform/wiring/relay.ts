@@ -2,7 +2,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { dynamoDbClient } from '../adapters/dynamodb/client';
 import { config } from '../../config';
-import { sources } from '../../services/contracts';
+import type { SagaTopology } from '../saga/topology';
 import { eventHandler } from '../middleware/event';
 import { EventBridgePublisher } from '../relay/eventbridge-publisher';
 import { forwardStreamRecords } from '../relay/forwarder';
@@ -41,16 +41,13 @@ export const outboxSweeperHandler = () => {
   }));
 };
 
+/** Every outbox of a saga, one per service that owns events (`<SERVICE>_OUTBOX_TABLE` each). */
+export const everyOutbox = (topology: Pick<SagaTopology, 'emitters' | 'sourceOf'>) =>
+  topology.emitters.map((service) => ({ service, source: topology.sourceOf(service)!, store: new OutboxStore(dynamoDbClient(), config.outboxTableOf(service)) }));
+
 /** `replayEvents` (no trigger): reads every service's outbox. */
-export const replayEventsHandler = () => {
-  const deps = {
-    publisher: publisher(),
-    outboxes: [
-      { source: sources.orders, store: new OutboxStore(dynamoDbClient(), config.ordersOutboxTable()) },
-      { source: sources.inventory, store: new OutboxStore(dynamoDbClient(), config.inventoryOutboxTable()) },
-      { source: sources.payments, store: new OutboxStore(dynamoDbClient(), config.paymentsOutboxTable()) },
-    ],
-  };
+export const replayEventsHandler = (topology: Pick<SagaTopology, 'emitters' | 'sourceOf' | 'saga'>) => {
+  const deps = { publisher: publisher(), contracts: topology.saga.contracts, outboxes: everyOutbox(topology) };
   return eventHandler((request: unknown) => replayEvents(request, deps));
 };
 

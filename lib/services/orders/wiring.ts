@@ -4,7 +4,8 @@ import { MisconfiguredAdapterError } from '../../platform/adapters/errors';
 import { OrdersRepository } from './adapters/orders-repository';
 import { TransactionWriter } from '../../platform/adapters/dynamodb/transaction';
 import { config } from '../../config';
-import { consumerServices, type ConsumerName, type ServiceName } from '../../platform/saga/topology';
+import { topology } from '../saga';
+import { timeOutOrder } from './use-cases/time-out-order';
 import { systemClock } from '../../platform/ports';
 import { outboxRepublisher } from '../../platform/wiring/relay';
 
@@ -31,24 +32,30 @@ export const readOrdersDeps = () => ({ orders: ordersRepository() });
 export const advanceSagaDeps = () => ({ orders: ordersRepository({ redriveCheckDelayMs: redriveCheckDelayMs() }), clock: systemClock });
 
 /**
- * Where the delivery watch reads the processed markers of the consumers of `order.confirmed`:
+ * Where the delivery watch reads the processed markers of the consumers of the confirmation:
  * their services' inboxes (read only; `tests/integration/subscriptions.test.ts` checks the
  * watchdog is given the inbox of every such consumer).
  */
 const confirmationInboxes = (): InboxReader => {
-  const inboxes: Partial<Record<ServiceName, string>> = { rewards: config.rewardsInboxTable() };
-  return new InboxReader(dynamoDbClient(), (consumer: ConsumerName) => {
-    const table = inboxes[consumerServices[consumer]];
-    if (!table) throw new MisconfiguredAdapterError(`The watchdog has no inbox table for ${consumer} (${consumerServices[consumer]})`);
+  const inboxes = new Map(topology.deliveryConsumers.map((consumer) => [topology.serviceOf(consumer), config.inboxTableOf(topology.serviceOf(consumer))]));
+  return new InboxReader(dynamoDbClient(), (consumer) => {
+    const table = inboxes.get(topology.serviceOf(consumer));
+    if (!table) throw new MisconfiguredAdapterError(`The watchdog has no inbox table for ${consumer} (${topology.serviceOf(consumer)})`);
     return table;
   });
 };
 
-export const watchdogDeps = () => ({
-  orders: ordersRepository({ redriveCheckDelayMs: redriveCheckDelayMs() }),
-  tx: ordersTransactions(),
+export const watchdogDeps = () => {
+  const orders = ordersRepository({ redriveCheckDelayMs: redriveCheckDelayMs() });
+  const tx = ordersTransactions();
+  return {
+  keeper: orders,
+  topology,
+  timeOut: timeOutOrder({ orders, tx }),
+  tx,
   clock: systemClock,
   republisher: outboxRepublisher(),
   processed: confirmationInboxes(),
   redrive: { delayMs: redriveCheckDelayMs(), maxDelayMs: MAX_REDRIVE_CHECK_DELAY_MS },
-});
+  };
+};

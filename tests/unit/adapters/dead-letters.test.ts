@@ -5,6 +5,7 @@ import { DEAD_LETTER_FIELD_BUDGETS, DeadLetterStore, TRUNCATION_MARK, truncateUt
 import { consumerHandler } from '../../../lib/platform/middleware/consumer';
 import { anEventBridgeEvent, anOversizedOrderCreatedEvent } from '../../steps/given';
 import { invokeConsumer } from '../../steps/when';
+import { parseEnvelope } from '../../../lib/services/contracts';
 
 const ddbMock = mockClient(DynamoDBClient);
 const DYNAMODB_ITEM_LIMIT = 400 * 1024;
@@ -68,7 +69,7 @@ describe('DeadLetterStore', () => {
   it('dead-letters a 100,000-line poison event through the consumer middleware instead of failing the invocation', async () => {
     // Prepare
     const handle = jest.fn();
-    const consumer = consumerHandler({ consumer: 'reserveStock', accepts: ['order.created'] }, { tx: { commit: jest.fn(), countDuplicate: jest.fn() }, deadLetters: store() }, handle);
+    const consumer = consumerHandler({ consumer: 'reserveStock', accepts: ['order.created'] as const, parse: parseEnvelope, idField: 'orderId' }, { tx: { commit: jest.fn(), countDuplicate: jest.fn() }, deadLetters: store() }, handle);
 
     // Act
     const outcome = await invokeConsumer(consumer, anEventBridgeEvent(anOversizedOrderCreatedEvent(100_000)));

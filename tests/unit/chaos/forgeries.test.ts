@@ -3,8 +3,8 @@
  * judged by the markers and dead letters it left, and the contract change rewrites exactly the
  * events it says, into a shape the contract still accepts.
  */
-import { parseEnvelope } from '../../../lib/platform/events/envelope';
 import { anEvent } from '../../steps/given';
+import { parseEnvelope } from '../../../lib/services/contracts';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { forgeries, checkForgeries } = require('../../../local/harness/chaos/forgeries') as {

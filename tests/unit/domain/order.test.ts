@@ -1,9 +1,9 @@
 import { ForbiddenError, ValidationError } from '../../../lib/platform/errors';
 import { clientErrorStatus } from '../../../lib/platform/middleware/http-errors';
-import { parseEnvelope } from '../../../lib/platform/events/envelope';
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, parsePlaceOrder, placeOrder } from '../../../lib/services/orders/domain/order';
 import { A_FIXED_NOW, aPlaceOrderBody } from '../../steps/given';
 import { expectToThrow, expectUuid, pathsOf } from '../../steps/then';
+import { parseEnvelope } from '../../../lib/services/contracts';
 
 const CUSTOMER = 'customer-123';
 const lines = (count: number) => Array.from({ length: count }, (_, i) => ({ productId: `product-${i + 1}`, quantity: 1 }));

@@ -1,15 +1,15 @@
-import { parseEnvelope } from '../../../lib/platform/events/envelope';
 import type { OrderStatus } from '../../../lib/services/orders/domain/order';
-import type { StepName } from '../../../lib/platform/saga/state';
 import { reactToSagaEvent, timeOut, TIMEOUT_REASON, type OrderSagaEvent } from '../../../lib/services/orders/domain/transitions';
 import { A_FIXED_NOW, anOrder, aSagaEventFor } from '../../steps/given';
 import { thenItReactsTo } from '../../steps/then';
+import { parseEnvelope } from '../../../lib/services/contracts';
 
 const LATER = new Date(A_FIXED_NOW.getTime() + 60_000);
 /** An order that has already emitted a few events, so that "version as read" and "version + 1" differ from 1 and 2. */
 const READ_VERSION = 3;
 
 type SagaEventType = OrderSagaEvent['type'];
+type StepName = string;
 const recorded: Record<SagaEventType, { step: StepName; status: 'SUCCESS' | 'FAILED' }> = {
   'inventory.reserved': { step: 'inventoryReservation', status: 'SUCCESS' },
   'inventory.reservation.failed': { step: 'inventoryReservation', status: 'FAILED' },

@@ -1,11 +1,12 @@
 import { TransactionConflictError } from '../../../lib/platform/adapters/errors';
 import type { UnitOfWork } from '../../../lib/platform/ports';
 import { ConflictError, DuplicateEventError } from '../../../lib/platform/errors';
-import type { Envelope } from '../../../lib/platform/events/envelope';
 import { CONFLICT_ATTEMPTS, consumerHandler } from '../../../lib/platform/middleware/consumer';
 import { aFakeConsumerDeps, anEventAbout, anEventBridgeEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson } from '../../steps/given';
 import { invokeConsumer } from '../../steps/when';
 import { expectToReject } from '../../steps/then';
+import { type Envelope } from '../../../lib/services/contracts';
+import { parseEnvelope } from '../../../lib/services/contracts';
 
 const CONSUMER = 'reserveStock';
 type Handler = (envelope: Envelope<'order.created'>, commit: (unit: UnitOfWork) => Promise<void>) => Promise<void>;
@@ -17,7 +18,7 @@ const aUnitOfWork = (): UnitOfWork => ({ writes: [], events: [anInventoryReserve
 const aConsumer = (handler: Handler = async (_envelope, commit) => commit(aUnitOfWork())) => {
   const fakes = aFakeConsumerDeps();
   const handle = jest.fn<Promise<void>, Parameters<Handler>>(handler);
-  const consumer = consumerHandler({ consumer: CONSUMER, accepts: ['order.created'] }, fakes.deps, handle);
+  const consumer = consumerHandler({ consumer: CONSUMER, accepts: ['order.created'] as const, parse: parseEnvelope, idField: 'orderId' }, fakes.deps, handle);
   return { ...fakes, handle, consumer };
 };
 
@@ -245,7 +246,7 @@ describe('consumerHandler: provenance, checked before idempotency', () => {
     // Prepare: advanceSaga's subscription; the bus event is inventory's, the envelope a payment for an order of someone without funds.
     const fakes = aFakeConsumerDeps();
     const handle = jest.fn(async (_envelope: unknown, commitUnit: (unit: UnitOfWork) => Promise<void>) => commitUnit({ writes: [], events: [] }));
-    const consumer = consumerHandler({ consumer: 'advanceSaga', accepts: ['inventory.reserved', 'payment.succeeded'] }, fakes.deps, handle);
+    const consumer = consumerHandler({ consumer: 'advanceSaga', accepts: ['inventory.reserved', 'payment.succeeded'] as const, parse: parseEnvelope, idField: 'orderId' }, fakes.deps, handle);
     const payment = anEventAbout('payment.succeeded', { orderId: 'order-of-customer-no-funds', customerId: 'customer-no-funds', amount: 999_900 });
     const smuggled = anEventBridgeEvent(payment, { source: 'saga.inventory', 'detail-type': 'inventory.reserved' });
 
@@ -265,7 +266,7 @@ describe('consumerHandler: duplicates', () => {
     // Prepare
     const fakes = aFakeConsumerDeps();
     const onDuplicate = jest.fn(async () => 1);
-    const consumer = consumerHandler({ consumer: CONSUMER, accepts: ['order.created'] }, { ...fakes.deps, onDuplicate }, async (_e, commit) => commit(aUnitOfWork()));
+    const consumer = consumerHandler({ consumer: CONSUMER, accepts: ['order.created'] as const, parse: parseEnvelope, idField: 'orderId' }, { ...fakes.deps, onDuplicate }, async (_e, commit) => commit(aUnitOfWork()));
     const envelope = anOrderCreatedEvent();
     fakes.commit.mockResolvedValueOnce(undefined).mockRejectedValueOnce(new DuplicateEventError(CONSUMER, envelope.id));
 
@@ -286,7 +287,7 @@ describe('consumerHandler: duplicates', () => {
     const onDuplicate = jest.fn(async () => {
       throw new Error('outbox throttled');
     });
-    const consumer = consumerHandler({ consumer: CONSUMER, accepts: ['order.created'] }, { ...fakes.deps, onDuplicate }, async (_e, commit) => commit(aUnitOfWork()));
+    const consumer = consumerHandler({ consumer: CONSUMER, accepts: ['order.created'] as const, parse: parseEnvelope, idField: 'orderId' }, { ...fakes.deps, onDuplicate }, async (_e, commit) => commit(aUnitOfWork()));
     const envelope = anOrderCreatedEvent();
     fakes.commit.mockRejectedValueOnce(new DuplicateEventError(CONSUMER, envelope.id));
 

@@ -2,12 +2,13 @@
  * Concurrent invocations in one process (the local stack runs every handler in the offline
  * process) must never share log keys: each line carries its own request id and correlation id.
  */
-import type { Envelope } from '../../../lib/platform/events/envelope';
 import type * as ConsumerModule from '../../../lib/platform/middleware/consumer';
 import type * as ObservabilityModule from '../../../lib/platform/observability';
 import { aFakeConsumerDeps, aLambdaContext, anEventBridgeEvent, anOrderCreatedEvent } from '../../steps/given';
 import { sleep } from '../../steps/when';
 import type { ConsumerContext } from '../../../lib/platform/middleware/consumer';
+import { type Envelope } from '../../../lib/services/contracts';
+import { parseEnvelope } from '../../../lib/services/contracts';
 
 interface LogLine {
   message: string;
@@ -51,7 +52,7 @@ const twoConcurrentDeliveries = async () => {
   const afterSecondStarted = new Promise<void>((resolve) => (secondStarted = resolve));
   let firstEnded!: () => void;
   const afterFirstEnded = new Promise<void>((resolve) => (firstEnded = resolve));
-  const consumer = consumerHandler({ consumer: 'reserveStock', accepts: ['order.created'] }, deps, async (envelope: Envelope<'order.created'>, commit) => {
+  const consumer = consumerHandler({ consumer: 'reserveStock', accepts: ['order.created'] as const, parse: parseEnvelope, idField: 'orderId' }, deps, async (envelope: Envelope<'order.created'>, commit) => {
     const first = envelope.data.items[0]!.quantity === 1;
     logger.info('started');
     if (first) await afterSecondStarted;

@@ -14,8 +14,8 @@ import {
   MAX_ENTRIES_PER_PUT,
   toEntry,
 } from '../../../lib/platform/relay/eventbridge-publisher';
-import type { AnyEnvelope } from '../../../lib/platform/events/envelope';
 import { someOrderCreatedEvents } from '../../steps/given';
+import { type AnyEnvelope } from '../../../lib/services/contracts';
 
 const BUS = 'saga-bus';
 const eventBridge = mockClient(EventBridgeClient);

@@ -1,6 +1,6 @@
 import { toOutboxRow, type OutboxRow } from '../../../lib/platform/adapters/dynamodb/outbox-row';
 import { ValidationError } from '../../../lib/platform/errors';
-import { sources } from '../../../lib/services/contracts';
+import { sources , contracts } from '../../../lib/services/contracts';
 import { parseReplayRequest, replayEvents, type ReplayDeps } from '../../../lib/platform/relay/replay';
 import { aFakePublisher, anOrderCreatedEvent } from '../../steps/given';
 import { expectToThrow } from '../../steps/then';
@@ -23,6 +23,7 @@ const setup = () => {
   const { publisher, publish } = aFakePublisher();
   const deps: ReplayDeps = {
     publisher,
+    contracts,
     outboxes: [
       { source: sources.orders, store: orders },
       { source: sources.inventory, store: inventory },
@@ -42,7 +43,7 @@ describe('replay requests', () => {
     [{ orderId: 'o', extra: true }, /Unrecognized key/],
   ])('refuses %j with a ValidationError that says why', (input, message) => {
     // Act
-    const error = expectToThrow(() => parseReplayRequest(input), ValidationError);
+    const error = expectToThrow(() => parseReplayRequest(input, contracts), ValidationError);
 
     // Assess
     expect(error.message).toMatch(message);

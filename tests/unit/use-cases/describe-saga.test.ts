@@ -6,6 +6,8 @@ import { causalOrder, describeSaga, type DescribeSagaDeps } from '../../../lib/p
 import type { DeadLetterRecord, ProcessedRecord, RecordedEvent } from '../../../lib/platform/ports';
 import { A_FIXED_NOW, aFixedClock, anOrder } from '../../steps/given';
 import { expectToReject } from '../../steps/then';
+import { topology } from '../../../lib/services/saga';
+import { parseOrderReference } from '../../../lib/services/orders/domain/order';
 
 /** Milliseconds after A_FIXED_NOW, as ISO. */
 const at = (ms: number) => new Date(A_FIXED_NOW.getTime() + ms).toISOString();
@@ -69,7 +71,9 @@ const fakes = (state: { order?: Order; saga?: SagaState; events?: RecordedEvent[
     (state.markers ?? []).filter((m) => keys.some((k) => k.consumer === m.consumer && k.eventId === m.eventId)),
   );
   const deps: DescribeSagaDeps = {
-    orders: { getOrder: async () => state.order, getSagaByOrderId: async () => state.saga },
+    topology,
+    parseReference: (input) => parseOrderReference(input, 'describeSaga'),
+    keeper: { getOrder: async () => state.order, getSagaByOrderId: async () => state.saga },
     // Shuffled: the outboxes answer in no particular order across services.
     events: { eventsOf: async () => [...(state.events ?? [])].reverse() },
     processed: { find },

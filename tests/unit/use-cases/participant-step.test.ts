@@ -5,7 +5,6 @@
  * to do still commits (the marker alone).
  */
 import { DuplicateEventError, InsufficientFundsError, InsufficientStockError, type ShortfallError } from '../../../lib/platform/errors';
-import type { AnyEnvelope } from '../../../lib/platform/events/envelope';
 import { chargePayment } from '../../../lib/services/payments/use-cases/charge-payment';
 import { refundPayment } from '../../../lib/services/payments/use-cases/refund-payment';
 import { releaseStock } from '../../../lib/services/inventory/use-cases/release-stock';
@@ -49,7 +48,7 @@ const participants: Participant[] = [
 ];
 
 const opsOf = (unit: UnitOfWork) => unit.writes.map((w) => (w.write as { op: string }).op);
-const typesOf = (unit: UnitOfWork) => unit.events.map((e: AnyEnvelope) => e.type);
+const typesOf = (unit: UnitOfWork) => unit.events.map((e) => e.type);
 
 describe.each(participants)('participant step of $name', (participant) => {
   it('commits the decision once when the guarded counters hold', async () => {

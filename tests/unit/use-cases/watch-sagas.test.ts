@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { COMPENSATION_STUCK_AFTER, watchSagas, type WatchSagasDeps } from '../../../lib/platform/saga/watch-sagas';
 import type { SagaState } from '../../../lib/platform/saga/state';
-import type { DueWatch, OrdersStore, ProcessedRecord, WatchCursor } from '../../../lib/platform/ports';
+import type { DueWatch, ProcessedRecord, WatchCursor } from '../../../lib/platform/ports';
 import { metrics } from '../../../lib/platform/observability';
 import { A_FIXED_NOW, aFakeWrite, anOrder } from '../../steps/given';
+import { type OrdersStore } from '../../../lib/services/orders/ports';
+import { topology } from '../../../lib/services/saga';
+import { timeOutOrder } from '../../../lib/services/orders/use-cases/time-out-order';
 
 const DELAY_MS = 300_000;
 
@@ -45,7 +48,9 @@ const depsFor = (orders: OrdersStore, overrides: Partial<WatchSagasDeps> = {}) =
   const republish = jest.fn(async () => 'published' as const);
   const find = jest.fn(async (): Promise<ProcessedRecord[]> => []);
   const deps: WatchSagasDeps = {
-    orders,
+    keeper: orders,
+    topology,
+    timeOut: timeOutOrder({ orders, tx: { commit } }),
     tx: { commit },
     clock: () => A_FIXED_NOW,
     republisher: { republish },

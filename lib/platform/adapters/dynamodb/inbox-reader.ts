@@ -1,5 +1,4 @@
 import { BatchGetItemCommand, type BatchGetItemCommandOutput, type DynamoDBClient, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
-import type { ConsumerName } from '../../saga/topology';
 import type { ProcessedEvents, ProcessedRecord } from '../../ports';
 import { fullJitter, sleep } from '../backoff';
 import { UnprocessedKeysError } from '../errors';
@@ -16,11 +15,11 @@ const MAX_KEYS_PER_BATCH = 100;
 export class InboxReader implements ProcessedEvents {
   constructor(
     private readonly client: DynamoDBClient,
-    private readonly inboxOf: (consumer: ConsumerName) => string,
+    private readonly inboxOf: (consumer: string) => string,
     private readonly maxAttempts = 5,
   ) {}
 
-  async find(keys: { consumer: ConsumerName; eventId: string }[]): Promise<ProcessedRecord[]> {
+  async find(keys: { consumer: string; eventId: string }[]): Promise<ProcessedRecord[]> {
     const records: ProcessedRecord[] = [];
     for (let i = 0; i < keys.length; i += MAX_KEYS_PER_BATCH) {
       const request: Record<string, KeysAndAttributes> = {};

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { AnyEnvelope } from '../../events/envelope';
 import type { RecordedEvent } from '../../ports';
 import { fromItem, toItem, type Item } from './marshalling';
+import type { BaseEnvelope } from '../../events/envelope';
 
 /**
  * The outbox row: what every service's transaction writes next to its state (the producer side)
@@ -13,7 +13,7 @@ import { fromItem, toItem, type Item } from './marshalling';
  * over several partitions.
  *
  * `typeShard` (`<type>#<n>`) keys the `TypeIndex` replay-by-type reads: one partition per type
- * would take every row of that type (1,000 a second for `order.created` at 1,000 orders a second)
+ * would take every row of that type (1,000 a second for `order.created` at 1,000 sagas a second)
  * with an ever-increasing sort key, which DynamoDB cannot split. The indexes project only what
  * their readers use (`type`, `aggregateId`, `payload`), and nothing publishing changes, so
  * marking a row published rewrites no index but the sparse one it leaves.
@@ -49,7 +49,7 @@ const bucketOf = (id: string, buckets: number): number => createHash('sha1').upd
 export const shardOf = (id: string, shards: number): string => `p${bucketOf(id, shards)}`;
 export const typeShardOf = (type: string, id: string): string => `${type}#${bucketOf(id, TYPE_SHARDS)}`;
 
-export const toOutboxRow = (event: AnyEnvelope, shards = DEFAULT_OUTBOX_SHARDS): OutboxRow => ({
+export const toOutboxRow = (event: BaseEnvelope, shards = DEFAULT_OUTBOX_SHARDS): OutboxRow => ({
   id: event.id,
   type: event.type,
   aggregateId: event.aggregateId,
@@ -60,7 +60,7 @@ export const toOutboxRow = (event: AnyEnvelope, shards = DEFAULT_OUTBOX_SHARDS):
   pendingShard: shardOf(event.id, shards),
 });
 
-export const outboxPut = (tableName: string, event: AnyEnvelope, shards?: number): TransactWriteItem => ({
+export const outboxPut = (tableName: string, event: BaseEnvelope, shards?: number): TransactWriteItem => ({
   Put: {
     TableName: tableName,
     Item: toItem(toOutboxRow(event, shards)),

@@ -44,7 +44,7 @@ export const MARKER_TTL_SECONDS = 7 * 24 * 60 * 60;
 export const markerKey = (consumer: string, eventId: string): string => `${consumer}#${eventId}`;
 
 export interface TransactionWriterOptions {
-  /** Absent for a service that emits nothing (rewards). */
+  /** Absent for a service that emits nothing (a consumer only). */
   outboxTable?: string;
   inboxTable?: string;
   outboxShards?: number;

@@ -7,12 +7,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { InsufficientStockError } from '../../../platform/errors';
 import type { Product, Reservation } from '../domain/reservation';
-import type { InventoryStore } from '../../../platform/ports';
 import { fullJitter, sleep } from '../../../platform/adapters/backoff';
 import { UnprocessedKeysError } from '../../../platform/adapters/errors';
 import { fromItem, toValues } from '../../../platform/adapters/dynamodb/marshalling';
 import type { DynamoTxWrite } from '../../../platform/adapters/dynamodb/transaction';
 import { adjustCounter, putNewRecord, replaceRecord } from '../../../platform/adapters/dynamodb/writes';
+import { type InventoryStore } from '../ports';
 
 export class InventoryRepository implements InventoryStore {
   constructor(

@@ -1,5 +1,4 @@
-import type { AnyEnvelope, Envelope } from '../../../platform/events/envelope';
-import { reactTo } from '../../../platform/events/causation';
+import { type AnyEnvelope, type Envelope, reactTo } from '../../contracts';
 
 export interface Product {
   productId: string;

@@ -1,7 +1,8 @@
-import type { Envelope } from '../../../platform/events/envelope';
 import { decideRelease } from '../domain/reservation';
 import { commitStep } from '../../../platform/participant-step';
-import type { Clock, Commit, InventoryStore } from '../../../platform/ports';
+import type { Clock, Commit } from '../../../platform/ports';
+import { type Envelope } from '../../contracts';
+import { type InventoryStore } from '../ports';
 
 /** Compensation: give back exactly what this order reserved, or leave a tombstone if it reserved nothing yet. */
 export const releaseStock = async (event: Envelope<'order.cancelled'>, commit: Commit, deps: { inventory: InventoryStore; clock: Clock }): Promise<void> => {

@@ -1,7 +1,8 @@
-import type { Envelope } from '../../../platform/events/envelope';
 import { decideReservation, failReservation, type Reservation } from '../domain/reservation';
 import { commitStep, type StepPlan } from '../../../platform/participant-step';
-import type { Clock, Commit, InventoryStore, UnitOfWork } from '../../../platform/ports';
+import type { Clock, Commit, UnitOfWork } from '../../../platform/ports';
+import { type Envelope } from '../../contracts';
+import { type InventoryStore } from '../ports';
 
 /** Step 2 of the saga. The conditional decrements, not the read, are what prevent overselling. */
 export const reserveStock = async (event: Envelope<'order.created'>, commit: Commit, deps: { inventory: InventoryStore; clock: Clock }): Promise<void> => {

@@ -6,10 +6,11 @@ import type { IdempotencyRecord } from '../domain/idempotency';
 import type { Order } from '../domain/order';
 import type { OrderReaction, SagaUpdate } from '../domain/transitions';
 import type { SagaState } from '../../../platform/saga/state';
-import type { DueWatch, OrdersStore, RedriveWatch, WatchCursor } from '../../../platform/ports';
+import type { DueWatch, RedriveWatch, WatchCursor } from '../../../platform/ports';
 import { MisconfiguredAdapterError } from '../../../platform/adapters/errors';
 import { fromItem, toItem, toValues, type Item } from '../../../platform/adapters/dynamodb/marshalling';
 import type { DynamoTxWrite } from '../../../platform/adapters/dynamodb/transaction';
+import { type OrdersStore } from '../ports';
 
 export const ORDER_ID_INDEX = 'OrderIdIndex';
 /** Keys are scoped to the customer: two customers may use the same key. */

@@ -1,7 +1,7 @@
+import { identifierSchema } from '../../../platform/validation';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_ORDER_LINES } from '../../contracts';
-import { createEnvelope, type Envelope } from '../../../platform/events/envelope';
+import { MAX_ORDER_LINES, createEnvelope, type Envelope } from '../../contracts';
 import { ForbiddenError, ValidationError } from '../../../platform/errors';
 import { issueDetails, summarise } from '../../../platform/validation';
 import { newSagaState, type SagaState } from '../../../platform/saga/state';
@@ -9,11 +9,7 @@ import { newSagaState, type SagaState } from '../../../platform/saga/state';
 export { MAX_ORDER_LINES };
 export const MAX_LINE_QUANTITY = 1000;
 
-const identifier = z
-  .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
-  .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters')
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits, and _ . : -');
+const identifier = identifierSchema;
 
 /** A customer id: what a token's subject must look like to place and read orders. */
 export const customerIdSchema = identifier;

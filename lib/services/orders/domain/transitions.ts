@@ -1,7 +1,10 @@
-import type { EventDataOf } from '../../contracts';
-import { createEnvelope, type AnyEnvelope } from '../../../platform/events/envelope';
+import { createEnvelope, type AnyEnvelope, type EventDataOf } from '../../contracts';
+import { saga, topology } from '../../saga';
 import type { Order } from './order';
-import type { SagaStep, StepName, StepRecord } from '../../../platform/saga/state';
+import type { StepRecord } from '../../../platform/saga/state';
+
+type StepName = string;
+type SagaStep = string;
 
 export const TIMEOUT_REASON = 'Saga timed out';
 
@@ -38,10 +41,8 @@ export interface OrderReaction {
   events: AnyEnvelope[];
 }
 
-export type OrderSagaEvent = Extract<
-  AnyEnvelope,
-  { type: 'inventory.reserved' | 'inventory.reservation.failed' | 'payment.succeeded' | 'payment.failed' | 'inventory.released' | 'payment.refunded' }
->;
+/** Every event the keeper (advanceSaga) consumes: each step's outcomes and each compensation's answer. */
+export type OrderSagaEvent = Extract<AnyEnvelope, { type: (typeof saga.consumers.advanceSaga.on)[number] }>;
 
 const step = (cause: { id: string }, now: Date, status: StepRecord['status'], extra: Partial<StepRecord> = {}): StepRecord => ({
   status,
@@ -102,7 +103,7 @@ const cancel = (order: Order, reason: string, causationId: string | null, now: D
     steps,
   );
 
-const confirm = (order: Order, amount: number, cause: AnyEnvelope, now: Date, steps: SagaUpdate['steps']): OrderReaction =>
+const confirm = (order: Order, amount: number, cause: OrderSagaEvent, now: Date, steps: SagaUpdate['steps']): OrderReaction =>
   endSaga(
     order,
     now,
@@ -117,7 +118,23 @@ const confirm = (order: Order, amount: number, cause: AnyEnvelope, now: Date, st
     steps,
   );
 
-/** Only a PENDING order changes; for any other state the event is still recorded in the trail. */
+/** The fields of an event's data a step records in its detail (as the declaration lists them). */
+const pick = (data: object, fields: readonly string[] | undefined): Record<string, unknown> | undefined =>
+  fields?.length ? Object.fromEntries(fields.map((f) => [f, (data as Record<string, unknown>)[f]])) : undefined;
+
+/** What the order is charged, from the event of the saga's last step (its contract carries `amount`). */
+const amountOf = (cause: OrderSagaEvent): number => {
+  const amount = (cause.data as { amount?: unknown }).amount;
+  if (typeof amount !== 'number') throw new Error(`${cause.type} confirms the saga but carries no amount`);
+  return amount;
+};
+
+/**
+ * Only a PENDING order changes; for any other state the event is still recorded in the trail.
+ * What an event means comes from the saga's declaration: a step succeeded (the last one confirms
+ * the order), a step failed (the order is cancelled, with the step's failure as the reason), or a
+ * compensation answered.
+ */
 export const reactToSagaEvent = (order: Order, cause: OrderSagaEvent, now: Date): OrderReaction => {
   const pending = order.status === 'PENDING';
   const recordOnly = (steps: SagaUpdate['steps'], currentStep?: SagaStep): OrderReaction => ({
@@ -125,26 +142,21 @@ export const reactToSagaEvent = (order: Order, cause: OrderSagaEvent, now: Date)
     saga: { sagaId: order.sagaId, steps, ...(currentStep && pending ? { currentStep } : {}) },
     events: [],
   });
-  switch (cause.type) {
-    case 'inventory.reserved':
-      return recordOnly({ inventoryReservation: step(cause, now, 'SUCCESS', { detail: { amount: cause.data.amount } }) }, 'INVENTORY_RESERVED');
-    case 'inventory.reservation.failed': {
-      const steps = { inventoryReservation: step(cause, now, 'FAILED', { error: cause.data.reason }) };
-      return pending ? cancel(order, `Inventory reservation failed: ${cause.data.reason}`, cause.id, now, steps) : recordOnly(steps);
-    }
-    case 'payment.succeeded': {
-      const steps = { paymentProcessing: step(cause, now, 'SUCCESS', { detail: { amount: cause.data.amount } }) };
-      return pending ? confirm(order, cause.data.amount, cause, now, steps) : recordOnly(steps);
-    }
-    case 'payment.failed': {
-      const steps = { paymentProcessing: step(cause, now, 'FAILED', { error: cause.data.reason }) };
-      return pending ? cancel(order, `Payment failed: ${cause.data.reason}`, cause.id, now, steps) : recordOnly(steps);
-    }
-    case 'inventory.released':
-      return recordOnly({ inventoryRelease: step(cause, now, 'SUCCESS', { detail: { items: cause.data.items } }) });
-    case 'payment.refunded':
-      return recordOnly({ paymentRefund: step(cause, now, 'SUCCESS', { detail: { amount: cause.data.amount } }) });
+  const meaning = topology.stepEventOf(cause.type);
+  if (!meaning) throw new Error(`${cause.type} is not an event of the saga's steps`);
+  if (meaning.kind === 'compensated') {
+    const detail = pick(cause.data, meaning.compensation.detail);
+    return recordOnly({ [meaning.compensation.name]: step(cause, now, 'SUCCESS', detail ? { detail } : {}) });
   }
+  if (meaning.kind === 'succeeded') {
+    const detail = pick(cause.data, meaning.step.detail);
+    const steps = { [meaning.step.name]: step(cause, now, 'SUCCESS', detail ? { detail } : {}) };
+    if (!meaning.last) return recordOnly(steps, meaning.step.reached);
+    return pending ? confirm(order, amountOf(cause), cause, now, steps) : recordOnly(steps);
+  }
+  const reason = String((cause.data as { reason?: unknown }).reason);
+  const steps = { [meaning.step.name]: step(cause, now, 'FAILED', { error: reason }) };
+  return pending ? cancel(order, `${meaning.step.failure}: ${reason}`, cause.id, now, steps) : recordOnly(steps);
 };
 
 /** The watchdog's rule: a saga still PENDING past its deadline is cancelled and compensated. */

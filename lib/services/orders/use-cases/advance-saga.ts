@@ -1,7 +1,8 @@
 import { reactToSagaEvent, type OrderSagaEvent } from '../domain/transitions';
 import { count, logger } from '../../../platform/observability';
-import { nothing, type Clock, type Commit, type OrdersStore } from '../../../platform/ports';
+import { nothing, type Clock, type Commit } from '../../../platform/ports';
 import { sagaMetrics } from './saga-metrics';
+import { type OrdersStore } from '../ports';
 
 /** Steps 4, c1 and the audit trail: the orders service's reaction to the participants' events. */
 export const advanceSaga = async (event: OrderSagaEvent, commit: Commit, deps: { orders: OrdersStore; clock: Clock }): Promise<void> => {

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../../platform/errors';
 import type { Order } from '../domain/order';
 import type { SagaState } from '../../../platform/saga/state';
-import type { OrdersStore } from '../../../platform/ports';
+import { type OrdersStore } from '../ports';
 
 /**
  * A customer's own order. Another customer's order is "not found", exactly as a missing one: the

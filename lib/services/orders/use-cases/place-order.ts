@@ -1,8 +1,9 @@
 import { IdempotencyKeyTakenError } from '../../../platform/errors';
-import { newIdempotencyRecord, replayOf } from '../domain/idempotency';
+import { newIdempotencyRecord, replayOf, type IdempotencyRecord } from '../domain/idempotency';
 import { parsePlaceOrder, placeOrder, type Order } from '../domain/order';
 import { count, logger } from '../../../platform/observability';
-import type { Clock, OrdersStore, Transactions } from '../../../platform/ports';
+import type { Clock, Transactions } from '../../../platform/ports';
+import { type OrdersStore } from '../ports';
 
 export interface PlaceOrderDeps {
   orders: OrdersStore;
@@ -43,7 +44,7 @@ export const placeOrderUseCase = async (request: PlaceOrderRequest, deps: PlaceO
     await deps.tx.commit({ writes, events });
   } catch (error) {
     if (!(error instanceof IdempotencyKeyTakenError)) throw error;
-    const order = replayOf(error.previous, input);
+    const order = replayOf(error.previous as IdempotencyRecord, input);
     count('OrderRequestsReplayed');
     logger.info('Order request replayed', { orderId: order.orderId, correlationId: order.sagaId });
     return { order, replayed: true };

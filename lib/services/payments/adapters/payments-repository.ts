@@ -1,10 +1,10 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InsufficientFundsError } from '../../../platform/errors';
 import type { Account, Payment } from '../domain/payment';
-import type { PaymentsStore } from '../../../platform/ports';
 import { fromItem, toValues } from '../../../platform/adapters/dynamodb/marshalling';
 import type { DynamoTxWrite } from '../../../platform/adapters/dynamodb/transaction';
 import { adjustCounter, putNewRecord, replaceRecord } from '../../../platform/adapters/dynamodb/writes';
+import { type PaymentsStore } from '../ports';
 
 export class PaymentsRepository implements PaymentsStore {
   constructor(

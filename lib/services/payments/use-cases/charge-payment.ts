@@ -1,7 +1,8 @@
-import type { Envelope } from '../../../platform/events/envelope';
 import { decideCharge, failCharge, type Payment } from '../domain/payment';
 import { commitStep, type StepPlan } from '../../../platform/participant-step';
-import type { Clock, Commit, PaymentsStore, UnitOfWork } from '../../../platform/ports';
+import type { Clock, Commit, UnitOfWork } from '../../../platform/ports';
+import { type Envelope } from '../../contracts';
+import { type PaymentsStore } from '../ports';
 
 /** Step 3 of the saga: charge what inventory priced; the conditional debit keeps balances >= 0. */
 export const chargePayment = async (event: Envelope<'inventory.reserved'>, commit: Commit, deps: { payments: PaymentsStore; clock: Clock }): Promise<void> => {

@@ -1,7 +1,8 @@
-import type { Envelope } from '../../../platform/events/envelope';
 import { decideRefund } from '../domain/payment';
 import { commitStep } from '../../../platform/participant-step';
-import type { Clock, Commit, PaymentsStore } from '../../../platform/ports';
+import type { Clock, Commit } from '../../../platform/ports';
+import { type Envelope } from '../../contracts';
+import { type PaymentsStore } from '../ports';
 
 /** Compensation: refund exactly what this order was charged, or leave a tombstone if nothing was. */
 export const refundPayment = async (event: Envelope<'order.cancelled'>, commit: Commit, deps: { payments: PaymentsStore; clock: Clock }): Promise<void> => {

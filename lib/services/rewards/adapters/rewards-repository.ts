@@ -1,8 +1,8 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AlreadyAwardedError } from '../../../platform/errors';
-import type { RewardsStore } from '../../../platform/ports';
 import { fromItem, toItem, toValues } from '../../../platform/adapters/dynamodb/marshalling';
 import type { DynamoTxWrite } from '../../../platform/adapters/dynamodb/transaction';
+import { type RewardsStore } from '../ports';
 
 /** One table: `CUSTOMER#<id>` holds the points balance, `AWARD#<orderId>` proves an order was rewarded. */
 export class RewardsRepository implements RewardsStore {

@@ -1,8 +1,9 @@
 import { AlreadyAwardedError } from '../../../platform/errors';
-import type { Envelope } from '../../../platform/events/envelope';
 import { pointsFor } from '../domain/points';
 import { logger } from '../../../platform/observability';
-import { nothing, type Clock, type Commit, type RewardsStore } from '../../../platform/ports';
+import { nothing, type Clock, type Commit } from '../../../platform/ports';
+import { type Envelope } from '../../contracts';
+import { type RewardsStore } from '../ports';
 
 /** Points once per order: the award record's condition holds even if the same order were confirmed twice. */
 export const awardPoints = async (event: Envelope<'order.confirmed'>, commit: Commit, deps: { rewards: RewardsStore; clock: Clock }): Promise<void> => {

@@ -1,0 +1,18 @@
+import type { SagaWatchStore, TxWrite } from '../../platform/ports';
+import type { SagaState } from '../../platform/saga/state';
+import type { IdempotencyRecord } from './domain/idempotency';
+import type { Order } from './domain/order';
+import type { OrderReaction } from './domain/transitions';
+
+/** What the orders service's use cases need from its storage; the watchdog's part is the platform's. */
+export interface OrdersStore extends SagaWatchStore {
+  getOrder(orderId: string): Promise<Order | undefined>;
+  getSagaByOrderId(orderId: string): Promise<SagaState | undefined>;
+  createWrites(order: Order, saga: SagaState): TxWrite[];
+  /**
+   * Records a customer's idempotency key in the order's transaction. Refused with
+   * `IdempotencyKeyTakenError` (carrying the record that holds it) while an unexpired record exists.
+   */
+  claimIdempotencyKey(record: IdempotencyRecord, now: Date): TxWrite;
+  reactionWrites(orderId: string, reaction: OrderReaction): TxWrite[];
+}

@@ -1,0 +1,64 @@
+import { defineSaga } from '../platform/saga/declaration';
+import { sagaTopology } from '../platform/saga/topology';
+import { contracts, sources } from './contracts';
+
+/**
+ * The example's saga, declared once: its services and their tables, the events each owns (the
+ * contracts), every consumer's subscription and the table access it needs, the forward steps with
+ * the compensation of each, the events that end the saga and the deadline. The platform, the
+ * deployment (serverless.yml is checked against it), the verifier, chaos and the bench all derive
+ * what they need from it. Adding a participant starts here: docs/adding-a-participant.md.
+ */
+export const saga = defineSaga({
+  aggregate: { name: 'order', idField: 'orderId' },
+  services: {
+    orders: { source: sources.orders, tables: { ORDERS_TABLE: 'OrdersTable', SAGA_TABLE: 'SagaStateTable', IDEMPOTENCY_KEYS_TABLE: 'IdempotencyKeysTable' } },
+    inventory: { source: sources.inventory, tables: { PRODUCTS_TABLE: 'ProductsTable', RESERVATIONS_TABLE: 'ReservationsTable' } },
+    payments: { source: sources.payments, tables: { ACCOUNTS_TABLE: 'AccountsTable', PAYMENTS_TABLE: 'PaymentsTable' } },
+    rewards: { tables: { REWARDS_TABLE: 'RewardsTable' } },
+  },
+  contracts,
+  consumers: {
+    reserveStock: { service: 'inventory', on: ['order.created'], access: { ProductsTable: ['BatchGetItem', 'UpdateItem'], ReservationsTable: ['GetItem', 'PutItem'] } },
+    releaseStock: { service: 'inventory', on: ['order.cancelled'], access: { ProductsTable: ['UpdateItem'], ReservationsTable: ['GetItem', 'PutItem'] }, repeatsReplies: true },
+    chargePayment: { service: 'payments', on: ['inventory.reserved'], access: { AccountsTable: ['GetItem', 'UpdateItem'], PaymentsTable: ['GetItem', 'PutItem'] } },
+    refundPayment: { service: 'payments', on: ['order.cancelled'], access: { AccountsTable: ['UpdateItem'], PaymentsTable: ['GetItem', 'PutItem'] }, repeatsReplies: true },
+    advanceSaga: {
+      service: 'orders',
+      on: ['inventory.reserved', 'inventory.reservation.failed', 'inventory.released', 'payment.succeeded', 'payment.failed', 'payment.refunded'],
+      access: { OrdersTable: ['GetItem', 'PutItem', 'ConditionCheckItem'], SagaStateTable: ['UpdateItem'] },
+    },
+    awardPoints: { service: 'rewards', on: ['order.confirmed'], access: { RewardsTable: ['PutItem', 'UpdateItem'] } },
+  },
+  keeper: { service: 'orders', consumer: 'advanceSaga' },
+  starts: 'order.created',
+  steps: [
+    {
+      name: 'inventoryReservation',
+      by: 'reserveStock',
+      succeeded: 'inventory.reserved',
+      failed: 'inventory.reservation.failed',
+      reached: 'INVENTORY_RESERVED',
+      failure: 'Inventory reservation failed',
+      detail: ['amount'],
+      compensation: { name: 'inventoryRelease', by: 'releaseStock', answer: 'inventory.released', detail: ['items'] },
+    },
+    {
+      name: 'paymentProcessing',
+      by: 'chargePayment',
+      succeeded: 'payment.succeeded',
+      failed: 'payment.failed',
+      reached: 'PAYMENT_PROCESSED',
+      failure: 'Payment failed',
+      detail: ['amount'],
+      compensation: { name: 'paymentRefund', by: 'refundPayment', answer: 'payment.refunded', detail: ['amount'] },
+    },
+  ],
+  ends: { confirmed: 'order.confirmed', cancelled: 'order.cancelled' },
+  deadlineSeconds: 300,
+});
+
+/** Everything derived from the declaration (throws at load if it does not hold together). */
+export const topology = sagaTopology(saga);
+export type ConsumerName = (typeof topology.consumerNames)[number];
+export type ServiceName = (typeof topology.serviceNames)[number];
