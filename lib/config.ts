@@ -58,6 +58,7 @@ export const config = {
   accountsTable: () => required('ACCOUNTS_TABLE'),
   paymentsTable: () => required('PAYMENTS_TABLE'),
   rewardsTable: () => required('REWARDS_TABLE'),
+  shipmentsTable: () => required('SHIPMENTS_TABLE'),
   /** Another service's outbox (`<SERVICE>_OUTBOX_TABLE`), for the functions that read every outbox. */
   outboxTableOf: (service: string) => required(`${envName(service)}_OUTBOX_TABLE`),
   /** Another service's inbox (`<SERVICE>_INBOX_TABLE`), for the functions that read every inbox. */

@@ -5,9 +5,11 @@
 // The thresholds are the alarms' own (custom.alarmThresholds in serverless.yml). A JavaScript file
 // because CloudFormation wants the dashboard body as a JSON string.
 
-const OUTBOXES = ['orders', 'inventory', 'payments'];
-const CONSUMER_SERVICES = ['orders', 'inventory', 'payments', 'rewards'];
-const CONSUMERS = ['advanceSaga', 'reserveStock', 'releaseStock', 'chargePayment', 'refundPayment', 'awardPoints', 'sagaWatchdog'];
+// Every list comes from the saga's declaration: a new service or consumer gets its widgets.
+const { topology } = require('./declaration').declaration();
+const OUTBOXES = topology.emitters;
+const CONSUMER_SERVICES = topology.receivers;
+const CONSUMERS = [...topology.consumerNames, 'sagaWatchdog'];
 const PERIOD = 60;
 
 module.exports = async ({ resolveVariable }) => {
@@ -99,7 +101,7 @@ module.exports = async ({ resolveVariable }) => {
   add(
     'Errors per 5 minutes: pipeline, consumers, API',
     [
-      [{ expression: 'SUM([f0, f1, f2, s0, s1, s2])', label: 'forwarders + sweepers', id: 'pipeline' }],
+      [{ expression: `SUM([${OUTBOXES.flatMap((_, i) => [`f${i}`, `s${i}`]).join(', ')}])`, label: 'forwarders + sweepers', id: 'pipeline' }],
       [{ expression: `SUM([${CONSUMERS.map((_, i) => `c${i}`).join(', ')}])`, label: 'consumers + watchdog', id: 'consumers' }],
       [{ expression: 'SUM([a0, a1, a2])', label: 'HTTP API', id: 'api' }],
       ...OUTBOXES.map((s, i) => ['AWS/Lambda', 'Errors', 'FunctionName', fn(`${s}OutboxForwarder`), { id: `f${i}`, visible: false }]),

@@ -1,6 +1,6 @@
 'use strict';
 // `npm run contracts`: writes the machine-readable contracts generated from the code's zod
-// contracts (lib/contracts/generate.ts) to contracts/: one JSON Schema per event type and the
+// contracts (lib/services/contract-files.ts) to contracts/: one JSON Schema per event type and the
 // OpenAPI document of the HTTP API. Commit the result; a unit test fails when it is stale.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -11,7 +11,7 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'contracts');
 
 const loadGenerator = () => {
-  const entry = path.join(ROOT, 'lib', 'contracts', 'generate.ts');
+  const entry = path.join(ROOT, 'lib', 'services', 'contract-files.ts');
   const { outputFiles } = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false });
   const generated = new Module(entry);
   generated.paths = Module._nodeModulePaths(ROOT);

@@ -7,6 +7,7 @@ export const sources = {
   orders: 'saga.orders',
   inventory: 'saga.inventory',
   payments: 'saga.payments',
+  shipping: 'saga.shipping',
 } as const;
 export type EventSource = (typeof sources)[keyof typeof sources];
 
@@ -21,6 +22,24 @@ const id = z.string().min(1).max(128);
 const money = z.number().int().nonnegative(); // minor units (cents): integers never round
 const line = z.object({ productId: id, quantity: z.number().int().positive() }).strict();
 const pricedLine = line.extend({ unitPrice: money }).strict();
+
+/** ISO 3166-1 alpha-2, upper case: where an order ships. */
+export const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code (two capital letters)');
+
+/** `order.created` before it named a destination. */
+const orderCreatedV1 = z
+  .object({
+    orderId: id,
+    customerId: id,
+    // What inventory can reserve in one transaction: one line per product, at most MAX_ORDER_LINES.
+    items: z
+      .array(line)
+      .min(1)
+      .max(MAX_ORDER_LINES)
+      .refine((items) => new Set(items.map((l) => l.productId)).size === items.length, 'one line per product'),
+    deadline: z.string().datetime(),
+  })
+  .strict();
 
 /**
  * `inventory.reserved` version 1, still accepted from events committed (or in flight) before
@@ -37,20 +56,12 @@ const inventoryReservedV1 = z.object({ orderId: id, customerId: id, items: z.arr
 export const contracts = {
   'order.created': {
     source: sources.orders,
+    // `shipTo`: where the order ships (resolved by orders from the request or the customer's
+    // default country). Optional, so events committed before it existed still parse; shipping
+    // fails an order without one. Consumers of order.created must be deployed with this contract
+    // before orders writes the field (the schema is strict).
     version: 1,
-    data: z
-      .object({
-        orderId: id,
-        customerId: id,
-        // What inventory can reserve in one transaction: one line per product, at most MAX_ORDER_LINES.
-        items: z
-          .array(line)
-          .min(1)
-          .max(MAX_ORDER_LINES)
-          .refine((items) => new Set(items.map((l) => l.productId)).size === items.length, 'one line per product'),
-        deadline: z.string().datetime(),
-      })
-      .strict(),
+    data: orderCreatedV1.extend({ shipTo: z.object({ country }).strict().optional() }).strict(),
   },
   'order.confirmed': {
     source: sources.orders,
@@ -96,6 +107,23 @@ export const contracts = {
     source: sources.payments,
     version: 1,
     data: z.object({ orderId: id, customerId: id, amount: money }).strict(),
+  },
+  'shipment.scheduled': {
+    source: sources.shipping,
+    version: 1,
+    // `amount` is what payments charged: the order is confirmed with it.
+    data: z.object({ orderId: id, customerId: id, amount: money, country, carrier: id, shipmentId: id }).strict(),
+  },
+  'shipment.failed': {
+    source: sources.shipping,
+    version: 1,
+    data: z.object({ orderId: id, customerId: id, amount: money, country: country.optional(), reason: z.string().min(1) }).strict(),
+  },
+  'shipment.cancelled': {
+    source: sources.shipping,
+    version: 1,
+    // `cancelled`: a booked shipment was cancelled (false: nothing had been booked).
+    data: z.object({ orderId: id, customerId: id, cancelled: z.boolean(), shipmentId: id.optional() }).strict(),
   },
 } as const;
 

@@ -14,9 +14,10 @@ const demoData = {
     { productId: 'product-out-of-stock', name: 'Sold-out mug', price: 1200, stock: 0 },
   ],
   accounts: [
-    { customerId: 'customer-123', balance: 1000000000 },
-    { customerId: 'customer-456', balance: 50000 },
-    { customerId: 'customer-no-funds', balance: 0 },
+    // `country`: where the customer's orders ship when a request names no `shipTo`.
+    { customerId: 'customer-123', balance: 1000000000, country: 'DE' },
+    { customerId: 'customer-456', balance: 50000, country: 'FR' },
+    { customerId: 'customer-no-funds', balance: 0, country: 'DE' },
   ],
 };
 

@@ -1,9 +1,10 @@
 /**
  * Reads the CloudFormation template `serverless deploy` would submit and fails when a function's
  * role grants anything beyond what that function's code uses (or lacks something it uses).
- * `needs` is the declaration of record: change it together with the code that needs the access.
+ * The need of every consumer, forwarder and sweeper is computed from the saga's declaration
+ * (lib/services/saga.ts); only the HTTP API's and the watchdog's are listed here.
  */
-import { sources } from '../../lib/services/contracts';
+import { topology } from '../../lib/services/saga';
 import { packagedFunctions, packagedStage, packagedTemplate, type Template } from '../steps/template';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
@@ -16,36 +17,52 @@ const forwarder = (outbox: string) => [
   'sqs:SendMessage OutboxForwarderFailureQueue',
 ];
 const sweeper = (outbox: string) => [`dynamodb:Query ${outbox}/index/UnpublishedIndex`, `dynamodb:UpdateItem ${outbox}`, 'events:PutEvents EventBus'];
-const OUTBOXES = ['OrdersOutboxTable', 'InventoryOutboxTable', 'PaymentsOutboxTable'];
+const capital = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+const outboxOf = (service: string) => `${capital(service)}OutboxTable`;
+const inboxOf = (service: string) => `${capital(service)}InboxTable`;
+const OUTBOXES = topology.emitters.map(outboxOf);
+const INBOXES = topology.receivers.map(inboxOf);
+const SOURCES = topology.emitters.map((s) => topology.sourceOf(s)!);
 
 /**
  * The `source` each publisher may put on the bus (IAM condition `events:source`): a forwarder or
- * sweeper only its own service's, the watchdog's re-drive only the orders service's, replay the three
- * it re-publishes. Nobody else publishes.
+ * sweeper only its own service's, the watchdog's re-drive only the keeper's, replay every owner's.
+ * Nobody else publishes.
  */
 const publishes: Record<string, string[]> = {
-  ordersOutboxForwarder: [sources.orders],
-  ordersOutboxSweeper: [sources.orders],
-  inventoryOutboxForwarder: [sources.inventory],
-  inventoryOutboxSweeper: [sources.inventory],
-  paymentsOutboxForwarder: [sources.payments],
-  paymentsOutboxSweeper: [sources.payments],
-  sagaWatchdog: [sources.orders],
-  replayEvents: [sources.orders, sources.inventory, sources.payments],
+  ...Object.fromEntries(topology.emitters.flatMap((s) => [[`${s}OutboxForwarder`, [topology.sourceOf(s)!]], [`${s}OutboxSweeper`, [topology.sourceOf(s)!]]])),
+  sagaWatchdog: [topology.sourceOf(topology.saga.keeper.service)!],
+  replayEvents: SOURCES,
 };
 
+/**
+ * What each consumer needs, computed from the declaration: the access it declares to its own
+ * tables, plus the platform's plumbing (its inbox, the dead letters, the failure destination), its
+ * outbox if its service owns events, and the repeat of its replies if it compensates.
+ */
+const consumerNeeds = Object.fromEntries(
+  topology.consumerNames.map((consumer) => {
+    const declared = topology.saga.consumers[consumer];
+    const service = topology.serviceOf(consumer);
+    const { emits, repeatsReplies } = topology.plumbingOf(consumer);
+    return [
+      consumer,
+      [
+        ...Object.entries(declared.access as Record<string, readonly string[]>).flatMap(([table, actions]) => actions.map((a) => `dynamodb:${a} ${table}`)),
+        ...(emits ? [`dynamodb:PutItem ${outboxOf(service)}`] : []),
+        ...consumerPlumbing(inboxOf(service)),
+        ...(repeatsReplies ? [`dynamodb:Query ${outboxOf(service)}/index/AggregateIndex`, `dynamodb:UpdateItem ${outboxOf(service)}`] : []),
+      ],
+    ];
+  }),
+);
+
+/** The functions outside the declaration's consumers: the HTTP API and the keeper's watchdog. */
 const needs: Record<string, string[]> = {
-  createOrder: ['dynamodb:PutItem OrdersTable', 'dynamodb:PutItem SagaStateTable', 'dynamodb:PutItem OrdersOutboxTable', 'dynamodb:PutItem IdempotencyKeysTable'],
+  ...consumerNeeds,
+  createOrder: ['dynamodb:PutItem OrdersTable', 'dynamodb:PutItem SagaStateTable', 'dynamodb:PutItem OrdersOutboxTable', 'dynamodb:PutItem IdempotencyKeysTable', 'dynamodb:GetItem AccountsTable'],
   getOrder: ['dynamodb:GetItem OrdersTable'],
   getSaga: ['dynamodb:GetItem OrdersTable', 'dynamodb:Query SagaStateTable/index/OrderIdIndex'],
-  advanceSaga: [
-    'dynamodb:GetItem OrdersTable',
-    'dynamodb:PutItem OrdersTable',
-    'dynamodb:ConditionCheckItem OrdersTable',
-    'dynamodb:UpdateItem SagaStateTable',
-    'dynamodb:PutItem OrdersOutboxTable',
-    ...consumerPlumbing('OrdersInboxTable'),
-  ],
   sagaWatchdog: [
     'dynamodb:Query SagaStateTable/index/SagaWatchIndex',
     'dynamodb:GetItem OrdersTable',
@@ -58,8 +75,8 @@ const needs: Record<string, string[]> = {
     'dynamodb:GetItem OrdersOutboxTable',
     'dynamodb:UpdateItem OrdersOutboxTable',
     'events:PutEvents EventBus',
-    // Delivery watch: the processed markers of order.confirmed's consumers (awardPoints).
-    'dynamodb:BatchGetItem RewardsInboxTable',
+    // Delivery watch: the processed markers of the confirmation's consumers.
+    ...topology.deliveryConsumers.map((c) => `dynamodb:BatchGetItem ${inboxOf(topology.serviceOf(c))}`),
   ],
   replayEvents: [
     ...OUTBOXES.flatMap((t) => [`dynamodb:GetItem ${t}`, `dynamodb:UpdateItem ${t}`, `dynamodb:Query ${t}/index/AggregateIndex`, `dynamodb:Query ${t}/index/TypeIndex`]),
@@ -72,51 +89,9 @@ const needs: Record<string, string[]> = {
     // The full rows (when and how each was published): the index projects only what replay needs.
     ...OUTBOXES.map((t) => `dynamodb:BatchGetItem ${t}`),
     'dynamodb:Query DeadLetterTable/index/AggregateIndex',
-    ...['OrdersInboxTable', 'InventoryInboxTable', 'PaymentsInboxTable', 'RewardsInboxTable'].map((t) => `dynamodb:BatchGetItem ${t}`),
+    ...INBOXES.map((t) => `dynamodb:BatchGetItem ${t}`),
   ],
-  reserveStock: [
-    'dynamodb:BatchGetItem ProductsTable',
-    'dynamodb:UpdateItem ProductsTable',
-    'dynamodb:GetItem ReservationsTable',
-    'dynamodb:PutItem ReservationsTable',
-    'dynamodb:PutItem InventoryOutboxTable',
-    ...consumerPlumbing('InventoryInboxTable'),
-  ],
-  releaseStock: [
-    'dynamodb:UpdateItem ProductsTable',
-    'dynamodb:GetItem ReservationsTable',
-    'dynamodb:PutItem ReservationsTable',
-    'dynamodb:PutItem InventoryOutboxTable',
-    ...consumerPlumbing('InventoryInboxTable'),
-    // A cancellation received again is answered again (lib/relay/replies.ts).
-    'dynamodb:Query InventoryOutboxTable/index/AggregateIndex',
-    'dynamodb:UpdateItem InventoryOutboxTable',
-  ],
-  chargePayment: [
-    'dynamodb:GetItem AccountsTable',
-    'dynamodb:UpdateItem AccountsTable',
-    'dynamodb:GetItem PaymentsTable',
-    'dynamodb:PutItem PaymentsTable',
-    'dynamodb:PutItem PaymentsOutboxTable',
-    ...consumerPlumbing('PaymentsInboxTable'),
-  ],
-  refundPayment: [
-    'dynamodb:UpdateItem AccountsTable',
-    'dynamodb:GetItem PaymentsTable',
-    'dynamodb:PutItem PaymentsTable',
-    'dynamodb:PutItem PaymentsOutboxTable',
-    ...consumerPlumbing('PaymentsInboxTable'),
-    // A cancellation received again is answered again (lib/relay/replies.ts).
-    'dynamodb:Query PaymentsOutboxTable/index/AggregateIndex',
-    'dynamodb:UpdateItem PaymentsOutboxTable',
-  ],
-  awardPoints: ['dynamodb:PutItem RewardsTable', 'dynamodb:UpdateItem RewardsTable', ...consumerPlumbing('RewardsInboxTable')],
-  ordersOutboxForwarder: forwarder('OrdersOutboxTable'),
-  inventoryOutboxForwarder: forwarder('InventoryOutboxTable'),
-  paymentsOutboxForwarder: forwarder('PaymentsOutboxTable'),
-  ordersOutboxSweeper: sweeper('OrdersOutboxTable'),
-  inventoryOutboxSweeper: sweeper('InventoryOutboxTable'),
-  paymentsOutboxSweeper: sweeper('PaymentsOutboxTable'),
+  ...Object.fromEntries(topology.emitters.flatMap((s) => [[`${s}OutboxForwarder`, forwarder(outboxOf(s))], [`${s}OutboxSweeper`, sweeper(outboxOf(s))]])),
 };
 
 /** A resource as "LogicalId", "LogicalId/stream", "LogicalId/index/Name", or the raw string. */

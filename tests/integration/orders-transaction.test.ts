@@ -18,6 +18,7 @@ const orders = () => repository();
 const tx = (client: DynamoDBClient = ddb()) => new TransactionWriter(client, { outboxTable: table('OrdersOutboxTable') });
 const deps = (overrides: { client?: DynamoDBClient; clock?: Clock } = {}): PlaceOrderDeps => ({
   orders: repository(overrides.client),
+  customers: { defaultCountry: async () => 'DE' },
   tx: tx(overrides.client),
   sagaTimeoutSeconds: 60,
   clock: overrides.clock ?? systemClock,

@@ -269,7 +269,7 @@ export const anOrder = (overrides: Partial<Order> = {}): Order => ({
 });
 
 type OrderSagaEventType = OrderSagaEvent['type'];
-/** An event of one of the six types the orders service reacts to, about `order` and in its saga. */
+/** An event of one of the types the orders service reacts to, about `order` and in its saga. */
 export const aSagaEventFor = <T extends OrderSagaEventType>(order: Order, type: T, data: Partial<EventDataOf<T>> = {}): { [K in T]: Envelope<K> }[T] => {
   const { orderId, customerId } = order;
   const defaults: { [K in OrderSagaEventType]: EventDataOf<K> } = {
@@ -279,6 +279,9 @@ export const aSagaEventFor = <T extends OrderSagaEventType>(order: Order, type: 
     'payment.failed': { orderId, customerId, amount: 3000, reason: 'Insufficient funds' },
     'inventory.released': { orderId, items: [{ productId: 'product-1', quantity: 2 }] },
     'payment.refunded': { orderId, customerId, amount: 3000 },
+    'shipment.scheduled': { orderId, customerId, amount: 3000, country: 'DE', carrier: 'demo-parcel', shipmentId: `shp-${orderId}` },
+    'shipment.failed': { orderId, customerId, amount: 3000, country: 'AQ', reason: 'No carrier delivers to AQ' },
+    'shipment.cancelled': { orderId, customerId, cancelled: true, shipmentId: `shp-${orderId}` },
   };
   return anEventAbout(type, { ...defaults[type], ...data } as EventDataOf<T>, { correlationId: order.sagaId, sequence: 2 }) as unknown as { [K in T]: Envelope<K> }[T];
 };

@@ -16,3 +16,13 @@ export interface OrdersStore extends SagaWatchStore {
   claimIdempotencyKey(record: IdempotencyRecord, now: Date): TxWrite;
   reactionWrites(orderId: string, reaction: OrderReaction): TxWrite[];
 }
+
+/**
+ * The customer's default shipping country, read from their account (the one place it is kept).
+ * Undefined for an unknown customer or an account without one: the order then names no
+ * destination, and the saga ends as it would have without shipping (payments refuses an unknown
+ * account first).
+ */
+export interface CustomerDirectory {
+  defaultCountry(customerId: string): Promise<string | undefined>;
+}

@@ -2,6 +2,7 @@ import { dynamoDbClient } from '../../platform/adapters/dynamodb/client';
 import { InboxReader } from '../../platform/adapters/dynamodb/inbox-reader';
 import { MisconfiguredAdapterError } from '../../platform/adapters/errors';
 import { OrdersRepository } from './adapters/orders-repository';
+import { AccountsCustomerDirectory } from './adapters/customer-directory';
 import { TransactionWriter } from '../../platform/adapters/dynamodb/transaction';
 import { config } from '../../config';
 import { topology } from '../saga';
@@ -21,6 +22,7 @@ const redriveCheckDelayMs = (): number => config.compensationRedriveDelaySeconds
 const MAX_REDRIVE_CHECK_DELAY_MS = 60 * 60 * 1000;
 
 export const placeOrderDeps = () => ({
+  customers: new AccountsCustomerDirectory(dynamoDbClient(), config.accountsTable()),
   orders: new OrdersRepository(dynamoDbClient(), { orders: config.ordersTable(), sagas: config.sagaTable(), idempotencyKeys: config.idempotencyKeysTable() }),
   tx: ordersTransactions(),
   sagaTimeoutSeconds: config.sagaTimeoutSeconds(),

@@ -17,6 +17,9 @@ const recorded: Record<SagaEventType, { step: StepName; status: 'SUCCESS' | 'FAI
   'payment.failed': { step: 'paymentProcessing', status: 'FAILED' },
   'inventory.released': { step: 'inventoryRelease', status: 'SUCCESS' },
   'payment.refunded': { step: 'paymentRefund', status: 'SUCCESS' },
+  'shipment.scheduled': { step: 'shipmentBooking', status: 'SUCCESS' },
+  'shipment.failed': { step: 'shipmentBooking', status: 'FAILED' },
+  'shipment.cancelled': { step: 'shipmentCancellation', status: 'SUCCESS' },
 };
 const allTypes = Object.keys(recorded) as SagaEventType[];
 
@@ -41,10 +44,42 @@ describe('reactToSagaEvent on a PENDING order', () => {
     });
   });
 
-  it('confirms on payment.succeeded with the amount charged, raising order.confirmed as version + 1 and finishing the saga', () => {
+  it('records payment.succeeded and moves the saga to PAYMENT_PROCESSED: the order waits for its shipment', () => {
     // Prepare
     const order = anOrder({ version: READ_VERSION });
     const cause = aSagaEventFor(order, 'payment.succeeded', { amount: 4500 });
+
+    // Act
+    const reaction = reactToSagaEvent(order, cause, LATER);
+
+    // Assess
+    expect(reaction.order).toBeUndefined();
+    expect(reaction.events).toEqual([]);
+    expect(reaction.saga).toEqual({
+      sagaId: order.sagaId,
+      steps: { paymentProcessing: { status: 'SUCCESS', timestamp: LATER.toISOString(), eventId: cause.id, detail: { amount: 4500 } } },
+      currentStep: 'PAYMENT_PROCESSED',
+    });
+  });
+
+  it('cancels on shipment.failed with the carrier\'s reason, and compensates every step', () => {
+    // Prepare
+    const order = anOrder({ version: READ_VERSION });
+    const cause = aSagaEventFor(order, 'shipment.failed');
+
+    // Act
+    const reaction = reactToSagaEvent(order, cause, LATER);
+
+    // Assess
+    expect(reaction.order).toMatchObject({ status: 'CANCELLED', reason: 'Shipment failed: No carrier delivers to AQ' });
+    expect(reaction.events.map((e) => e.type)).toEqual(['order.cancelled']);
+    expect(reaction.saga).toMatchObject({ currentStep: 'CANCELLED', awaitsCompensation: true, steps: { shipmentBooking: { status: 'FAILED', error: 'No carrier delivers to AQ' } } });
+  });
+
+  it('confirms on shipment.scheduled (the last step) with the amount charged, raising order.confirmed as version + 1 and finishing the saga', () => {
+    // Prepare
+    const order = anOrder({ version: READ_VERSION });
+    const cause = aSagaEventFor(order, 'shipment.scheduled', { amount: 4500 });
 
     // Act
     const reaction = reactToSagaEvent(order, cause, LATER);
@@ -60,7 +95,7 @@ describe('reactToSagaEvent on a PENDING order', () => {
     expect(reaction.saga).toEqual({
       sagaId: order.sagaId,
       steps: {
-        paymentProcessing: { status: 'SUCCESS', timestamp: LATER.toISOString(), eventId: cause.id, detail: { amount: 4500 } },
+        shipmentBooking: { status: 'SUCCESS', timestamp: LATER.toISOString(), eventId: cause.id, detail: { country: 'DE', carrier: 'demo-parcel', shipmentId: `shp-${order.orderId}` } },
         confirmation: { status: 'SUCCESS', timestamp: LATER.toISOString(), eventId: event!.id },
       },
       currentStep: 'CONFIRMED',

@@ -41,8 +41,12 @@ const aCancelledSaga = () => {
   const cancelled = anEventRecord(order, 'order.cancelled', 'saga.orders', { committed: 300, published: 320, cause: failed, sequence: 2 });
   const released = anEventRecord(order, 'inventory.released', 'saga.inventory', { committed: 400, published: 430, cause: cancelled, sequence: 2 });
   const refunded = anEventRecord(order, 'payment.refunded', 'saga.payments', { committed: 410, published: 440, cause: cancelled, sequence: 2 });
+  const unshipped = anEventRecord(order, 'shipment.cancelled', 'saga.shipping', { committed: 405, published: 435, cause: cancelled, sequence: 2 });
   const markers = [
     aMarker('reserveStock', created, 60, 100, 2),
+    aMarker('scheduleShipment', created, 55, 90),
+    aMarker('cancelShipment', cancelled, 342, 405),
+    aMarker('advanceSaga', unshipped, 445, 460),
     aMarker('chargePayment', reserved, 150, 200),
     aMarker('advanceSaga', reserved, 140, 170),
     aMarker('advanceSaga', failed, 280, 300),
@@ -62,7 +66,7 @@ const aCancelledSaga = () => {
     startedAt: order.createdAt,
     completedAt: at(300),
   };
-  const events = { created, reserved, failed, cancelled, released, refunded };
+  const events = { created, reserved, failed, cancelled, released, unshipped, refunded };
   return { order, saga, events, markers };
 };
 
@@ -93,14 +97,14 @@ describe('describeSaga', () => {
     const timeline = await describeSaga({ orderId: order.orderId }, deps);
 
     // Assess
-    expect(timeline.events.map((e) => e.type)).toEqual(['order.created', 'inventory.reserved', 'payment.failed', 'order.cancelled', 'inventory.released', 'payment.refunded']);
+    expect(timeline.events.map((e) => e.type)).toEqual(['order.created', 'inventory.reserved', 'payment.failed', 'order.cancelled', 'inventory.released', 'shipment.cancelled', 'payment.refunded']);
     expect(timeline).toMatchObject({ orderId: order.orderId, sagaId: order.sagaId, status: 'CANCELLED', reason: order.reason, durationMs: 300, compensation: { required: true, reason: order.reason } });
     const failed = timeline.events[2]!;
     expect(failed).toMatchObject({ producer: 'payments', publishedBy: 'sweeper', outboxLagMs: 60, committedAt: at(200), publishedAt: at(260) });
     expect(failed.consumers).toEqual([
       { consumer: 'advanceSaga', service: 'orders', status: 'processed', startedAt: at(280), processedAt: at(300), deliveryMs: 20, processingMs: 20, duplicatesSkipped: 0 },
     ]);
-    expect(timeline.events[3]!.consumers.map((c) => c.consumer)).toEqual(['releaseStock', 'refundPayment']);
+    expect(timeline.events[3]!.consumers.map((c) => c.consumer)).toEqual(['releaseStock', 'refundPayment', 'cancelShipment']);
   });
 
   it('measures each hop from the cause committed to the effect committed, through the consumer that raised it', async () => {
@@ -117,6 +121,7 @@ describe('describeSaga', () => {
       'inventory.reserved -chargePayment-> payment.failed 100',
       'payment.failed -advanceSaga-> order.cancelled 100',
       'order.cancelled -releaseStock-> inventory.released 100',
+      'order.cancelled -cancelShipment-> shipment.cancelled 105',
       'order.cancelled -refundPayment-> payment.refunded 110',
     ]);
     expect(hops[0]).toMatchObject({ outboxLagMs: 40, deliveryMs: 20, processingMs: 40 });
@@ -178,7 +183,7 @@ describe('describeSaga', () => {
     const timeline = await describeSaga({ orderId: order.orderId }, deps);
 
     // Assess
-    expect(timeline.events).toHaveLength(6);
+    expect(timeline.events).toHaveLength(7);
     expect(find).toHaveBeenCalledTimes(2);
     expect(timeline.events.find((e) => e.type === 'inventory.released')!.consumers[0]!.status).toBe('processed');
   });
@@ -194,7 +199,7 @@ describe('describeSaga', () => {
     // Assess
     const asked = find.mock.calls[0]![0].map((k) => `${k.consumer} ${k.eventId === events.created.id ? 'created' : k.eventId === events.cancelled.id ? 'cancelled' : 'other'}`);
     expect(asked).toEqual(expect.arrayContaining(['reserveStock created', 'releaseStock cancelled', 'refundPayment cancelled']));
-    expect(asked).toHaveLength(1 + 2 + 1 + 2 + 1 + 1);
+    expect(asked).toHaveLength(2 + 2 + 1 + 3 + 1 + 1 + 1);
     expect(timeline.duplicatesSkipped).toBe(2);
     expect(timeline.events[0]!.consumers[0]!.duplicatesSkipped).toBe(2);
     expect(timeline.waitingFor).toEqual([expect.objectContaining({ kind: 'consumer', consumer: 'advanceSaga', type: 'payment.refunded', what: 'advanceSaga (orders) to process payment.refunded' })]);
@@ -217,7 +222,7 @@ describe('describeSaga', () => {
     // Prepare
     const order = anOrder({ deadline: at(1000) });
     const created = anEventRecord(order, 'order.created', 'saga.orders', { committed: 0, published: 40 });
-    const { deps } = fakes({ order, events: [created], markers: [aMarker('reserveStock', created, 50, 90)] }, new Date(A_FIXED_NOW.getTime() + 5000));
+    const { deps } = fakes({ order, events: [created], markers: [aMarker('reserveStock', created, 50, 90), aMarker('scheduleShipment', created, 50, 95)] }, new Date(A_FIXED_NOW.getTime() + 5000));
 
     // Act
     const timeline = await describeSaga({ orderId: order.orderId }, deps);

@@ -118,10 +118,10 @@ describe('watchSagas', () => {
     addMetric.mockRestore();
   });
 
-  it('finishes a cancelled saga once both compensation steps are recorded, without re-publishing', async () => {
+  it('finishes a cancelled saga once every compensation step is recorded, without re-publishing', async () => {
     // Prepare
     const step = { status: 'SUCCESS' as const, timestamp: A_FIXED_NOW.toISOString(), eventId: 'x' };
-    const saga = aCancelledSaga({ steps: { ...aCancelledSaga().steps, inventoryRelease: step, paymentRefund: step } });
+    const saga = aCancelledSaga({ steps: { ...aCancelledSaga().steps, inventoryRelease: step, paymentRefund: step, shipmentCancellation: step } });
     const { store } = aWatchedStore([[{ sagaId: saga.sagaId, orderId: saga.orderId, kind: 'compensation' }]], [saga]);
     const { deps, commit, republish } = depsFor(store);
 

@@ -1,7 +1,7 @@
 import { identifierSchema } from '../../../platform/validation';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_ORDER_LINES, createEnvelope, type Envelope } from '../../contracts';
+import { MAX_ORDER_LINES, createEnvelope, type Envelope, country } from '../../contracts';
 import { ForbiddenError, ValidationError } from '../../../platform/errors';
 import { issueDetails, summarise } from '../../../platform/validation';
 import { newSagaState, type SagaState } from '../../../platform/saga/state';
@@ -50,6 +50,8 @@ export const placeOrderSchema = z
           seen.add(item.productId);
         });
       }),
+    /** Where to ship; without it, the customer's default country (from their account). */
+    shipTo: z.object({ country }, { invalid_type_error: 'must be an object' }).strict().optional(),
   })
   .strict();
 
@@ -59,6 +61,10 @@ export type OrderLine = PlaceOrderBody['items'][number];
 export interface PlaceOrderInput {
   customerId: string;
   items: OrderLine[];
+  shipTo?: ShipTo;
+}
+export interface ShipTo {
+  country: string;
 }
 
 const timestamp = z.string().datetime({ offset: true });
@@ -76,6 +82,8 @@ export const orderSchema = z
     deadline: timestamp,
     /** Sequence of the last event this order emitted: the per-aggregate sequence of its envelopes. */
     version: z.number().int().positive(),
+    /** Where it ships: the request's `shipTo`, or the customer's default country. */
+    shipTo: z.object({ country: z.string() }).strict().optional(),
     /** What was charged, in cents, once confirmed. */
     amount: z.number().int().nonnegative().optional(),
     /** Why it was cancelled, in words a person reads. */
@@ -99,7 +107,7 @@ export const parsePlaceOrder = (body: unknown, customerId: string): PlaceOrderIn
   if (parsed.data.customerId !== undefined && parsed.data.customerId !== customerId) {
     throw new ForbiddenError('customerId in the body must be the authenticated customer (or be left out: the customer is taken from the token)');
   }
-  return { customerId, items: parsed.data.items };
+  return { customerId, items: parsed.data.items, ...(parsed.data.shipTo ? { shipTo: parsed.data.shipTo } : {}) };
 };
 
 /** `{ "orderId": "..." }`, as an operation (describeSaga) is asked about one order. */
@@ -120,7 +128,8 @@ export interface PlacedOrder {
 }
 
 /** Step 1 of the saga: a PENDING order, its saga state and the `order.created` event. */
-export const placeOrder = (input: PlaceOrderInput, options: { now: Date; sagaTimeoutSeconds: number }): PlacedOrder => {
+export const placeOrder = (input: PlaceOrderInput, options: { now: Date; sagaTimeoutSeconds: number; defaultShipTo?: ShipTo }): PlacedOrder => {
+  const shipTo = input.shipTo ?? options.defaultShipTo;
   const orderId = randomUUID();
   const sagaId = randomUUID();
   const createdAt = options.now.toISOString();
@@ -132,7 +141,7 @@ export const placeOrder = (input: PlaceOrderInput, options: { now: Date; sagaTim
       sequence: 1,
       correlationId: sagaId,
       causationId: null,
-      data: { orderId, customerId: input.customerId, items: input.items, deadline },
+      data: { orderId, customerId: input.customerId, items: input.items, deadline, ...(shipTo ? { shipTo } : {}) },
     },
     options.now,
   );
@@ -140,6 +149,7 @@ export const placeOrder = (input: PlaceOrderInput, options: { now: Date; sagaTim
     orderId,
     customerId: input.customerId,
     items: input.items,
+    ...(shipTo ? { shipTo } : {}),
     status: 'PENDING',
     sagaId,
     createdAt,

@@ -3,10 +3,12 @@ import { newIdempotencyRecord, replayOf, type IdempotencyRecord } from '../domai
 import { parsePlaceOrder, placeOrder, type Order } from '../domain/order';
 import { count, logger } from '../../../platform/observability';
 import type { Clock, Transactions } from '../../../platform/ports';
-import { type OrdersStore } from '../ports';
+import type { CustomerDirectory, OrdersStore } from '../ports';
 
 export interface PlaceOrderDeps {
   orders: OrdersStore;
+  /** Where a customer's orders ship by default (an order without `shipTo`). */
+  customers: CustomerDirectory;
   tx: Transactions;
   sagaTimeoutSeconds: number;
   clock: Clock;
@@ -35,7 +37,8 @@ export interface PlacedOrderResult {
 export const placeOrderUseCase = async (request: PlaceOrderRequest, deps: PlaceOrderDeps): Promise<PlacedOrderResult> => {
   const input = parsePlaceOrder(request.body, request.customerId);
   const now = deps.clock();
-  const { result, events } = placeOrder(input, { now, sagaTimeoutSeconds: deps.sagaTimeoutSeconds });
+  const country = input.shipTo ? undefined : await deps.customers.defaultCountry(input.customerId);
+  const { result, events } = placeOrder(input, { now, sagaTimeoutSeconds: deps.sagaTimeoutSeconds, ...(country ? { defaultShipTo: { country } } : {}) });
   const writes = deps.orders.createWrites(result.order, result.saga);
   if (request.idempotencyKey) {
     writes.unshift(deps.orders.claimIdempotencyKey(newIdempotencyRecord({ key: request.idempotencyKey, input, order: result.order, now }), now));

@@ -1,0 +1,118 @@
+'use strict';
+// The alarms that exist once per service or per function of the saga, derived from its
+// declaration (lib/services/saga.ts): each outbox's forwarder iterator age, lag and unpublishable
+// rows; the errors of every forwarder and sweeper, of every consumer (and the watchdog); every
+// service's dead letters. The alarms that concern the saga as a whole are in alarms.yml.
+const { topology } = require('./declaration').declaration();
+
+const capital = (s) => s[0].toUpperCase() + s.slice(1);
+const actions = { AlarmActions: [{ Ref: 'AlarmTopic' }], OKActions: [{ Ref: 'AlarmTopic' }] };
+
+/** A metric-math alarm on the sum of one metric over several dimensions. */
+const sumAlarm = ({ prefix, name, description, namespace, metric, dimension, values, period, threshold, idPrefix }) => ({
+  Type: 'AWS::CloudWatch::Alarm',
+  Properties: {
+    AlarmName: `${prefix}-${name}`,
+    AlarmDescription: description,
+    ...actions,
+    Metrics: [
+      { Id: 'result', Expression: `SUM([${values.map((_, i) => `${idPrefix}${i}`).join(', ')}])`, Label: metric, ReturnData: true },
+      ...values.map((value, i) => ({
+        Id: `${idPrefix}${i}`,
+        ReturnData: false,
+        MetricStat: { Metric: { Namespace: namespace, MetricName: metric, Dimensions: [{ Name: dimension, Value: value }] }, Period: period, Stat: 'Sum' },
+      })),
+    ],
+    EvaluationPeriods: 1,
+    Threshold: threshold,
+    ComparisonOperator: dimension === 'service' ? 'GreaterThanThreshold' : 'GreaterThanOrEqualToThreshold',
+    TreatMissingData: 'notBreaching',
+  },
+});
+
+module.exports = async ({ resolveVariable }) => {
+  const [prefix, namespace, t] = await Promise.all([resolveVariable('self:custom.prefix'), resolveVariable('self:custom.metricsNamespace'), resolveVariable('self:custom.alarmThresholds')]);
+  const fn = (key) => `${prefix}-${key}`;
+  const resources = {};
+  for (const service of topology.emitters) {
+    const S = capital(service);
+    resources[`${S}ForwarderIteratorAgeAlarm`] = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${prefix}-${service}-forwarder-iterator-age`,
+        AlarmDescription: `The ${service} outbox stream forwarder is more than a minute behind its stream.`,
+        ...actions,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Dimensions: [{ Name: 'FunctionName', Value: fn(`${service}OutboxForwarder`) }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        Threshold: t.iteratorAgeMs,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    };
+    resources[`${S}OutboxLagAlarm`] = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${prefix}-${service}-outbox-lag`,
+        AlarmDescription: `An event has waited in the ${service} outbox for more than 5 minutes, or the sweeper stopped reporting.`,
+        ...actions,
+        Namespace: namespace,
+        MetricName: 'OutboxOldestUnpublishedAge',
+        Dimensions: [{ Name: 'service', Value: `${service}-outbox` }],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: t.outboxLagMs,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'breaching',
+      },
+    };
+    resources[`${S}OutboxUnpublishableAlarm`] = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${prefix}-${service}-outbox-unpublishable`,
+        AlarmDescription: `A ${service} outbox row cannot be published as it is (unreadable, or not the event its key says); it stays pending until fixed.`,
+        ...actions,
+        Namespace: namespace,
+        MetricName: 'OutboxRecordsUnpublishable',
+        Dimensions: [{ Name: 'service', Value: `${service}-outbox` }],
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: t.deadLetters,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    };
+  }
+  const lambdaErrors = { namespace: 'AWS/Lambda', metric: 'Errors', dimension: 'FunctionName', period: 300, threshold: t.errorsPer5Minutes, idPrefix: 'e', prefix };
+  resources.PipelineErrorsAlarm = sumAlarm({
+    ...lambdaErrors,
+    name: 'pipeline-errors',
+    description: 'Outbox forwarders or sweepers failed 5 or more times in 5 minutes.',
+    values: topology.emitters.flatMap((s) => [fn(`${s}OutboxForwarder`), fn(`${s}OutboxSweeper`)]),
+  });
+  resources.ConsumerErrorsAlarm = sumAlarm({
+    ...lambdaErrors,
+    name: 'consumer-errors',
+    description: 'Saga consumers or the watchdog failed 5 or more times in 5 minutes (each failure is retried).',
+    values: [...topology.consumerNames, 'sagaWatchdog'].map(fn),
+  });
+  resources.PoisonEventsAlarm = sumAlarm({
+    prefix,
+    name: 'poison-events',
+    description: 'An event broke its contract and was set aside in the dead-letter table.',
+    namespace,
+    metric: 'EventsDeadLettered',
+    dimension: 'service',
+    values: topology.receivers,
+    period: 60,
+    threshold: t.deadLetters,
+    idPrefix: 'd',
+  });
+  return resources;
+};
