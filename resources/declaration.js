@@ -7,19 +7,24 @@ const Module = require('node:module');
 const esbuild = require('esbuild');
 
 const ROOT = path.resolve(__dirname, '..');
-let loaded;
+const loaded = new Map();
 
-/** `{ saga, topology }`, loaded once per process. */
-const declaration = () => {
-  if (loaded) return loaded;
-  const entry = path.join(ROOT, 'lib', 'services', 'saga.ts');
+/** A TypeScript module of the repository (path from its root), bundled and loaded once per process. */
+const loadTs = (relative) => {
+  if (loaded.has(relative)) return loaded.get(relative);
+  const entry = path.join(ROOT, relative);
   const { outputFiles } = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, packages: 'external', logLevel: 'silent' });
   const mod = new Module(entry);
   mod.filename = entry;
   mod.paths = Module._nodeModulePaths(path.dirname(entry));
   mod._compile(outputFiles[0].text, entry);
-  loaded = mod.exports;
-  return loaded;
+  loaded.set(relative, mod.exports);
+  return mod.exports;
 };
 
-module.exports = { declaration };
+/** `{ saga, topology }` of lib/services/saga.ts. */
+const declaration = () => loadTs('lib/services/saga.ts');
+/** `{ saga, topology, invariants }` of lib/services/verify.ts: every service's invariants for the checker. */
+const verification = () => loadTs('lib/services/verify.ts');
+
+module.exports = { declaration, verification, loadTs };

@@ -20,7 +20,7 @@ describe('describeSaga on the running stack', () => {
     expect(timeline.compensation).toEqual({ required: true, reason: 'Payment failed: Insufficient funds' });
     const types = timeline.events.map((e) => e.type);
     expect(types.slice(0, 4)).toEqual(['order.created', 'inventory.reserved', 'payment.failed', 'order.cancelled']);
-    expect(types.slice(4).sort()).toEqual(['inventory.released', 'payment.refunded']);
+    expect(types.slice(4).sort()).toEqual(['inventory.released', 'payment.refunded', 'shipment.cancelled']);
     for (const event of timeline.events) {
       expect(event.publishedBy).toBe('stream');
       expect(isoOrder(event.committedAt, event.publishedAt)).toBe(true);
@@ -29,7 +29,7 @@ describe('describeSaga on the running stack', () => {
         expect(isoOrder(consumer.startedAt, consumer.processedAt)).toBe(true);
       }
     }
-    expect(timeline.events.find((e) => e.type === 'order.cancelled')!.consumers.map((c) => c.consumer)).toEqual(['releaseStock', 'refundPayment']);
+    expect(timeline.events.find((e) => e.type === 'order.cancelled')!.consumers.map((c) => c.consumer)).toEqual(['releaseStock', 'refundPayment', 'cancelShipment']);
     expect(timeline.hops.map((h) => `${h.from.type} ${h.via} ${h.to.type}`).sort()).toEqual(
       [
         'order.created reserveStock inventory.reserved',
@@ -37,6 +37,7 @@ describe('describeSaga on the running stack', () => {
         'payment.failed advanceSaga order.cancelled',
         'order.cancelled releaseStock inventory.released',
         'order.cancelled refundPayment payment.refunded',
+        'order.cancelled cancelShipment shipment.cancelled',
       ].sort(),
     );
     expect(timeline.hops.every((h) => h.latencyMs >= 0)).toBe(true);
@@ -78,8 +79,9 @@ describe('describeSaga on the running stack', () => {
     );
     expect(before.duplicatesSkipped).toBe(0);
     expect(after.status).toBe('CONFIRMED');
-    // order.created, inventory.reserved (2 consumers), payment.succeeded, order.confirmed: 5 markers, each re-delivered once.
-    expect(after.duplicatesSkipped).toBe(5);
+    // order.created (2 consumers), inventory.reserved (2), payment.succeeded (2), shipment.scheduled,
+    // order.confirmed: 8 markers, each re-delivered once.
+    expect(after.duplicatesSkipped).toBe(8);
     expect(after.events[0]).toMatchObject({ id: created.id, publishedAt: created.publishedAt, publishedBy: 'stream' });
     expect(after.deadLetters[0]).toMatchObject({ consumer: 'advanceSaga', reason: 'Unsupported version 2 of "payment.refunded"', eventId: poison.id, eventType: 'payment.refunded' });
   });

@@ -350,9 +350,10 @@ export const aProduct = async (opts: { stock: number; price: number }): Promise<
   return productId;
 };
 
-export const aCustomer = async (balance: number): Promise<string> => {
+/** A customer with `balance` cents, whose orders ship to `country` unless they name another. */
+export const aCustomer = async (balance: number, country = 'DE'): Promise<string> => {
   const customerId = `e2e-customer-${randomUUID().slice(0, 8)}`;
-  await ddb().send(new PutItemCommand({ TableName: table('AccountsTable'), Item: marshall({ customerId, balance }) }));
+  await ddb().send(new PutItemCommand({ TableName: table('AccountsTable'), Item: marshall({ customerId, balance, country }) }));
   return customerId;
 };
 

@@ -167,7 +167,9 @@ const main = async () => {
     const { baseline, tokens } = await seedRun({ client, stage: STAGE, products: Object.values(products), customers: Object.values(customers), tokenSeconds: 24 * 3600 });
     const mix = () => {
       const r = random();
-      if (r < 0.55) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 + Math.floor(random() * 3) }] };
+      if (r < 0.5) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 + Math.floor(random() * 3) }] };
+      // No carrier delivers there: shipping fails after the charge, so everything is compensated.
+      if (r < 0.55) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 }], shipTo: { country: 'AQ' } };
       if (r < 0.65) return { customerId: customers.rich.customerId, items: [{ productId: products.none.productId, quantity: 1 }] };
       if (r < 0.75) return { customerId: customers.broke.customerId, items: [{ productId: products.plenty.productId, quantity: 1 }] };
       if (r < 0.85) return { customerId: customers.tight.customerId, items: [{ productId: products.plenty.productId, quantity: 2 }] };

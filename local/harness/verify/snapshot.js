@@ -1,20 +1,20 @@
 'use strict';
 const { DynamoDBClient, ScanCommand } = require('@aws-sdk/client-dynamodb');
 const { unmarshall } = require('@aws-sdk/util-dynamodb');
+const { topology, invariants } = require('../../../resources/declaration').verification();
 
-/** The tables the checker reads, by role, for a stage's prefix (`order-saga-<stage>`). */
+/** Every service's own tables, as its invariants name them (`{ reservations: 'reservations', ... }`). */
+const serviceTables = () => Object.assign({}, ...topology.serviceNames.map((s) => invariants[s].tables));
+
+/** The tables the checker reads, by role, for a stage's prefix (`order-saga-<stage>`): the declaration's services decide which. */
 const tableNames = (prefix) => ({
   orders: `${prefix}-orders`,
   sagas: `${prefix}-saga-states`,
-  reservations: `${prefix}-reservations`,
-  payments: `${prefix}-payments`,
-  products: `${prefix}-products`,
-  accounts: `${prefix}-accounts`,
-  rewards: `${prefix}-rewards`,
+  ...Object.fromEntries(Object.entries(serviceTables()).map(([key, suffix]) => [key, `${prefix}-${suffix}`])),
   deadLetters: `${prefix}-dead-letters`,
   idempotencyKeys: `${prefix}-idempotency-keys`,
-  outboxes: { orders: `${prefix}-orders-outbox`, inventory: `${prefix}-inventory-outbox`, payments: `${prefix}-payments-outbox` },
-  inboxes: { orders: `${prefix}-orders-inbox`, inventory: `${prefix}-inventory-inbox`, payments: `${prefix}-payments-inbox`, rewards: `${prefix}-rewards-inbox` },
+  outboxes: Object.fromEntries(topology.emitters.map((s) => [s, `${prefix}-${s}-outbox`])),
+  inboxes: Object.fromEntries(topology.receivers.map((s) => [s, `${prefix}-${s}-inbox`])),
 });
 
 const scanAll = async (client, TableName, { optional = false } = {}) => {
@@ -36,19 +36,16 @@ const scanAll = async (client, TableName, { optional = false } = {}) => {
 /** Every item of every table the checker needs (consistent reads), as plain objects. */
 const readSnapshot = async ({ client, prefix }) => {
   const t = tableNames(prefix);
-  const [orders, sagas, reservations, payments, products, accounts, rewards, deadLetters, idempotencyKeys] = await Promise.all([
+  const entries = async (names) => Object.fromEntries(await Promise.all(Object.entries(names).map(async ([k, name]) => [k, await scanAll(client, name)])));
+  const own = Object.fromEntries(Object.keys(serviceTables()).map((key) => [key, t[key]]));
+  const [orders, sagas, services, deadLetters, idempotencyKeys] = await Promise.all([
     scanAll(client, t.orders),
     scanAll(client, t.sagas),
-    scanAll(client, t.reservations),
-    scanAll(client, t.payments),
-    scanAll(client, t.products),
-    scanAll(client, t.accounts),
-    scanAll(client, t.rewards),
+    entries(own),
     scanAll(client, t.deadLetters, { optional: true }),
     scanAll(client, t.idempotencyKeys, { optional: true }),
   ]);
-  const entries = async (names) => Object.fromEntries(await Promise.all(Object.entries(names).map(async ([k, name]) => [k, await scanAll(client, name)])));
-  return { orders, sagas, reservations, payments, products, accounts, rewards, deadLetters, idempotencyKeys, outboxes: await entries(t.outboxes), inboxes: await entries(t.inboxes) };
+  return { orders, sagas, ...services, deadLetters, idempotencyKeys, outboxes: await entries(t.outboxes), inboxes: await entries(t.inboxes) };
 };
 
 const clientFor = (endpoint) =>

@@ -17,8 +17,9 @@ interface Snapshot {
   products: Item[];
   accounts: Item[];
   rewards: Item[];
-  outboxes: Record<'orders' | 'inventory' | 'payments', Item[]>;
-  inboxes: Record<'orders' | 'inventory' | 'payments' | 'rewards', Item[]>;
+  shipments: Item[];
+  outboxes: Record<'orders' | 'inventory' | 'payments' | 'shipping', Item[]>;
+  inboxes: Record<'orders' | 'inventory' | 'payments' | 'shipping' | 'rewards', Item[]>;
   idempotencyKeys?: Item[];
 }
 
@@ -49,6 +50,7 @@ const aSaga = (snapshot: Snapshot, outcome: 'CONFIRMED' | 'CANCELLED') => {
   snapshot.outboxes.orders.push(created);
   snapshot.outboxes.inventory.push(reserved);
   snapshot.inboxes.inventory.push(marker('reserveStock', created));
+  snapshot.inboxes.shipping.push(marker('scheduleShipment', created));
   snapshot.inboxes.payments.push(marker('chargePayment', reserved));
   snapshot.inboxes.orders.push(marker('advanceSaga', reserved));
   const steps: Record<string, unknown> = {
@@ -57,11 +59,16 @@ const aSaga = (snapshot: Snapshot, outcome: 'CONFIRMED' | 'CANCELLED') => {
   };
   if (outcome === 'CONFIRMED') {
     const succeeded = row('payment.succeeded', orderId, reserved.id as string);
-    const confirmed = row('order.confirmed', orderId, succeeded.id as string);
+    const shipped = row('shipment.scheduled', orderId, succeeded.id as string);
+    const confirmed = row('order.confirmed', orderId, shipped.id as string);
     Object.assign(order, { amount: 2000 });
     snapshot.outboxes.payments.push(succeeded);
+    snapshot.outboxes.shipping.push(shipped);
     snapshot.outboxes.orders.push(confirmed);
-    snapshot.inboxes.orders.push(marker('advanceSaga', succeeded));
+    snapshot.inboxes.orders.push(marker('advanceSaga', succeeded), marker('advanceSaga', shipped));
+    snapshot.inboxes.shipping.push(marker('scheduleShipment', succeeded));
+    snapshot.shipments.push({ orderId, customerId: 'customer-a', status: 'SCHEDULED', country: 'DE', amount: 2000, shipmentId: `shp-${orderId}` });
+    steps.shipmentBooking = { eventId: shipped.id };
     snapshot.inboxes.rewards.push(marker('awardPoints', confirmed));
     snapshot.reservations.push({ orderId, status: 'RESERVED', items: [{ productId: 'product-a', quantity: 2, unitPrice: 1000 }], amount: 2000 });
     snapshot.payments.push({ orderId, customerId: 'customer-a', status: 'CHARGED', amount: 2000 });
@@ -73,8 +80,14 @@ const aSaga = (snapshot: Snapshot, outcome: 'CONFIRMED' | 'CANCELLED') => {
     const cancelled = row('order.cancelled', orderId, failed.id as string);
     const released = row('inventory.released', orderId, cancelled.id as string);
     const refunded = row('payment.refunded', orderId, cancelled.id as string);
+    const unshipped = row('shipment.cancelled', orderId, cancelled.id as string);
     Object.assign(order, { reason: 'Payment failed: Insufficient funds' });
     snapshot.outboxes.payments.push(failed, refunded);
+    snapshot.outboxes.shipping.push(unshipped);
+    snapshot.inboxes.shipping.push(marker('cancelShipment', cancelled));
+    snapshot.inboxes.orders.push(marker('advanceSaga', unshipped));
+    snapshot.shipments.push({ orderId, customerId: 'customer-a', status: 'CANCELLED' });
+    steps.shipmentCancellation = { eventId: unshipped.id };
     snapshot.outboxes.orders.push(cancelled);
     snapshot.outboxes.inventory.push(released);
     snapshot.inboxes.orders.push(marker('advanceSaga', failed), marker('advanceSaga', released), marker('advanceSaga', refunded));
@@ -96,8 +109,9 @@ const anEmptySnapshot = (): Snapshot => ({
   products: [{ productId: 'product-a', stock: 98 }],
   accounts: [{ customerId: 'customer-a', balance: 8000 }],
   rewards: [],
-  outboxes: { orders: [], inventory: [], payments: [] },
-  inboxes: { orders: [], inventory: [], payments: [], rewards: [] },
+  shipments: [],
+  outboxes: { orders: [], inventory: [], payments: [], shipping: [] },
+  inboxes: { orders: [], inventory: [], payments: [], shipping: [], rewards: [] },
 });
 const BASELINE = { stock: { 'product-a': 100 }, balance: { 'customer-a': 10_000 } };
 const check = (snapshot: Snapshot) => checkInvariants(snapshot, { now: NOW, baseline: BASELINE });
@@ -208,5 +222,36 @@ describe('checkInvariants', () => {
 
     // Assess
     expect(kinds(snapshot)).toContain('key-many-orders');
+  });
+
+  it('flags a shipment still booked for a cancelled order, and a confirmed order that never shipped (shipping\'s own invariants)', () => {
+    // Prepare
+    snapshot.shipments.find((x) => x.orderId === cancelled.orderId)!.status = 'SCHEDULED';
+    snapshot.shipments.find((x) => x.orderId === confirmed.orderId)!.status = 'FAILED';
+
+    // Assess
+    expect(kinds(snapshot)).toEqual(expect.arrayContaining(['cancelled-still-shipping', 'confirmed-not-shipped']));
+  });
+
+  it('never passes a marker of a consumer it has no invariants for', () => {
+    // Prepare: a marker left by a consumer the declaration does not know.
+    const created = snapshot.outboxes.orders.find((r) => r.aggregateId === confirmed.orderId && r.type === 'order.created')!;
+    snapshot.inboxes.shipping.push(marker('labelParcel', created));
+
+    // Act
+    const found = check(snapshot).violations;
+
+    // Assess
+    expect(found).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'marker-without-effect', ids: [created.id, confirmed.orderId] })]));
+  });
+
+  it('has the invariants of every service of the declaration, each kept with its service', () => {
+    // Prepare
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { topology, invariants } = require('../../../lib/services/verify') as typeof import('../../../lib/services/verify');
+
+    // Assess
+    for (const service of topology.serviceNames) expect({ service, has: Boolean(invariants[service]) }).toEqual({ service, has: true });
+    for (const consumer of topology.consumerNames) expect({ consumer, has: typeof invariants[topology.serviceOf(consumer)].effects[consumer] }).toEqual({ consumer, has: 'function' });
   });
 });

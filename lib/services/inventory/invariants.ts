@@ -1,0 +1,39 @@
+import type { Item, ServiceInvariants } from '../../platform/saga/invariants';
+
+const byOrder = (items: Item[]) => new Map(items.map((i) => [i.orderId as string, i]));
+
+/** Inventory's books: a confirmed order holds its reservation once; stock adds up per product. */
+export const inventoryInvariants: ServiceInvariants = {
+  tables: { reservations: 'reservations', products: 'products' },
+  ended: ({ order, rows }, snapshot, add) => {
+    const reservation = byOrder(snapshot.reservations!).get(order.orderId);
+    const { orderId } = order;
+    if (order.status === 'CONFIRMED') {
+      if (reservation?.status !== 'RESERVED') add('confirmed-not-reserved', `CONFIRMED order ${orderId} has reservation ${reservation?.status ?? 'none'}`, [orderId]);
+      else if (reservation.amount !== order.amount) add('reserved-wrong-amount', `order ${orderId} reserved ${reservation.amount}, confirmed for ${order.amount}`, [orderId]);
+      const reserves = rows.filter((r) => r.row.type === 'inventory.reserved').length;
+      if (reserves !== 1) add('reserved-not-once', `order ${orderId} has ${reserves} inventory.reserved events`, [orderId]);
+    } else if (reservation?.status === 'RESERVED') add('cancelled-stock-held', `CANCELLED order ${orderId} still holds its reservation`, [orderId]);
+  },
+  books: (snapshot, add, { baseline }) => {
+    const held = new Map<string, number>();
+    const confirmed = new Map<string, number>();
+    const addTo = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+    for (const r of snapshot.reservations!) if (r.status === 'RESERVED') for (const line of r.items) addTo(held, line.productId, line.quantity);
+    for (const o of snapshot.orders!) if (o.status === 'CONFIRMED') for (const line of o.items) addTo(confirmed, line.productId, line.quantity);
+    for (const product of snapshot.products!) {
+      const id = product.productId as string;
+      if (product.stock < 0) add('negative-stock', `product ${id} has stock ${product.stock}`, [id]);
+      const base = baseline?.stock?.[id];
+      if (base === undefined) continue;
+      const used = confirmed.get(id) ?? 0;
+      if (product.stock !== base - used) add('stock-ledger', `product ${id}: stock ${product.stock}, expected ${base} − ${used} confirmed = ${base - used}`, [id]);
+      if ((held.get(id) ?? 0) !== used) add('stock-held', `product ${id}: ${held.get(id) ?? 0} units held by reservations, ${used} confirmed`, [id]);
+    }
+  },
+  effects: {
+    // Ignored (a tombstone was there first) or reserved/failed: either way inventory has a record.
+    reserveStock: ({ orderId, snapshot }) => byOrder(snapshot.reservations!).has(orderId),
+    releaseStock: ({ orderId, effects, snapshot }) => effects.length > 0 || ['RELEASED', 'CANCELLED'].includes(byOrder(snapshot.reservations!).get(orderId)?.status),
+  },
+};
