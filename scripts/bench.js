@@ -44,8 +44,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // The demo customer, authenticated like any client: the customer is the token's subject.
 const ORDER = { items: [{ productId: 'product-1', quantity: 1 }] };
 const CUSTOMER = 'customer-123';
-const SCHEDULED = ['ordersOutboxSweeper', 'inventoryOutboxSweeper', 'paymentsOutboxSweeper', 'sagaWatchdog'];
-const SWEEPERS = SCHEDULED.slice(0, 3);
+/** Every outbox and inbox of the saga, from its declaration. */
+const { topology } = require('../resources/declaration').declaration();
+const OUTBOX_TABLES = topology.emitters.map((service) => `${service}-outbox`);
+const INBOX_TABLES = topology.receivers.map((service) => `${service}-inbox`);
+
+const SCHEDULED = [...topology.emitters.map((service) => `${service}OutboxSweeper`), 'sagaWatchdog'];
+const SWEEPERS = SCHEDULED.slice(0, topology.emitters.length);
 /**
  * The sweeper of each design. Streams: the deployed defaults (serverless.yml `params`: a 10 s grace,
  * 4 sweeps 15 s apart per one-minute schedule). Polling: the 30-second publisher this design
@@ -175,13 +180,13 @@ const collect = async (s, ids, before, { settleTimeoutMs, publishTimeoutMs = 500
   const orders = [...settled.values()];
   const confirmed = orders.filter((o) => o.status === 'CONFIRMED');
   const idSet = new Set(ids);
-  const outboxRows = async () => (await Promise.all(['orders-outbox', 'inventory-outbox', 'payments-outbox'].map((t) => scanAll(s, s.table(t))))).flat().filter((r) => idSet.has(r.aggregateId));
+  const outboxRows = async () => (await Promise.all(OUTBOX_TABLES.map((t) => scanAll(s, s.table(t))))).flat().filter((r) => idSet.has(r.aggregateId));
   // The last event of a saga (order.confirmed) is published after the order is confirmed: by the
   // stream at once, or by the next sweep in the polling design.
   let rows = await outboxRows();
   for (const until = Date.now() + publishTimeoutMs; rows.some((r) => r.publishedAt === undefined) && Date.now() < until; rows = await outboxRows()) await sleep(1000);
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const markers = (await Promise.all(['orders-inbox', 'inventory-inbox', 'payments-inbox', 'rewards-inbox'].map((t) => scanAll(s, s.table(t))))).flat().filter((m) => byId.has(m.eventId));
+  const markers = (await Promise.all(INBOX_TABLES.map((t) => scanAll(s, s.table(t))))).flat().filter((m) => byId.has(m.eventId));
   const payments = await batchGet(s, s.table('payments'), 'orderId', confirmed.map((o) => o.orderId));
   const charged = payments.reduce((sum, p) => sum + (p.amount || 0), 0);
 

@@ -1,6 +1,6 @@
 /**
  * Every error of the domain, in one tree under `DomainError`. They say what went wrong in business
- * terms only; the HTTP edge (`lib/middleware/http-errors.ts`) is the one place that maps them to a
+ * terms only; the HTTP edge (`lib/platform/middleware/http-errors.ts`) is the one place that maps them to a
  * status code, and the consumer middleware the one place that decides which are never retried.
  */
 export interface ErrorDetail {

@@ -80,6 +80,11 @@ const startExplorer = async ({ port, stage, lambdaPort, dynamodbPort, limit = 10
     try {
       const url = new URL(req.url, 'http://localhost');
       if (req.method !== 'GET') return send(res, 405, { error: 'MethodNotAllowed', message: 'GET only' });
+      if (url.pathname === '/api/topology') {
+        // What the page colours as compensation: the cancellation and every compensation's answer, from the declaration.
+        const { topology } = require('../../resources/declaration').declaration();
+        return send(res, 200, { compensationTypes: [topology.saga.ends.cancelled, ...topology.compensations.map((c) => c.answer)] });
+      }
       if (url.pathname === '/api/sagas') {
         const n = Math.min(Math.max(Number(url.searchParams.get('limit')) || limit, 1), 1000);
         return send(res, 200, { sagas: await listSagas(client, `${prefix}-saga-states`, n) });

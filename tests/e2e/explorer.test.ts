@@ -92,10 +92,12 @@ describe('saga explorer in headless Chromium', () => {
       'order.created',
       'inventory.reserved',
       'payment.succeeded',
+      'shipment.scheduled',
       'order.confirmed',
     ]);
-    expect(await page.locator('.row.consumer[data-status="processed"] .bar.processing').count()).toBe(5);
-    expect(await page.locator('table.hops tbody tr').count()).toBe(3);
+    // order.created (2 consumers), inventory.reserved (2), payment.succeeded (2), shipment.scheduled, order.confirmed.
+    expect(await page.locator('.row.consumer[data-status="processed"] .bar.processing').count()).toBe(8);
+    expect(await page.locator('table.hops tbody tr').count()).toBe(4);
 
     // Act 3: a cancelled saga, compensated, with a dead letter.
     await open(page, cancelled);
@@ -106,6 +108,7 @@ describe('saga explorer in headless Chromium', () => {
       'inventory.released',
       'order.cancelled',
       'payment.refunded',
+      'shipment.cancelled',
     ]);
     expect(await page.locator('.deadletters li').first().textContent()).toContain('Unsupported version 2 of "payment.refunded"');
     fs.mkdirSync(ARTEFACTS, { recursive: true });

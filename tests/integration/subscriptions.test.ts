@@ -1,5 +1,5 @@
 /**
- * Each consumer's subscription is declared once, in `lib/domain/events/subscriptions.ts`. The
+ * Each consumer's subscription is declared once, in `lib/services/saga.ts`. The
  * EventBridge rules that deploy are written in `serverless.yml`; this test reads them from the
  * packaged template and fails on any drift: a type the code accepts that no rule delivers (every
  * such saga would time out), a type a rule delivers that the code dead-letters, or a rule that

@@ -128,7 +128,7 @@ export class OutboxStore implements RelayOutbox {
   /**
    * Puts published rows back in the pending index, unchanged (same envelope, first `publishedAt`
    * kept): the sweeper publishes them again. How a participant answers a command it already
-   * applied (`lib/relay/replies.ts`).
+   * applied (`lib/platform/relay/replies.ts`).
    */
   async markPendingAgain(ids: string[]): Promise<void> {
     const results = await this.updateEach(ids, (id) => ({ UpdateExpression: 'SET pendingShard = :shard', ExpressionAttributeValues: toValues({ ':shard': shardOf(id, this.shards) }) }));

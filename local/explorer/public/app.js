@@ -16,7 +16,14 @@ const el = (tag, attrs = {}, ...children) => {
 };
 const ms = (value) => (value === undefined || value === null ? '' : value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(value < 10000 ? 2 : 1)} s`);
 const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour12: false }) + '.' + String(new Date(iso).getMilliseconds()).padStart(3, '0') : '');
-const COMPENSATION = new Set(['order.cancelled', 'inventory.released', 'payment.refunded']);
+// The cancellation and every compensation's answer, as the saga's declaration has them (/api/topology).
+let COMPENSATION = new Set();
+const topologyReady = fetch('/api/topology')
+  .then((response) => response.json())
+  .then((topology) => {
+    COMPENSATION = new Set(topology.compensationTypes);
+  })
+  .catch(() => undefined);
 
 let selected = decodeURIComponent(location.hash.slice(1)) || undefined;
 let selectedFinished = false;
@@ -151,6 +158,7 @@ const renderDetail = (timeline) => {
 
 const loadDetail = async () => {
   if (!selected) return;
+  await topologyReady;
   const response = await fetch(`/api/sagas/${encodeURIComponent(selected)}`);
   const body = await response.json();
   if (!response.ok) {

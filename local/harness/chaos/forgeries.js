@@ -7,6 +7,13 @@
  * nobody at all (no rule matches it).
  */
 const { randomUUID } = require('node:crypto');
+const { topology } = require('../../../resources/declaration').declaration();
+
+/**
+ * The consumers the bus delivers a (source, detail-type) to, from the declaration: the
+ * subscribers of the type when the source owns it (that is what the rules match), nobody else.
+ */
+const deliveredTo = (source, detailType) => (topology.saga.contracts[detailType]?.source === source ? topology.consumersOf(detailType) : []);
 
 const envelope = (type, source, order, data, overrides = {}) => ({
   id: randomUUID(),
@@ -35,7 +42,7 @@ const forgeries = [
       envelope: envelope('payment.succeeded', 'saga.payments', order, { orderId: order.orderId, customerId: order.customerId, amount: 100 }),
       source: 'saga.inventory',
       detailType: 'inventory.reserved',
-      deadLetteredBy: ['advanceSaga', 'chargePayment'],
+      deadLetteredBy: deliveredTo('saga.inventory', 'inventory.reserved'),
     }),
   },
   {
@@ -45,7 +52,7 @@ const forgeries = [
       envelope: cancellation(order),
       source: 'saga.inventory',
       detailType: 'inventory.released',
-      deadLetteredBy: ['advanceSaga'],
+      deadLetteredBy: deliveredTo('saga.inventory', 'inventory.released'),
     }),
   },
   {
@@ -55,7 +62,7 @@ const forgeries = [
       envelope: cancellation(order, { aggregateId: randomUUID() }),
       source: 'saga.orders',
       detailType: 'order.cancelled',
-      deadLetteredBy: ['releaseStock', 'refundPayment'],
+      deadLetteredBy: deliveredTo('saga.orders', 'order.cancelled'),
     }),
   },
   {
@@ -65,7 +72,7 @@ const forgeries = [
       envelope: cancellation(order, { source: 'saga.inventory' }),
       source: 'saga.orders',
       detailType: 'order.cancelled',
-      deadLetteredBy: ['releaseStock', 'refundPayment'],
+      deadLetteredBy: deliveredTo('saga.orders', 'order.cancelled'),
     }),
   },
   {
@@ -80,7 +87,7 @@ const forgeries = [
       }),
       source: 'saga.inventory',
       detailType: 'order.created',
-      deadLetteredBy: [],
+      deadLetteredBy: deliveredTo('saga.inventory', 'order.created'),
     }),
   },
 ];

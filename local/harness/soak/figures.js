@@ -180,7 +180,7 @@ const parseEmf = (line) => {
 
 /**
  * The sweeper's own line for a sweep that found rows the stream path had not published
- * (lib/relay/sweeper.ts logs it at once, where its metric waits for the end of the invocation):
+ * (lib/platform/relay/sweeper.ts logs it at once, where its metric waits for the end of the invocation):
  * `{ at, service, recovered }`, or null for any other line.
  */
 const parseSweeperRecovery = (line) => {

@@ -47,9 +47,9 @@ const parse = (row) => {
 };
 
 /**
- * @param {object} snapshot plain items of every table: orders, sagas, reservations, payments,
- *   products, accounts, rewards, outboxes { orders, inventory, payments }, inboxes { orders,
- *   inventory, payments, rewards }, idempotencyKeys (optional), deadLetters (optional)
+ * @param {object} snapshot plain items of every table: the keeper's (orders, sagas), each
+ *   service's own (as its invariants name them), outboxes and inboxes by service,
+ *   idempotencyKeys (optional), deadLetters (optional)
  * @param {object} [options]
  * @param {number} [options.now] epoch ms of the check
  * @param {number} [options.watchdogPeriodMs] how late after its deadline a PENDING order may still be

@@ -6,7 +6,7 @@ import type { BaseEnvelope } from '../../events/envelope';
 
 /**
  * The outbox row: what every service's transaction writes next to its state (the producer side)
- * and what the relay (`lib/relay/`) reads, publishes and marks. While unpublished it carries
+ * and what the relay (`lib/platform/relay/`) reads, publishes and marks. While unpublished it carries
  * `pendingShard`, which puts it in the sparse `UnpublishedIndex` (partition `pendingShard`, sort
  * `createdAt`): the sweeper queries that index instead of scanning, and publishing removes the
  * attribute, which removes the row from the index. Sharding spreads the index's write traffic
