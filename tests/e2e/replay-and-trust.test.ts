@@ -25,8 +25,8 @@ describe('replayEvents', () => {
     const dryRun = await invokeLocal<ReplayResult>('replayEvents', { orderId: order.orderId, dryRun: true });
 
     // Assess 1
-    expect(dryRun).toMatchObject({ dryRun: true, matched: 4, published: 0 });
-    expect(dryRun.events.map((e) => e.type)).toEqual(['order.created', 'inventory.reserved', 'payment.succeeded', 'order.confirmed']);
+    expect(dryRun).toMatchObject({ dryRun: true, matched: 5, published: 0 });
+    expect(dryRun.events.map((e) => e.type)).toEqual(['order.created', 'inventory.reserved', 'payment.succeeded', 'shipment.scheduled', 'order.confirmed']);
 
     // Act 2: replay for real, twice.
     const first = await invokeFunction<ReplayResult>('replayEvents', { orderId: order.orderId });
@@ -34,7 +34,7 @@ describe('replayEvents', () => {
     await sleep(3000);
 
     // Assess 2: nothing applied twice.
-    expect(first).toMatchObject({ dryRun: false, matched: 4, published: 4, failed: 0 });
+    expect(first).toMatchObject({ dryRun: false, matched: 5, published: 5, failed: 0 });
     expect(await stockOf(productId)).toBe(8);
     expect(await balanceOf(customerId)).toBe(96_000);
     expect(await pointsOf(customerId)).toBe(40);
@@ -144,18 +144,18 @@ describe('trust boundaries on the bus', () => {
     await putOnBus([claimingInventory], { source: 'saga.orders', detailType: 'order.cancelled' });
 
     // Assess: each consumer it reached set it aside with the reason.
-    const expected = ['advanceSaga', 'refundPayment', 'refundPayment', 'releaseStock', 'releaseStock'];
+    const expected = ['advanceSaga', 'cancelShipment', 'cancelShipment', 'refundPayment', 'refundPayment', 'releaseStock', 'releaseStock'];
     const letters = await eventually(
       async () => {
         const found = await lettersAbout(orderId);
         return found.length >= expected.length ? found : undefined;
       },
-      { what: 'five dead letters for the forged cancellations' },
+      { what: 'seven dead letters for the forged cancellations' },
     );
     expect(letters.map((l) => l.consumer).sort()).toEqual(expected);
     expect(letters.find((l) => l.consumer === 'advanceSaga')!.reason).toMatch(/does not accept "order.cancelled"|Provenance check failed/);
-    expect(letters.filter((l) => /aggregateId .* is not data.orderId/.test(l.reason)).map((l) => l.consumer).sort()).toEqual(['refundPayment', 'releaseStock']);
-    expect(letters.filter((l) => /owned by saga.orders, not saga.inventory/.test(l.reason)).map((l) => l.consumer).sort()).toEqual(['refundPayment', 'releaseStock']);
+    expect(letters.filter((l) => /aggregateId .* is not data.orderId/.test(l.reason)).map((l) => l.consumer).sort()).toEqual(['cancelShipment', 'refundPayment', 'releaseStock']);
+    expect(letters.filter((l) => /owned by saga.orders, not saga.inventory/.test(l.reason)).map((l) => l.consumer).sort()).toEqual(['cancelShipment', 'refundPayment', 'releaseStock']);
     await sleep(1000);
     expect(await getItem('OrdersTable', { orderId })).toMatchObject({ status: 'CONFIRMED' });
     expect(await getItem('ReservationsTable', { orderId })).toMatchObject({ status: 'RESERVED' });

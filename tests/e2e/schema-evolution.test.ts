@@ -39,6 +39,8 @@ const anOrderReservedByVersion1 = async (customerId: string) => {
   });
   const items = [{ productId, quantity: 1, unitPrice: 1000 }];
   await put('ReservationsTable', { orderId, customerId, status: 'RESERVED', items, amount: 1000, version: 1, updatedAt: now.toISOString() });
+  // Shipping had recorded the destination from the order's order.created.
+  await put('ShipmentsTable', { orderId, customerId, status: 'REQUESTED', country: 'DE', version: 1, updatedAt: now.toISOString() });
   const current = anEvent({ type: 'inventory.reserved', aggregateId: orderId, sequence: 1, correlationId: sagaId, causationId: randomUUID(), data: { orderId, customerId, items, amount: 1000 } }, now);
   // Version 1 as the previous code wrote it: no deadline in its data, `version: 1`.
   const v1 = { ...JSON.parse(JSON.stringify(current)), version: 1 } as AnyEnvelope;

@@ -1,0 +1,86 @@
+'use strict';
+// The functions of the saga's services, derived from its declaration (lib/services/saga.ts):
+// every consumer (its environment, its role, the EventBridge rules that deliver exactly its
+// subscription from each type's owner) and every emitting service's outbox forwarder and sweeper.
+// serverless.yml lists the rest (the HTTP API, the watchdog, the operations functions).
+const { topology } = require('./declaration').declaration();
+
+const capital = (s) => s[0].toUpperCase() + s.slice(1);
+const kebab = (s) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+const ref = (id) => ({ Ref: id });
+const arn = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const outboxOf = (service) => `${capital(service)}OutboxTable`;
+const inboxOf = (service) => `${capital(service)}InboxTable`;
+const allow = (actions, resources, extra = {}) => ({ Effect: 'Allow', Action: actions, Resource: resources, ...extra });
+const fromOwnSource = (service) => ({ Condition: { StringEquals: { 'events:source': [topology.sourceOf(service)] } } });
+
+module.exports = async ({ resolveVariable }) => {
+  const [consumer, ruleDelivery, outboxStream] = await Promise.all(['self:custom.consumer', 'self:custom.ruleDelivery', 'self:custom.outboxStream'].map((v) => resolveVariable(v)));
+  const functions = {};
+
+  for (const key of topology.consumerNames) {
+    const declared = topology.saga.consumers[key];
+    const service = declared.service;
+    const { emits, repeatsReplies } = topology.plumbingOf(key);
+    const tables = topology.saga.services[service].tables;
+    const keeper = key === topology.saga.keeper.consumer;
+    functions[key] = {
+      ...consumer,
+      handler: `functions/${service}/${kebab(key)}.handler`,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: service,
+        ...Object.fromEntries(Object.entries(tables).map(([name, id]) => [name, ref(id)])),
+        ...(emits ? { OUTBOX_TABLE: ref(outboxOf(service)) } : {}),
+        INBOX_TABLE: ref(inboxOf(service)),
+        DEAD_LETTER_TABLE: ref('DeadLetterTable'),
+        // The keeper schedules the first compensation check of each saga it cancels.
+        ...(keeper ? { COMPENSATION_REDRIVE_DELAY_SECONDS: '${param:compensationRedriveDelaySeconds}' } : {}),
+      },
+      iamRoleStatements: [
+        ...Object.entries(declared.access).map(([table, actions]) => allow(actions.map((a) => `dynamodb:${a}`), [arn(table)])),
+        ...(emits ? [allow(['dynamodb:PutItem'], [arn(outboxOf(service))])] : []),
+        allow(['dynamodb:PutItem', 'dynamodb:UpdateItem'], [arn(inboxOf(service))]),
+        allow(['dynamodb:PutItem'], [arn('DeadLetterTable')]),
+        allow('sqs:SendMessage', { 'Fn::GetAtt': ['ConsumerFailureQueue', 'Arn'] }),
+        // A command received again is answered again: its replies go back to the pending index.
+        ...(repeatsReplies
+          ? [allow(['dynamodb:Query'], [{ 'Fn::Sub': `\${${outboxOf(service)}.Arn}/index/AggregateIndex` }]), allow(['dynamodb:UpdateItem'], [arn(outboxOf(service))])]
+          : []),
+      ],
+      events: topology.rulePatterns(key).map((pattern) => ({ eventBridge: { ...ruleDelivery, pattern } })),
+    };
+  }
+
+  for (const service of topology.emitters) {
+    const outbox = outboxOf(service);
+    functions[`${service}OutboxForwarder`] = {
+      handler: 'functions/relay/outbox-forwarder.handler',
+      environment: { POWERTOOLS_SERVICE_NAME: `${service}-outbox`, OUTBOX_TABLE: ref(outbox) },
+      iamRoleStatements: [
+        allow(['dynamodb:UpdateItem'], [arn(outbox)]),
+        // A publisher may use only its own service's source: a compromised role cannot speak for another.
+        allow('events:PutEvents', arn('EventBus'), fromOwnSource(service)),
+        allow('sqs:SendMessage', arn('OutboxForwarderFailureQueue')),
+      ],
+      events: [{ stream: { ...outboxStream, arn: { 'Fn::GetAtt': [outbox, 'StreamArn'] } } }],
+    };
+    functions[`${service}OutboxSweeper`] = {
+      handler: 'functions/relay/outbox-sweeper.handler',
+      timeout: 60,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: `${service}-outbox`,
+        OUTBOX_TABLE: ref(outbox),
+        SWEEP_GRACE_SECONDS: '${param:sweepGraceSeconds}',
+        SWEEP_INTERVAL_SECONDS: '${param:sweepIntervalSeconds}',
+        SWEEPS_PER_RUN: '${param:sweepsPerRun}',
+      },
+      iamRoleStatements: [
+        allow(['dynamodb:Query'], [{ 'Fn::Sub': `\${${outbox}.Arn}/index/UnpublishedIndex` }]),
+        allow(['dynamodb:UpdateItem'], [arn(outbox)]),
+        allow('events:PutEvents', arn('EventBus'), fromOwnSource(service)),
+      ],
+      events: [{ schedule: 'rate(1 minute)' }],
+    };
+  }
+  return functions;
+};
