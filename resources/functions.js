@@ -82,5 +82,40 @@ module.exports = async ({ resolveVariable }) => {
       events: [{ schedule: 'rate(1 minute)' }],
     };
   }
+  // Operations that read every service: replay re-publishes from every outbox (and only as their
+  // owners); describeSaga reads the keeper's records, every outbox, every inbox and the dead letters.
+  const outboxes = topology.emitters.map(outboxOf);
+  const inboxes = topology.receivers.map(inboxOf);
+  const index = (table, name) => ({ 'Fn::Sub': `\${${table}.Arn}/index/${name}` });
+  const upper = (service) => topology.envName(service);
+  functions.replayEvents = {
+    handler: 'functions/operations/replay-events.handler',
+    timeout: 300,
+    environment: { POWERTOOLS_SERVICE_NAME: 'replay', ...Object.fromEntries(topology.emitters.map((s) => [`${upper(s)}_OUTBOX_TABLE`, ref(outboxOf(s))])) },
+    iamRoleStatements: [
+      allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], outboxes.map(arn)),
+      allow(['dynamodb:Query'], outboxes.flatMap((t) => [index(t, 'AggregateIndex'), index(t, 'TypeIndex')])),
+      // Replay re-publishes every service's stored events, each under its owner's source, and nothing else.
+      allow('events:PutEvents', arn('EventBus'), { Condition: { StringEquals: { 'events:source': topology.emitters.map((s) => topology.sourceOf(s)) } } }),
+    ],
+  };
+  functions.describeSaga = {
+    handler: 'functions/operations/describe-saga.handler',
+    timeout: 30,
+    environment: {
+      POWERTOOLS_SERVICE_NAME: 'operations',
+      ORDERS_TABLE: ref('OrdersTable'),
+      SAGA_TABLE: ref('SagaStateTable'),
+      ...Object.fromEntries(topology.emitters.map((s) => [`${upper(s)}_OUTBOX_TABLE`, ref(outboxOf(s))])),
+      ...Object.fromEntries(topology.receivers.map((s) => [`${upper(s)}_INBOX_TABLE`, ref(inboxOf(s))])),
+      DEAD_LETTER_TABLE: ref('DeadLetterTable'),
+    },
+    iamRoleStatements: [
+      allow(['dynamodb:GetItem'], [arn('OrdersTable')]),
+      allow(['dynamodb:Query'], [index('SagaStateTable', 'OrderIdIndex'), ...outboxes.map((t) => index(t, 'AggregateIndex')), index('DeadLetterTable', 'AggregateIndex')]),
+      // The outbox rows themselves (the index by order projects only what replay needs), and the markers.
+      allow(['dynamodb:BatchGetItem'], [...outboxes, ...inboxes].map(arn)),
+    ],
+  };
   return functions;
 };
