@@ -1,6 +1,9 @@
 import { defineSaga } from '../platform/saga/declaration';
 import { sagaTopology } from '../platform/saga/topology';
-import { contracts, sources } from './contracts';
+import * as inventory from './inventory/events';
+import * as orders from './orders/events';
+import * as payments from './payments/events';
+import * as shipping from './shipping/events';
 
 /**
  * The example's saga, declared once: its services and their tables, the events each owns (the
@@ -12,13 +15,14 @@ import { contracts, sources } from './contracts';
 export const saga = defineSaga({
   aggregate: { name: 'order', idField: 'orderId' },
   services: {
-    orders: { source: sources.orders, tables: { ORDERS_TABLE: 'OrdersTable', SAGA_TABLE: 'SagaStateTable', IDEMPOTENCY_KEYS_TABLE: 'IdempotencyKeysTable' } },
-    inventory: { source: sources.inventory, tables: { PRODUCTS_TABLE: 'ProductsTable', RESERVATIONS_TABLE: 'ReservationsTable' } },
-    payments: { source: sources.payments, tables: { ACCOUNTS_TABLE: 'AccountsTable', PAYMENTS_TABLE: 'PaymentsTable' } },
-    shipping: { source: sources.shipping, tables: { SHIPMENTS_TABLE: 'ShipmentsTable' } },
+    orders: { source: orders.source, tables: { ORDERS_TABLE: 'OrdersTable', SAGA_TABLE: 'SagaStateTable', IDEMPOTENCY_KEYS_TABLE: 'IdempotencyKeysTable' } },
+    inventory: { source: inventory.source, tables: { PRODUCTS_TABLE: 'ProductsTable', RESERVATIONS_TABLE: 'ReservationsTable' } },
+    payments: { source: payments.source, tables: { ACCOUNTS_TABLE: 'AccountsTable', PAYMENTS_TABLE: 'PaymentsTable' } },
+    shipping: { source: shipping.source, tables: { SHIPMENTS_TABLE: 'ShipmentsTable' } },
     rewards: { tables: { REWARDS_TABLE: 'RewardsTable' } },
   },
-  contracts,
+  // The events each service owns, from its own events.ts (one contract per type: owner, version, schema).
+  contracts: { ...orders.events, ...inventory.events, ...payments.events, ...shipping.events },
   consumers: {
     reserveStock: { service: 'inventory', on: ['order.created'], access: { ProductsTable: ['BatchGetItem', 'UpdateItem'], ReservationsTable: ['GetItem', 'PutItem'] } },
     releaseStock: { service: 'inventory', on: ['order.cancelled'], access: { ProductsTable: ['UpdateItem'], ReservationsTable: ['GetItem', 'PutItem'] }, repeatsReplies: true },

@@ -32,7 +32,7 @@ const mulberry32 = (seed) => () => {
 const seedRun = async ({ client, stage, products, customers, tokenSeconds }) => {
   const tables = tableNames(`order-saga-${stage}`);
   for (const p of products) await client.send(new PutItemCommand({ TableName: tables.products, Item: marshall(p) }));
-  // Every account has a default shipping country, as every onboarded customer does.
+  // Every account has a default destination country, as every onboarded customer does.
   for (const c of customers) await client.send(new PutItemCommand({ TableName: tables.accounts, Item: marshall({ country: 'DE', ...c }) }));
   const { issuer, audience } = readAuthSettings(stage);
   return {

@@ -18,9 +18,9 @@ export interface OrdersStore extends SagaWatchStore {
 }
 
 /**
- * The customer's default shipping country, read from their account (the one place it is kept).
+ * The customer's default destination country, read from their account (the one place it is kept).
  * Undefined for an unknown customer or an account without one: the order then names no
- * destination, and the saga ends as it would have without shipping (payments refuses an unknown
+ * destination, and the saga ends as it would have without one (the charge refuses an unknown
  * account first).
  */
 export interface CustomerDirectory {

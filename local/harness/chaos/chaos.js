@@ -4,7 +4,7 @@
  *
  * Starts its own stack (stage `chaos`, ports 6100+, persistent data in .local-data/chaos), with a
  * fault-injecting proxy in front of DynamoDB Local and another in front of the EventBridge emulator.
- * Drives a mixed workload (successes, stock-outs, declined payments, scarce stock under contention)
+ * Drives a mixed workload (successes, stock-outs, declined charges, scarce stock under contention, undeliverable destinations)
  * until N orders were accepted, injects every switched-on fault while it runs (K kills of DynamoDB
  * Local and K of the whole stack among them), lets the system settle, then runs the invariant
  * checker of `npm run verify` on this run's orders against the stock and balances it started from.
@@ -168,7 +168,7 @@ const main = async () => {
     const mix = () => {
       const r = random();
       if (r < 0.5) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 + Math.floor(random() * 3) }] };
-      // No carrier delivers there: shipping fails after the charge, so everything is compensated.
+      // No carrier delivers there: the booking fails after the charge, so everything is compensated.
       if (r < 0.55) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 }], shipTo: { country: 'AQ' } };
       if (r < 0.65) return { customerId: customers.rich.customerId, items: [{ productId: products.none.productId, quantity: 1 }] };
       if (r < 0.75) return { customerId: customers.broke.customerId, items: [{ productId: products.plenty.productId, quantity: 1 }] };

@@ -15,6 +15,11 @@ const { topology } = require('../../../resources/declaration').declaration();
  */
 const deliveredTo = (source, detailType) => (topology.saga.contracts[detailType]?.source === source ? topology.consumersOf(detailType) : []);
 
+/** The first participant (it takes the saga's first step) and the keeper, as the declaration has them. */
+const first = topology.saga.steps[0];
+const FIRST = topology.saga.contracts[first.succeeded].source;
+const KEEPER = topology.sourceOf(topology.saga.keeper.service);
+
 const envelope = (type, source, order, data, overrides = {}) => ({
   id: randomUUID(),
   type,
@@ -31,28 +36,28 @@ const envelope = (type, source, order, data, overrides = {}) => ({
 
 /** An `order.cancelled` of `order`, as orders would write it (overrides: what the forger changed). */
 const cancellation = (order, overrides = {}) =>
-  envelope('order.cancelled', overrides.source ?? 'saga.orders', order, { orderId: order.orderId, customerId: order.customerId, reason: 'forged' }, overrides);
+  envelope('order.cancelled', overrides.source ?? KEEPER, order, { orderId: order.orderId, customerId: order.customerId, reason: 'forged' }, overrides);
 
 /** @type {{ name: string, build: (order: { orderId: string, customerId: string }) => { envelope: object, source: string, detailType: string, deadLetteredBy: string[] } }[]} */
 const forgeries = [
   {
-    // A payments event inside an inventory delivery: would confirm an unpaid order.
+    // Another participant's event inside a delivery of the first participant's: would move an unpaid order on.
     name: 'smuggled payment.succeeded',
     build: (order) => ({
-      envelope: envelope('payment.succeeded', 'saga.payments', order, { orderId: order.orderId, customerId: order.customerId, amount: 100 }),
-      source: 'saga.inventory',
-      detailType: 'inventory.reserved',
-      deadLetteredBy: deliveredTo('saga.inventory', 'inventory.reserved'),
+      envelope: envelope('payment.succeeded', topology.saga.contracts['payment.succeeded'].source, order, { orderId: order.orderId, customerId: order.customerId, amount: 100 }),
+      source: FIRST,
+      detailType: first.succeeded,
+      deadLetteredBy: deliveredTo(FIRST, first.succeeded),
     }),
   },
   {
-    // A cancellation dressed as inventory's own event type.
-    name: 'order.cancelled in inventory clothes',
+    // A cancellation dressed as the first participant's own event type.
+    name: 'order.cancelled in the first participant\'s clothes',
     build: (order) => ({
       envelope: cancellation(order),
-      source: 'saga.inventory',
-      detailType: 'inventory.released',
-      deadLetteredBy: deliveredTo('saga.inventory', 'inventory.released'),
+      source: FIRST,
+      detailType: first.compensation.answer,
+      deadLetteredBy: deliveredTo(FIRST, first.compensation.answer),
     }),
   },
   {
@@ -60,34 +65,34 @@ const forgeries = [
     name: 'order.cancelled about another aggregate',
     build: (order) => ({
       envelope: cancellation(order, { aggregateId: randomUUID() }),
-      source: 'saga.orders',
+      source: KEEPER,
       detailType: 'order.cancelled',
-      deadLetteredBy: deliveredTo('saga.orders', 'order.cancelled'),
+      deadLetteredBy: deliveredTo(KEEPER, 'order.cancelled'),
     }),
   },
   {
     // A cancellation whose envelope claims a source that does not own the type.
-    name: 'order.cancelled claiming inventory',
+    name: 'order.cancelled claiming the first participant',
     build: (order) => ({
-      envelope: cancellation(order, { source: 'saga.inventory' }),
-      source: 'saga.orders',
+      envelope: cancellation(order, { source: FIRST }),
+      source: KEEPER,
       detailType: 'order.cancelled',
-      deadLetteredBy: deliveredTo('saga.orders', 'order.cancelled'),
+      deadLetteredBy: deliveredTo(KEEPER, 'order.cancelled'),
     }),
   },
   {
-    // Inventory putting an order.created on the bus as its own: no rule delivers it.
+    // The first participant putting an order.created on the bus as its own: no rule delivers it.
     name: 'order.created under a forged source',
     build: (order) => ({
-      envelope: envelope('order.created', 'saga.orders', order, {
+      envelope: envelope('order.created', KEEPER, order, {
         orderId: order.orderId,
         customerId: order.customerId,
         items: [{ productId: 'forged', quantity: 1 }],
         deadline: new Date(Date.now() + 60_000).toISOString(),
       }),
-      source: 'saga.inventory',
+      source: FIRST,
       detailType: 'order.created',
-      deadLetteredBy: deliveredTo('saga.inventory', 'order.created'),
+      deadLetteredBy: deliveredTo(FIRST, 'order.created'),
     }),
   },
 ];

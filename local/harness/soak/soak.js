@@ -233,7 +233,7 @@ const main = async () => {
       report.baseline = baseline;
 
       // 70 % confirmed (one line), 10 % confirmed (two lines), 10 % stock-outs (cancelled by
-      // inventory), 10 % declined payments (cancelled, the reservation released).
+      // the reservation), 10 % declined charges (cancelled, the reservation released).
       const mix = () => {
         const r = random();
         if (r < 0.7) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 + Math.floor(random() * 3) }] };

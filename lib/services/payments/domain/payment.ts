@@ -35,7 +35,7 @@ export const failCharge = (cause: Envelope<'inventory.reserved'>, reason: string
   };
 };
 
-/** Step 3: charge the customer the amount inventory priced, never below a zero balance. */
+/** Step 3: charge the customer the amount the reservation priced, never below a zero balance. */
 export const decideCharge = (
   cause: Envelope<'inventory.reserved'>,
   account: Account | undefined,
@@ -43,7 +43,7 @@ export const decideCharge = (
   now: Date,
 ): ChargeDecision => {
   if (existing) {
-    return { kind: 'ignore', why: existing.status === 'CANCELLED' ? 'order was cancelled before it reached payments' : `already ${existing.status}` };
+    return { kind: 'ignore', why: existing.status === 'CANCELLED' ? 'order was cancelled before it reached this service' : `already ${existing.status}` };
   }
   const { orderId, customerId, amount, deadline } = cause.data;
   // A charge after the saga's deadline would take money for an order the watchdog cancels (or has

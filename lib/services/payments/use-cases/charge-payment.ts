@@ -4,7 +4,7 @@ import type { Clock, Commit, UnitOfWork } from '../../../platform/ports';
 import { type Envelope } from '../../contracts';
 import { type PaymentsStore } from '../ports';
 
-/** Step 3 of the saga: charge what inventory priced; the conditional debit keeps balances >= 0. */
+/** Step 3 of the saga: charge what the reservation priced; the conditional debit keeps balances >= 0. */
 export const chargePayment = async (event: Envelope<'inventory.reserved'>, commit: Commit, deps: { payments: PaymentsStore; clock: Clock }): Promise<void> => {
   const now = deps.clock();
   const { orderId, customerId, amount } = event.data;
