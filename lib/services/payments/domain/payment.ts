@@ -43,7 +43,7 @@ export const decideCharge = (
   now: Date,
 ): ChargeDecision => {
   if (existing) {
-    return { kind: 'ignore', why: existing.status === 'CANCELLED' ? 'order was cancelled before it reached this service' : `already ${existing.status}` };
+    return { kind: 'ignore', why: existing.status === 'CANCELLED' ? 'order was cancelled before it reached payments' : `already ${existing.status}` };
   }
   const { orderId, customerId, amount, deadline } = cause.data;
   // A charge after the saga's deadline would take money for an order the watchdog cancels (or has
