@@ -25,7 +25,7 @@ const banner = ({ ports, baseUrl }, explorer) => `
   Describe a saga    npx sls invoke local -f describeSaga --stage local --data '{"orderId":"<id>"}'
 
   Every route needs a customer's token (the customer is its subject); the local stack checks
-  issuer, audience and expiry, not signatures (README, "Authentication and retries").
+  issuer, audience and expiry, not signatures (docs/architecture.md, "Authentication and retries").
 
   Try it:
     TOKEN=$(npm run -s token -- customer-123)

@@ -2,7 +2,7 @@
 /**
  * `npm run validate [-- --stage prod]`: packages the stack for a stage without AWS credentials and
  * lints the CloudFormation template with cfn-lint. Fails on any cfn-lint error; warnings are
- * printed (the ones we accept are explained in the README, "Validate").
+ * printed (the ones we accept are explained in docs/operations.md, "Deploy per stage").
  */
 const { spawnSync } = require('node:child_process');
 const { packageTemplate } = require('../local/emulator/package-template');
@@ -34,7 +34,7 @@ const main = async () => {
     console.error(`cfn-lint found errors in the ${stage} template.`);
     process.exit(1);
   }
-  console.log(`${stage}: no cfn-lint errors${result.status & 4 ? ' (warnings above are explained in the README)' : ''}.`);
+  console.log(`${stage}: no cfn-lint errors${result.status & 4 ? ' (warnings above are explained in docs/operations.md)' : ''}.`);
 };
 
 void main();

@@ -10,7 +10,7 @@ export { MAX_ORDER_LINES, country } from './schemas';
  * and the saga's declaration gathers them: owner, the current schema version, the schema of
  * `data`, and the older versions consumers still accept (`older`: version → schema + upcaster to
  * the current one). Producers always write the current version; consumers accept every version
- * listed and dead-letter any other. How to evolve a type safely: README, "Evolving an event".
+ * listed and dead-letter any other. How to evolve a type safely: docs/contracts.md, "Evolving an event".
  */
 export const contracts = saga.contracts;
 

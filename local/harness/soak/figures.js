@@ -3,7 +3,7 @@
  * The pure figures of `npm run soak` (local/harness/soak/soak.js): percentiles, least-squares trends, the
  * pass/fail rules for memory, latency and the sweeper, and /proc parsing. No I/O here, so every
  * rule is unit-tested on hand-made numbers (tests/unit/soak/figures.test.ts). Why each threshold
- * is what it is: the README, "Soak".
+ * is what it is: the docs/verification.md, "Soak".
  */
 
 /** Growth is judged only after this warm-up: 3 minutes or a third of the run, whichever is longer. */
@@ -77,7 +77,7 @@ const growthVerdict = (samples, { warmupMin, endMin, maxRatio = 0.2, minMiB = 8,
 /**
  * Latency rule: the last minute of the load against the first steady minutes (minutes 2 and 3:
  * minute 1 pays every handler's cold start). Run-to-run noise on a shared two-core VM is up to
- * ~2.5× (README, Performance), so a p99 more than twice the reference (and 200 ms more) is only a
+ * ~2.5× (docs/performance.md), so a p99 more than twice the reference (and 200 ms more) is only a
  * warning; the run fails when the last minute is more than `failFactor` times slower at the median
  * or the p99 and by more than a second, which is a backlog building up, not noise.
  * `minutes` is `[{ latencies: number[] }]`, the load's minutes in order.

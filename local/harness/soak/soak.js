@@ -10,7 +10,7 @@
  * Local's JVM, `serverless offline` and its children). After the load it lets the sagas settle,
  * runs the invariant checker of `npm run verify` against the stock and balances it started from,
  * and ends with one verdict line; exits 1 when anything failed (the rules and their thresholds:
- * README, "Soak", and local/harness/soak/figures.js). The table, the samples and the verdicts are kept in
+ * docs/verification.md, "Soak", and local/harness/soak/figures.js). The table, the samples and the verdicts are kept in
  * .local-data/soak-report.json.
  *
  * What it watches costs the same in minute 30 as in minute 1, or the observer would be what makes

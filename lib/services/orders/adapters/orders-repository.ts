@@ -22,7 +22,7 @@ export const idempotencyKeyOf = (customerId: string, key: string): string => `${
  * one until every consumer of `order.confirmed` processed it (`watchAt` = the next time to check,
  * pushed back after each re-drive). One partition for every running saga
  * with an ever-increasing sort key could not be split by DynamoDB; 16 shards keep each under its
- * per-partition write limit at well over 1,000 orders a second (README, Capacity).
+ * per-partition write limit at well over 1,000 orders a second (docs/operations.md, "Capacity").
  */
 export const SAGA_WATCH_INDEX = 'SagaWatchIndex';
 export const SAGA_WATCH_SHARDS = 16;
