@@ -9,6 +9,8 @@ const transformIgnorePatterns = ['/node_modules/(?!(@middy|@aws/lambda-invoke-st
 const project = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
+  // The transform cache stays in the checkout, not in the system's temporary directory.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   transform,
   transformIgnorePatterns,
   testMatch: [`<rootDir>/tests/${name}/**/*.test.ts`],

@@ -50,7 +50,8 @@ const startDynamoDbLocal = async ({ port = 8000, dataDir, log = () => {} } = {})
   // default G1 collector and the C2 compiler, DynamoDB Local used ~114 % of a core and sagas took
   // p50 2.3 s; with the serial collector and C1 only, ~75 % and p50 0.2-0.6 s. On two cores the
   // JIT's and the collector's own threads compete with the requests they are meant to speed up.
-  const jvm = (process.env.DYNAMODB_LOCAL_JVM_OPTS ?? '-XX:+UseSerialGC -XX:TieredStopAtLevel=1').split(/\s+/).filter(Boolean);
+  // -XX:-UsePerfData: no /tmp/hsperfdata_<user> left behind.
+  const jvm = (process.env.DYNAMODB_LOCAL_JVM_OPTS ?? '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData').split(/\s+/).filter(Boolean);
   const args = [...jvm, `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-jar', path.join(dir, 'DynamoDBLocal.jar'), ...storage, '-sharedDb', '-disableTelemetry', '-port', String(port)];
   const child = spawn(process.env.JAVA_BIN || 'java', args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
