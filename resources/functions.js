@@ -3,7 +3,6 @@
 // every consumer (its environment, its role, the EventBridge rules that deliver exactly its
 // subscription from each type's owner) and every emitting service's outbox forwarder and sweeper.
 // serverless.yml lists the rest (the HTTP API, the watchdog, the operations functions).
-const { topology } = require('./declaration').declaration();
 
 const capital = (s) => s[0].toUpperCase() + s.slice(1);
 const kebab = (s) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
@@ -12,10 +11,13 @@ const arn = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const outboxOf = (service) => `${capital(service)}OutboxTable`;
 const inboxOf = (service) => `${capital(service)}InboxTable`;
 const allow = (actions, resources, extra = {}) => ({ Effect: 'Allow', Action: actions, Resource: resources, ...extra });
-const fromOwnSource = (service) => ({ Condition: { StringEquals: { 'events:source': [topology.sourceOf(service)] } } });
 
-module.exports = async ({ resolveVariable }) => {
-  const [consumer, ruleDelivery, outboxStream] = await Promise.all(['self:custom.consumer', 'self:custom.ruleDelivery', 'self:custom.outboxStream'].map((v) => resolveVariable(v)));
+/**
+ * The functions of a saga's topology, given the shared settings of serverless.yml's `custom`
+ * (`consumer`, `ruleDelivery`, `outboxStream`). Pure: the tests call it with other declarations.
+ */
+const functionsFor = (topology, { consumer, ruleDelivery, outboxStream }) => {
+  const fromOwnSource = (service) => ({ Condition: { StringEquals: { 'events:source': [topology.sourceOf(service)] } } });
   const functions = {};
 
   for (const key of topology.consumerNames) {
@@ -119,3 +121,9 @@ module.exports = async ({ resolveVariable }) => {
   };
   return functions;
 };
+
+module.exports = async ({ resolveVariable }) => {
+  const [consumer, ruleDelivery, outboxStream] = await Promise.all(['self:custom.consumer', 'self:custom.ruleDelivery', 'self:custom.outboxStream'].map((v) => resolveVariable(v)));
+  return functionsFor(require('./declaration').declaration().topology, { consumer, ruleDelivery, outboxStream });
+};
+module.exports.functionsFor = functionsFor;

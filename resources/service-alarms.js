@@ -3,7 +3,6 @@
 // declaration (lib/services/saga.ts): each outbox's forwarder iterator age, lag and unpublishable
 // rows; the errors of every forwarder and sweeper, of every consumer (and the watchdog); every
 // service's dead letters. The alarms that concern the saga as a whole are in alarms.yml.
-const { topology } = require('./declaration').declaration();
 
 const capital = (s) => s[0].toUpperCase() + s.slice(1);
 const actions = { AlarmActions: [{ Ref: 'AlarmTopic' }], OKActions: [{ Ref: 'AlarmTopic' }] };
@@ -30,8 +29,8 @@ const sumAlarm = ({ prefix, name, description, namespace, metric, dimension, val
   },
 });
 
-module.exports = async ({ resolveVariable }) => {
-  const [prefix, namespace, t] = await Promise.all([resolveVariable('self:custom.prefix'), resolveVariable('self:custom.metricsNamespace'), resolveVariable('self:custom.alarmThresholds')]);
+/** The alarms of a saga's topology for a stage's prefix, metrics namespace and thresholds. Pure. */
+const alarmsFor = (topology, { prefix, namespace, thresholds: t }) => {
   const fn = (key) => `${prefix}-${key}`;
   const resources = {};
   for (const service of topology.emitters) {
@@ -116,3 +115,9 @@ module.exports = async ({ resolveVariable }) => {
   });
   return resources;
 };
+
+module.exports = async ({ resolveVariable }) => {
+  const [prefix, namespace, thresholds] = await Promise.all([resolveVariable('self:custom.prefix'), resolveVariable('self:custom.metricsNamespace'), resolveVariable('self:custom.alarmThresholds')]);
+  return alarmsFor(require('./declaration').declaration().topology, { prefix, namespace, thresholds });
+};
+module.exports.alarmsFor = alarmsFor;

@@ -8,6 +8,23 @@ import type { SagaDeclaration } from '../../../lib/platform/saga/declaration';
 import { sagaTopology, SagaDeclarationError } from '../../../lib/platform/saga/topology';
 import { saga, topology } from '../../../lib/services/saga';
 import { expectToThrow } from '../../steps/then';
+import { invariants } from '../../../lib/services/verify';
+import type { ServiceInvariants } from '../../../lib/platform/saga/invariants';
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { functionsFor } = require('../../../resources/functions') as { functionsFor: (t: unknown, custom: object) => Record<string, FunctionDef> };
+const { alarmsFor } = require('../../../resources/service-alarms') as { alarmsFor: (t: unknown, o: object) => Record<string, { Properties: Record<string, unknown> }> };
+const { invariantsChecker, MissingInvariantsError } = require('../../../local/harness/verify/checks') as {
+  invariantsChecker: (o: { topology: unknown; invariants: Record<string, ServiceInvariants> }) => unknown;
+  MissingInvariantsError: new (...args: never[]) => Error;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+interface FunctionDef {
+  handler: string;
+  environment: Record<string, unknown>;
+  iamRoleStatements: { Action: string | string[]; Resource: unknown }[];
+  events?: { eventBridge?: { pattern: unknown }; stream?: unknown; schedule?: string }[];
+}
 
 type Mutable = { -readonly [K in keyof SagaDeclaration]: SagaDeclaration[K] } & Record<string, unknown>;
 const copy = (): Mutable => JSON.parse(JSON.stringify({ ...saga, contracts: {} })) as Mutable;
@@ -108,5 +125,44 @@ describe('the saga topology', () => {
         'wrapGift accesses AccountsTable, which is not a table of wrapping',
       ]),
     );
+  });
+
+  describe('a fifth participant, declared only', () => {
+    const fifth = () => sagaTopology(withGiftWrapping() as SagaDeclaration);
+
+    it('gets its consumers with their rules and roles, and its forwarder and sweeper, in the generated functions', () => {
+      // Act
+      const functions = functionsFor(fifth(), { consumer: { maximumRetryAttempts: 2 }, ruleDelivery: { eventBus: 'bus' }, outboxStream: { type: 'dynamodb' } });
+
+      // Assess
+      expect(Object.keys(functions)).toEqual(expect.arrayContaining(['wrapGift', 'unwrapGift', 'wrappingOutboxForwarder', 'wrappingOutboxSweeper']));
+      expect(functions.wrapGift).toMatchObject({ handler: 'functions/wrapping/wrap-gift.handler', environment: { WRAPS_TABLE: { Ref: 'WrapsTable' }, OUTBOX_TABLE: { Ref: 'WrappingOutboxTable' }, INBOX_TABLE: { Ref: 'WrappingInboxTable' } } });
+      expect(functions.wrapGift!.events).toEqual([{ eventBridge: { eventBus: 'bus', pattern: { source: ['saga.payments'], 'detail-type': ['payment.succeeded'] } } }]);
+      const grants = functions.unwrapGift!.iamRoleStatements.flatMap((st) => [st.Action].flat().map((a) => `${a} ${JSON.stringify(st.Resource)}`));
+      expect(grants).toEqual(expect.arrayContaining(['dynamodb:GetItem [{"Fn::GetAtt":["WrapsTable","Arn"]}]', 'dynamodb:UpdateItem [{"Fn::GetAtt":["WrappingOutboxTable","Arn"]}]']));
+      expect(functions.replayEvents!.environment).toHaveProperty('WRAPPING_OUTBOX_TABLE', { Ref: 'WrappingOutboxTable' });
+      expect(functions.describeSaga!.environment).toHaveProperty('WRAPPING_INBOX_TABLE', { Ref: 'WrappingInboxTable' });
+    });
+
+    it('gets its outbox alarms, and its functions in the error and dead-letter alarms', () => {
+      // Act
+      const alarms = alarmsFor(fifth(), { prefix: 'p', namespace: 'n', thresholds: {} });
+
+      // Assess
+      expect(Object.keys(alarms)).toEqual(expect.arrayContaining(['WrappingForwarderIteratorAgeAlarm', 'WrappingOutboxLagAlarm', 'WrappingOutboxUnpublishableAlarm']));
+      expect(JSON.stringify(alarms.ConsumerErrorsAlarm)).toContain('p-wrapGift');
+      expect(JSON.stringify(alarms.PipelineErrorsAlarm)).toContain('p-wrappingOutboxSweeper');
+      expect(JSON.stringify(alarms.PoisonEventsAlarm)).toContain('"wrapping"');
+    });
+
+    it('is refused by npm run verify until it brings its invariants', () => {
+      // Act
+      const attempt = () => invariantsChecker({ topology: fifth(), invariants });
+
+      // Assess
+      expect(attempt).toThrow(MissingInvariantsError);
+      expect(attempt).toThrow(/the service wrapping/);
+      expect(() => invariantsChecker({ topology: fifth(), invariants: { ...invariants, wrapping: { tables: {}, effects: { wrapGift: () => true, unwrapGift: () => true } } } })).not.toThrow();
+    });
   });
 });
