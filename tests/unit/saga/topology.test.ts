@@ -166,3 +166,32 @@ describe('the saga topology', () => {
     });
   });
 });
+
+describe('the declaration and the code agree', () => {
+  const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const path = require('node:path') as typeof import('node:path');
+  const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+  it.each(topology.consumerNames)('has the handler of %s where the generated function points (functions/<service>/<kebab-key>.ts)', (consumer) => {
+    // Assess
+    expect(fs.existsSync(path.join(ROOT, 'functions', topology.serviceOf(consumer), `${kebab(consumer)}.ts`))).toBe(true);
+  });
+
+  it('has no consumer handler the declaration does not know', () => {
+    // Prepare: every handler that builds a consumer.
+    const handlers = topology.serviceNames.flatMap((service) => {
+      const dir = path.join(ROOT, 'functions', service);
+      if (!fs.existsSync(dir)) return [];
+      return fs
+        .readdirSync(dir)
+        .filter((file) => fs.readFileSync(path.join(dir, file), 'utf8').includes('consumerHandler('))
+        .map((file) => `${service}/${file.replace(/\.ts$/, '')}`);
+    });
+
+    // Assess
+    expect(handlers.sort()).toEqual(topology.consumerNames.map((c) => `${topology.serviceOf(c)}/${kebab(c)}`).sort());
+  });
+});
