@@ -73,4 +73,23 @@ describe('saga watchdog on DynamoDB Local', () => {
     // Assess
     expect(result).toEqual({ cancelled: 0, redriven: 0, compensated: 0, delivered: 0, failed: 0, complete: false });
   });
+
+  it('lets a cancelled saga leave the watch only once every declared compensation step is recorded', async () => {
+    // Prepare: a cancelled saga with two of its three compensation steps.
+    const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const { marshall } = await import('@aws-sdk/util-dynamodb');
+    const { result } = placeOrder({ customerId: 'customer-watch', items: [{ productId: 'product-1', quantity: 1 }] }, { now: new Date(), sagaTimeoutSeconds: 300 });
+    const step = { status: 'SUCCESS', timestamp: new Date().toISOString(), eventId: 'x' };
+    const steps = { ...result.saga.steps, cancellation: step, inventoryRelease: step, paymentRefund: step };
+    await ddb().send(new PutItemCommand({ TableName: table('SagaStateTable'), Item: marshall({ ...result.saga, currentStep: 'CANCELLED', steps, watchKind: 'COMPENSATING', watchShard: 'w1', watchAt: new Date().toISOString() }) }));
+    const orders = repository();
+
+    // Act / Assess: refused while shipmentCancellation is missing...
+    await expect(tx().commit({ writes: [orders.confirmCompensation(result.saga.sagaId, new Date())], events: [] })).rejects.toThrow(/not recorded/);
+
+    // ...accepted once it is there.
+    await ddb().send(new PutItemCommand({ TableName: table('SagaStateTable'), Item: marshall({ ...result.saga, currentStep: 'CANCELLED', steps: { ...steps, shipmentCancellation: step }, watchKind: 'COMPENSATING', watchShard: 'w1', watchAt: new Date().toISOString() }) }));
+    await tx().commit({ writes: [orders.confirmCompensation(result.saga.sagaId, new Date())], events: [] });
+    expect(await getItem<{ compensatedAt?: string }>('SagaStateTable', { sagaId: result.saga.sagaId })).toMatchObject({ compensatedAt: expect.any(String) });
+  });
 });

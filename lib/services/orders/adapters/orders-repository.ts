@@ -11,6 +11,10 @@ import { MisconfiguredAdapterError } from '../../../platform/adapters/errors';
 import { fromItem, toItem, toValues, type Item } from '../../../platform/adapters/dynamodb/marshalling';
 import type { DynamoTxWrite } from '../../../platform/adapters/dynamodb/transaction';
 import { type OrdersStore } from '../ports';
+import { topology } from '../../saga';
+
+/** The guard of a finished compensation: every compensation step of the declaration is in the saga (it listed two and missed the third). */
+export const COMPENSATION_RECORDED = topology.compensationSteps.map((step) => `attribute_exists(steps.${step})`).join(' AND ');
 
 export const ORDER_ID_INDEX = 'OrderIdIndex';
 /** Keys are scoped to the customer: two customers may use the same key. */
@@ -185,11 +189,11 @@ export class OrdersRepository implements OrdersStore {
     return this.leaveWatch(sagaId, { condition: 'watchKind = :running', values: { ':running': RUNNING }, refused: `Saga ${sagaId} is no longer watched for its deadline` });
   }
 
-  /** Both compensation steps are recorded: the cancelled saga is finished and leaves the watch. */
+  /** Every compensation step is recorded: the cancelled saga is finished and leaves the watch. */
   confirmCompensation(sagaId: string, at: Date): DynamoTxWrite {
     return this.leaveWatch(sagaId, {
       mark: { name: 'compensatedAt', at },
-      condition: 'attribute_exists(steps.inventoryRelease) AND attribute_exists(steps.paymentRefund)',
+      condition: COMPENSATION_RECORDED,
       refused: `Compensation of saga ${sagaId} is not recorded`,
     });
   }
