@@ -144,6 +144,18 @@ describe('the saga topology', () => {
       expect(functions.describeSaga!.environment).toHaveProperty('WRAPPING_INBOX_TABLE', { Ref: 'WrappingInboxTable' });
     });
 
+    it('gets its outbox (with its stream) and its inbox among the generated tables', () => {
+      // Act
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { tablesFor } = require('../../../resources/service-tables') as { tablesFor: (t: unknown, o: object) => Record<string, { Properties: Record<string, unknown> }> };
+      const tables = tablesFor(fifth(), { prefix: 'p' });
+
+      // Assess
+      expect(tables.WrappingOutboxTable!.Properties).toMatchObject({ TableName: 'p-wrapping-outbox', StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+      expect(tables.WrappingInboxTable!.Properties).toMatchObject({ TableName: 'p-wrapping-inbox' });
+      expect(tables).not.toHaveProperty('RewardsOutboxTable');
+    });
+
     it('gets its outbox alarms, and its functions in the error and dead-letter alarms', () => {
       // Act
       const alarms = alarmsFor(fifth(), { prefix: 'p', namespace: 'n', thresholds: {} });
