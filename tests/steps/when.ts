@@ -127,7 +127,8 @@ export const invokeLocal = async <T = unknown>(functionKey: string, data: unknow
       process.execPath,
       [path.join(root, 'node_modules/serverless/bin/serverless.js'), 'invoke', 'local', '-f', functionKey, '--stage', stage, '--data', JSON.stringify(data)],
       // Its own bundle folder: never rewrite the bundles the running stack executes.
-      { cwd: root, env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-invoke', LOG_LEVEL: 'ERROR' }, maxBuffer: 10 * 1024 * 1024 },
+      // Killed past 100 s: a CLI that hangs must never outlive the test that started it.
+      { cwd: root, env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-invoke', LOG_LEVEL: 'ERROR' }, maxBuffer: 10 * 1024 * 1024, timeout: 100_000, killSignal: 'SIGKILL' },
       (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
     ),
   );
