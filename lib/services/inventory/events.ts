@@ -13,8 +13,8 @@ const inventoryReservedV1 = z.object({ orderId: id, customerId: id, items: z.arr
 export const events = {
   'inventory.reserved': {
     source,
-    // Version 2 carries the saga's deadline (from `order.created`), so payments can refuse a
-    // charge that arrives after the saga has ended. Optional: a version-1 event has none.
+    // Version 2 carries the saga's deadline (from `order.created`), so a charge that arrives after
+    // the saga has ended can be refused. Optional: a version-1 event has none.
     version: 2,
     data: inventoryReservedV1.extend({ deadline: z.string().datetime().optional() }).strict(),
     older: {

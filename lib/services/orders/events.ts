@@ -23,7 +23,7 @@ export const events = {
   'order.created': {
     source,
     // `shipTo`: where the order ships (resolved by orders from the request or the customer's
-    // default country). Optional, so events committed before it existed still parse; shipping
+    // default country). Optional, so events committed before it existed still parse; the booking
     // fails an order without one. Consumers of order.created must be deployed with this contract
     // before orders writes the field (the schema is strict).
     version: 1,

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { id, money, country } from '../schemas';
 
-/** The events the shipping service owns. */
+/** The events this service owns. */
 export const source = 'saga.shipping' as const;
 
 export const events = {
   'shipment.scheduled': {
     source,
     version: 1,
-    // `amount` is what payments charged: the order is confirmed with it.
+    // `amount` is what the order was charged: the order is confirmed with it.
     data: z.object({ orderId: id, customerId: id, amount: money, country, carrier: id, shipmentId: id }).strict(),
   },
   'shipment.failed': {
