@@ -3,6 +3,8 @@
  * (`!Ref`/`!GetAtt` of the resources in `resources/*.yml`); each is read once, on first use, and a
  * missing one fails loudly instead of turning into `undefined` deep inside an SDK call.
  */
+import { envName } from './platform/env-name';
+
 const cache = new Map<string, string>();
 
 /** The configuration layer's errors: a deployment mistake, never a client's. */
@@ -42,8 +44,6 @@ const positiveNumber = (name: string): number => {
   return value;
 };
 
-/** `orders` → `ORDERS`, `giftCards` → `GIFT_CARDS`: a service's name as it appears in variable names. */
-const envName = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
 export const config = {
   eventBusName: () => required('EVENT_BUS_NAME'),

@@ -33,60 +33,63 @@ const sumAlarm = ({ prefix, name, description, namespace, metric, dimension, val
 const alarmsFor = (topology, { prefix, namespace, thresholds: t }) => {
   const fn = (key) => `${prefix}-${key}`;
   const resources = {};
+  /** An alarm on one metric of one dimension, above its threshold (the key order CloudFormation shows). */
+  const metricAlarm = ({ name, description, namespace: ns, metric, dimension, statistic, period, evaluationPeriods = 1, datapoints, threshold, missing }) => ({
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: `${prefix}-${name}`,
+      AlarmDescription: description,
+      ...actions,
+      Namespace: ns,
+      MetricName: metric,
+      Dimensions: [dimension],
+      Statistic: statistic,
+      Period: period,
+      EvaluationPeriods: evaluationPeriods,
+      ...(datapoints ? { DatapointsToAlarm: datapoints } : {}),
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: missing,
+    },
+  });
   for (const service of topology.emitters) {
     const S = capital(service);
-    resources[`${S}ForwarderIteratorAgeAlarm`] = {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmName: `${prefix}-${service}-forwarder-iterator-age`,
-        AlarmDescription: `The ${service} outbox stream forwarder is more than a minute behind its stream.`,
-        ...actions,
-        Namespace: 'AWS/Lambda',
-        MetricName: 'IteratorAge',
-        Dimensions: [{ Name: 'FunctionName', Value: fn(`${service}OutboxForwarder`) }],
-        Statistic: 'Maximum',
-        Period: 60,
-        EvaluationPeriods: 3,
-        DatapointsToAlarm: 2,
-        Threshold: t.iteratorAgeMs,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      },
-    };
-    resources[`${S}OutboxLagAlarm`] = {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmName: `${prefix}-${service}-outbox-lag`,
-        AlarmDescription: `An event has waited in the ${service} outbox for more than 5 minutes, or the sweeper stopped reporting.`,
-        ...actions,
-        Namespace: namespace,
-        MetricName: 'OutboxOldestUnpublishedAge',
-        Dimensions: [{ Name: 'service', Value: `${service}-outbox` }],
-        Statistic: 'Maximum',
-        Period: 300,
-        EvaluationPeriods: 1,
-        Threshold: t.outboxLagMs,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'breaching',
-      },
-    };
-    resources[`${S}OutboxUnpublishableAlarm`] = {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmName: `${prefix}-${service}-outbox-unpublishable`,
-        AlarmDescription: `A ${service} outbox row cannot be published as it is (unreadable, or not the event its key says); it stays pending until fixed.`,
-        ...actions,
-        Namespace: namespace,
-        MetricName: 'OutboxRecordsUnpublishable',
-        Dimensions: [{ Name: 'service', Value: `${service}-outbox` }],
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: t.deadLetters,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      },
-    };
+    const outbox = { Name: 'service', Value: `${service}-outbox` };
+    resources[`${S}ForwarderIteratorAgeAlarm`] = metricAlarm({
+      name: `${service}-forwarder-iterator-age`,
+      description: `The ${service} outbox stream forwarder is more than a minute behind its stream.`,
+      namespace: 'AWS/Lambda',
+      metric: 'IteratorAge',
+      dimension: { Name: 'FunctionName', Value: fn(`${service}OutboxForwarder`) },
+      statistic: 'Maximum',
+      period: 60,
+      evaluationPeriods: 3,
+      datapoints: 2,
+      threshold: t.iteratorAgeMs,
+      missing: 'notBreaching',
+    });
+    resources[`${S}OutboxLagAlarm`] = metricAlarm({
+      name: `${service}-outbox-lag`,
+      description: `An event has waited in the ${service} outbox for more than 5 minutes, or the sweeper stopped reporting.`,
+      namespace,
+      metric: 'OutboxOldestUnpublishedAge',
+      dimension: outbox,
+      statistic: 'Maximum',
+      period: 300,
+      threshold: t.outboxLagMs,
+      missing: 'breaching',
+    });
+    resources[`${S}OutboxUnpublishableAlarm`] = metricAlarm({
+      name: `${service}-outbox-unpublishable`,
+      description: `A ${service} outbox row cannot be published as it is (unreadable, or not the event its key says); it stays pending until fixed.`,
+      namespace,
+      metric: 'OutboxRecordsUnpublishable',
+      dimension: outbox,
+      statistic: 'Sum',
+      period: 60,
+      threshold: t.deadLetters,
+      missing: 'notBreaching',
+    });
   }
   const lambdaErrors = { namespace: 'AWS/Lambda', metric: 'Errors', dimension: 'FunctionName', period: 300, threshold: t.errorsPer5Minutes, idPrefix: 'e', prefix };
   resources.PipelineErrorsAlarm = sumAlarm({

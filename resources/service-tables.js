@@ -4,72 +4,70 @@
 // so each service's own YAML keeps only its business tables.
 const capital = (s) => s[0].toUpperCase() + s.slice(1);
 
+/** What every outbox and inbox shares: on demand, rows expiring on `expiresAt`, the stage's deletion protection. */
+const table = (name, properties) => ({
+  Type: 'AWS::DynamoDB::Table',
+  Properties: {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    ...properties,
+    TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    DeletionProtectionEnabled: '${param:deletionProtection}',
+  },
+});
+
 /** The outbox and inbox tables of a saga's topology for a stage's table prefix. Pure. */
 const tablesFor = (topology, { prefix }) => {
   const resources = {};
   for (const service of topology.emitters) {
-    resources[`${capital(service)}OutboxTable`] = {
-      Type: 'AWS::DynamoDB::Table',
-      Properties: {
-        TableName: `${prefix}-${service}-outbox`,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'id', AttributeType: 'S' },
-          { AttributeName: 'pendingShard', AttributeType: 'S' },
-          { AttributeName: 'createdAt', AttributeType: 'N' },
-          { AttributeName: 'aggregateId', AttributeType: 'S' },
-          { AttributeName: 'typeShard', AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [
-          // Sparse: only unpublished rows carry pendingShard (p0..p15), so the sweeper never scans.
-          // Every index projects only what its reader uses, none of what publishing changes, so
-          // marking a row published rewrites no index but the one it leaves (docs/operations.md, "Capacity").
-          {
-            IndexName: 'UnpublishedIndex',
-            KeySchema: [
-              { AttributeName: 'pendingShard', KeyType: 'HASH' },
-              { AttributeName: 'createdAt', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['type', 'aggregateId', 'payload', 'unpublishableReason'] },
-          },
-          // Replay by order, and by event type within a time window (typeShard = <type>#0..15).
-          {
-            IndexName: 'AggregateIndex',
-            KeySchema: [
-              { AttributeName: 'aggregateId', KeyType: 'HASH' },
-              { AttributeName: 'createdAt', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['type', 'payload'] },
-          },
-          {
-            IndexName: 'TypeIndex',
-            KeySchema: [
-              { AttributeName: 'typeShard', KeyType: 'HASH' },
-              { AttributeName: 'createdAt', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['type', 'aggregateId', 'payload'] },
-          },
-        ],
-        StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: '${param:pointInTimeRecovery}' },
-        DeletionProtectionEnabled: '${param:deletionProtection}',
-      },
-    };
+    resources[`${capital(service)}OutboxTable`] = table(`${prefix}-${service}-outbox`, {
+      AttributeDefinitions: [
+        { AttributeName: 'id', AttributeType: 'S' },
+        { AttributeName: 'pendingShard', AttributeType: 'S' },
+        { AttributeName: 'createdAt', AttributeType: 'N' },
+        { AttributeName: 'aggregateId', AttributeType: 'S' },
+        { AttributeName: 'typeShard', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        // Sparse: only unpublished rows carry pendingShard (p0..p15), so the sweeper never scans.
+        // Every index projects only what its reader uses, none of what publishing changes, so
+        // marking a row published rewrites no index but the one it leaves (docs/operations.md, "Capacity").
+        {
+          IndexName: 'UnpublishedIndex',
+          KeySchema: [
+            { AttributeName: 'pendingShard', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['type', 'aggregateId', 'payload', 'unpublishableReason'] },
+        },
+        // Replay by order, and by event type within a time window (typeShard = <type>#0..15).
+        {
+          IndexName: 'AggregateIndex',
+          KeySchema: [
+            { AttributeName: 'aggregateId', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['type', 'payload'] },
+        },
+        {
+          IndexName: 'TypeIndex',
+          KeySchema: [
+            { AttributeName: 'typeShard', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['type', 'aggregateId', 'payload'] },
+        },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: '${param:pointInTimeRecovery}' },
+    });
   }
   for (const service of topology.receivers) {
-    resources[`${capital(service)}InboxTable`] = {
-      Type: 'AWS::DynamoDB::Table',
-      Properties: {
-        TableName: `${prefix}-${service}-inbox`,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-        DeletionProtectionEnabled: '${param:deletionProtection}',
-      },
-    };
+    resources[`${capital(service)}InboxTable`] = table(`${prefix}-${service}-inbox`, {
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    });
   }
   return resources;
 };

@@ -35,3 +35,41 @@ export interface ServiceInvariants {
    */
   effects: Readonly<Record<string, (ctx: { orderId: string; eventId: string; effects: unknown[]; snapshot: Snapshot }) => boolean>>;
 }
+
+/** Items by their `orderId` (one record per order, as every participant keeps). */
+export const byOrder = (items: Item[]): Map<string, Item> => new Map(items.map((i) => [i.orderId as string, i]));
+
+/** Adds `n` to `key`'s running total. */
+export const addTo = (totals: Map<string, number>, key: string, n: number): void => {
+  totals.set(key, (totals.get(key) ?? 0) + n);
+};
+
+/**
+ * One counter per item (a product's stock, a customer's balance): never negative and, against a
+ * baseline, moved by exactly what the confirmed sagas took, all of it held by the service's records.
+ */
+export const checkCounters = (
+  opts: {
+    items: Item[];
+    idKey: string;
+    figure: string;
+    what: string;
+    baseline: Record<string, number> | undefined;
+    confirmed: Map<string, number>;
+    held: Map<string, number>;
+    heldLabel: string;
+    kinds: { negative: string; ledger: string; held: string };
+  },
+  add: AddViolation,
+): void => {
+  for (const item of opts.items) {
+    const id = item[opts.idKey] as string;
+    const value = item[opts.figure] as number;
+    if (value < 0) add(opts.kinds.negative, `${opts.what} ${id} has ${opts.figure} ${value}`, [id]);
+    const base = opts.baseline?.[id];
+    if (base === undefined) continue;
+    const used = opts.confirmed.get(id) ?? 0;
+    if (value !== base - used) add(opts.kinds.ledger, `${opts.what} ${id}: ${opts.figure} ${value}, expected ${base} − ${used} confirmed = ${base - used}`, [id]);
+    if ((opts.held.get(id) ?? 0) !== used) add(opts.kinds.held, `${opts.what} ${id}: ${opts.held.get(id) ?? 0} ${opts.heldLabel}, ${used} confirmed`, [id]);
+  }
+};

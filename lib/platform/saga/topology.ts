@@ -1,4 +1,5 @@
 import type { SagaDeclaration, StepDeclaration } from './declaration';
+import { envName } from '../env-name';
 import { eventCatalogue, type BaseEnvelope, type EnvelopeOf } from '../events/envelope';
 
 /** A declaration that does not hold together: caught when the topology is derived (the unit tier does). */
@@ -28,7 +29,6 @@ export type StepEvent =
   | { kind: 'succeeded' | 'failed'; step: StepDeclaration<string, string>; last: boolean }
   | { kind: 'compensated'; step: StepDeclaration<string, string>; compensation: NonNullable<StepDeclaration<string, string>['compensation']> };
 
-const upperSnake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
 /**
  * Everything derived from a saga's declaration: who consumes what, the rules that deliver it, the
@@ -150,7 +150,7 @@ export const sagaTopology = <D extends SagaDeclaration>(saga: D) => {
     deliveryConsumers: consumersOf(saga.ends.confirmed),
     stepEventOf,
     /** `releaseStock` → `RELEASE_STOCK`; `billing` → `BILLING`: how names appear in environment variables. */
-    envName: upperSnake,
+    envName,
   };
 };
 

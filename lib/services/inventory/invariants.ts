@@ -1,6 +1,4 @@
-import type { Item, ServiceInvariants } from '../../platform/saga/invariants';
-
-const byOrder = (items: Item[]) => new Map(items.map((i) => [i.orderId as string, i]));
+import { addTo, byOrder, checkCounters, type ServiceInvariants } from '../../platform/saga/invariants';
 
 /** Inventory's books: a confirmed order holds its reservation once; stock adds up per product. */
 export const inventoryInvariants: ServiceInvariants = {
@@ -18,18 +16,12 @@ export const inventoryInvariants: ServiceInvariants = {
   books: (snapshot, add, { baseline }) => {
     const held = new Map<string, number>();
     const confirmed = new Map<string, number>();
-    const addTo = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
     for (const r of snapshot.reservations!) if (r.status === 'RESERVED') for (const line of r.items) addTo(held, line.productId, line.quantity);
     for (const o of snapshot.orders!) if (o.status === 'CONFIRMED') for (const line of o.items) addTo(confirmed, line.productId, line.quantity);
-    for (const product of snapshot.products!) {
-      const id = product.productId as string;
-      if (product.stock < 0) add('negative-stock', `product ${id} has stock ${product.stock}`, [id]);
-      const base = baseline?.stock?.[id];
-      if (base === undefined) continue;
-      const used = confirmed.get(id) ?? 0;
-      if (product.stock !== base - used) add('stock-ledger', `product ${id}: stock ${product.stock}, expected ${base} − ${used} confirmed = ${base - used}`, [id]);
-      if ((held.get(id) ?? 0) !== used) add('stock-held', `product ${id}: ${held.get(id) ?? 0} units held by reservations, ${used} confirmed`, [id]);
-    }
+    checkCounters(
+      { items: snapshot.products!, idKey: 'productId', figure: 'stock', what: 'product', baseline: baseline?.stock, confirmed, held, heldLabel: 'units held by reservations', kinds: { negative: 'negative-stock', ledger: 'stock-ledger', held: 'stock-held' } },
+      add,
+    );
   },
   effects: {
     // Ignored (a tombstone was there first) or reserved/failed: either way inventory has a record.

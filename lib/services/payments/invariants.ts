@@ -1,6 +1,4 @@
-import type { Item, ServiceInvariants } from '../../platform/saga/invariants';
-
-const byOrder = (items: Item[]) => new Map(items.map((i) => [i.orderId as string, i]));
+import { addTo, byOrder, checkCounters, type ServiceInvariants } from '../../platform/saga/invariants';
 
 /** Payments' books: a confirmed order is charged once, its amount; money adds up per customer. */
 export const paymentsInvariants: ServiceInvariants = {
@@ -18,18 +16,12 @@ export const paymentsInvariants: ServiceInvariants = {
   books: (snapshot, add, { baseline }) => {
     const taken = new Map<string, number>();
     const confirmed = new Map<string, number>();
-    const addTo = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
     for (const p of snapshot.payments!) if (p.status === 'CHARGED') addTo(taken, p.customerId, p.amount);
     for (const o of snapshot.orders!) if (o.status === 'CONFIRMED') addTo(confirmed, o.customerId, o.amount ?? 0);
-    for (const account of snapshot.accounts!) {
-      const id = account.customerId as string;
-      if (account.balance < 0) add('negative-balance', `customer ${id} has balance ${account.balance}`, [id]);
-      const base = baseline?.balance?.[id];
-      if (base === undefined) continue;
-      const used = confirmed.get(id) ?? 0;
-      if (account.balance !== base - used) add('balance-ledger', `customer ${id}: balance ${account.balance}, expected ${base} − ${used} confirmed = ${base - used}`, [id]);
-      if ((taken.get(id) ?? 0) !== used) add('money-held', `customer ${id}: ${taken.get(id) ?? 0} charged, ${used} confirmed`, [id]);
-    }
+    checkCounters(
+      { items: snapshot.accounts!, idKey: 'customerId', figure: 'balance', what: 'customer', baseline: baseline?.balance, confirmed, held: taken, heldLabel: 'charged', kinds: { negative: 'negative-balance', ledger: 'balance-ledger', held: 'money-held' } },
+      add,
+    );
   },
   effects: {
     chargePayment: ({ orderId, snapshot }) => byOrder(snapshot.payments!).has(orderId),

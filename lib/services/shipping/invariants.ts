@@ -1,6 +1,4 @@
-import type { Item, ServiceInvariants } from '../../platform/saga/invariants';
-
-const byOrder = (items: Item[]) => new Map(items.map((i) => [i.orderId as string, i]));
+import { byOrder, type ServiceInvariants } from '../../platform/saga/invariants';
 
 /** Shipping's books: a confirmed order has exactly one booked shipment; a cancelled one none left. */
 export const shippingInvariants: ServiceInvariants = {
