@@ -113,8 +113,9 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream }) => {
       DEAD_LETTER_TABLE: ref('DeadLetterTable'),
     },
     iamRoleStatements: [
-      allow(['dynamodb:GetItem'], [arn('OrdersTable')]),
-      allow(['dynamodb:Query'], [index('SagaStateTable', 'OrderIdIndex'), ...outboxes.map((t) => index(t, 'AggregateIndex')), index('DeadLetterTable', 'AggregateIndex')]),
+      // The order, then its saga by the order's sagaId (consistent reads, no index).
+      allow(['dynamodb:GetItem'], [arn('OrdersTable'), arn('SagaStateTable')]),
+      allow(['dynamodb:Query'], [...outboxes.map((t) => index(t, 'AggregateIndex')), index('DeadLetterTable', 'AggregateIndex')]),
       // The outbox rows themselves (the index by order projects only what replay needs), and the markers.
       allow(['dynamodb:BatchGetItem'], [...outboxes, ...inboxes].map(arn)),
     ],

@@ -17,7 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { DynamoDBClient, ScanCommand, BatchGetItemCommand, GetItemCommand } = require('@aws-sdk/client-dynamodb');
+const { DynamoDBClient, GetItemCommand } = require('@aws-sdk/client-dynamodb');
 const { unmarshall, marshall } = require('@aws-sdk/util-dynamodb');
 const { startStack, ROOT } = require('../local/emulator/stack');
 const { mintToken, readAuthSettings } = require('../local/emulator/auth');
@@ -25,14 +25,16 @@ const { startMeter } = require('../local/harness/bench/meter');
 const { summarize } = require('../local/harness/bench/stats');
 const { PRICES, perMillionSagas, idlePerMonth } = require('../local/harness/bench/cost');
 const { chartSvg, markdownSummary } = require('../local/harness/bench/report');
+const { option, flag } = require('../local/harness/shared/options');
+const { scanAll: scanTable, batchGet: batchGetItems } = require('../local/harness/shared/tables');
+const { invokeFunction: invoke, invocationsIn } = require('../local/harness/shared/lambda');
+const { readFrom, sizeOf } = require('../local/harness/shared/logs');
+const { stackUsageWhile } = require('../local/harness/shared/processes');
 
 // ---- arguments ----
 const argv = process.argv.slice(2);
-const has = (name) => argv.includes(`--${name}`);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
-};
+const has = flag;
+const opt = option;
 const QUICK = has('quick');
 const SINGLE = has('orders') || has('rate');
 const DESIGN = opt('design', SINGLE ? 'streams' : 'both');
@@ -132,18 +134,7 @@ const placeOrders = async (s, { rate, seconds, count }) => {
   return ids;
 };
 
-const batchGet = async (s, table, keyName, keys) => {
-  const out = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let request = { [table]: { Keys: keys.slice(i, i + 100).map((k) => marshall({ [keyName]: k })), ConsistentRead: true } };
-    while (request && Object.keys(request).length) {
-      const { Responses, UnprocessedKeys } = await s.client.send(new BatchGetItemCommand({ RequestItems: request }));
-      out.push(...(Responses[table] || []).map((x) => unmarshall(x)));
-      request = UnprocessedKeys;
-    }
-  }
-  return out;
-};
+const batchGet = (s, table, keyName, keys) => batchGetItems(s.client, table, keys.map((k) => ({ [keyName]: k })));
 
 const waitSettled = async (s, ids, timeoutMs) => {
   const settled = new Map();
@@ -157,16 +148,7 @@ const waitSettled = async (s, ids, timeoutMs) => {
   return settled;
 };
 
-const scanAll = async (s, TableName) => {
-  const items = [];
-  let ExclusiveStartKey;
-  do {
-    const page = await s.client.send(new ScanCommand({ TableName, ExclusiveStartKey }));
-    items.push(...page.Items.map((i) => unmarshall(i)));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-};
+const scanAll = (s, TableName) => scanTable(s.client, TableName);
 
 const balances = async (s) => {
   const get = async (table, key) => unmarshall((await s.client.send(new GetItemCommand({ TableName: s.table(table), Key: marshall(key), ConsistentRead: true }))).Item);
@@ -213,29 +195,9 @@ const collect = async (s, ids, before, { settleTimeoutMs, publishTimeoutMs = 500
 };
 
 // ---- Lambda invocations, from serverless offline's own log line per invocation ----
-const INVOCATION = /\(λ: (\w+)\) RequestId: \S+\s+Duration: ([\d.]+) ms\s+Billed Duration: (\d+) ms/g;
-const logOffset = (s) => (fs.existsSync(s.logFile) ? fs.statSync(s.logFile).size : 0);
-const invocationsSince = (s, offset) => {
-  const fd = fs.openSync(s.logFile, 'r');
-  const size = fs.fstatSync(fd).size;
-  const buf = Buffer.alloc(Math.max(0, size - offset));
-  fs.readSync(fd, buf, 0, buf.length, offset);
-  fs.closeSync(fd);
-  const byFunction = {};
-  for (const m of buf.toString('utf8').matchAll(INVOCATION)) {
-    const f = (byFunction[m[1]] ??= { count: 0, billedMs: 0 });
-    f.count += 1;
-    f.billedMs += Number(m[3]);
-  }
-  return byFunction;
-};
-
-const invokeFunction = async (s, key, payload) => {
-  const res = await fetch(`http://127.0.0.1:${s.ports.lambda}/2015-03-31/functions/${s.fn(key)}/invocations`, { method: 'POST', body: JSON.stringify(payload) });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`invoke ${key}: ${res.status} ${text}`);
-  return text;
-};
+const logOffset = (s) => sizeOf(s.logFile);
+const invocationsSince = (s, offset) => invocationsIn(readFrom(s.logFile, offset).text);
+const invokeFunction = (s, key, payload) => invoke({ port: s.ports.lambda, functionName: s.fn(key), payload });
 
 const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 /** `TOTAL` reports CapacityUnits per call: read or write units according to the operation. */
@@ -315,49 +277,20 @@ const idleSchedules = (idleRuns, { sweepsPerRun, sweepIntervalSeconds }) => [
   { name: 'sagaWatchdog', runsPerMinute: 1, perRun: { ...idleRuns.sagaWatchdog, invocations: 1, gbSeconds: (idleRuns.sagaWatchdog.billedMs / 1000) * MEMORY_GB } },
 ];
 
-// ---- CPU and memory of a stack's processes (Linux /proc) ----
-const TICKS = 100;
-const groupProcesses = (pgid) =>
-  fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map((pid) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        return { pid: Number(pid), comm, pgid: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) };
-      } catch {
-        return undefined;
-      }
-    })
-    .filter((p) => p && p.pgid === pgid);
-
-/** CPU (% of one core) of DynamoDB Local, serverless offline and this process while `run` runs. */
+// ---- CPU and memory of a stack's processes ----
+/** CPU (% of one core) of DynamoDB Local, serverless offline and this process while `run` runs, and the stack's RSS. */
 const cpuWhile = async (s, run) => {
-  const groups = { java: s.stack.dynamodb.pid, node: s.stack.pid };
-  const sample = () => Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, groupProcesses(g)]));
-  const a = sample();
   const own = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const result = await run();
-  const b = sample();
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  const { result, seconds, cpuPercent, rssMiB } = await stackUsageWhile(s.stack, run);
   const ownUsage = process.cpuUsage(own);
-  const cpu = (k) => {
-    const ta = a[k].reduce((x, p) => x + p.ticks, 0);
-    const tb = b[k].reduce((x, p) => x + p.ticks, 0);
-    return Math.round(((tb - ta) / TICKS / elapsed) * 1000) / 10;
-  };
-  const rss = Object.values(b).flat().reduce((x, p) => x + p.rssPages * 4096, 0);
   return {
     result,
     usage: {
-      javaCpuPercent: cpu('java'),
-      nodeCpuPercent: cpu('node'),
-      cpuPercent: Math.round((cpu('java') + cpu('node')) * 10) / 10,
-      benchCpuPercent: Math.round(((ownUsage.user + ownUsage.system) / 1e6 / elapsed) * 1000) / 10,
-      rssMiB: Math.round(rss / 1048576),
+      javaCpuPercent: cpuPercent.dynamodb,
+      nodeCpuPercent: cpuPercent.offline,
+      cpuPercent: Math.round((cpuPercent.dynamodb + cpuPercent.offline) * 10) / 10,
+      benchCpuPercent: Math.round(((ownUsage.user + ownUsage.system) / 1e6 / seconds) * 1000) / 10,
+      rssMiB,
       loadAverage: os.loadavg()[0],
     },
   };

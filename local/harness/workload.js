@@ -1,19 +1,13 @@
 'use strict';
 /**
- * What the local runs that drive a workload share (`npm run chaos`, `npm run soak`, `npm run
- * verify`'s options): their command-line options, a seeded random generator, and the run's own
- * catalogue and customers with the figures they start from.
+ * What the local runs that drive a workload share (`npm run chaos`, `npm run soak`): a seeded
+ * random generator, and the run's own catalogue and customers with the figures they start from.
+ * Options, table reads, processes, invocations and logs: `./shared/`.
  */
 const { PutItemCommand } = require('@aws-sdk/client-dynamodb');
 const { marshall } = require('@aws-sdk/util-dynamodb');
 const { mintToken, readAuthSettings } = require('../emulator/auth');
 const { tableNames } = require('./verify/snapshot');
-
-/** `--name value` from the command line, or `fallback`. */
-const option = (name, fallback, args = process.argv.slice(2)) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 
 /** A seeded pseudo-random generator, so a run's mix can be repeated with `--seed`. */
 const mulberry32 = (seed) => () => {
@@ -44,4 +38,4 @@ const seedRun = async ({ client, stage, products, customers, tokenSeconds }) => 
   };
 };
 
-module.exports = { option, mulberry32, seedRun };
+module.exports = { mulberry32, seedRun };

@@ -62,7 +62,7 @@ const needs: Record<string, string[]> = {
   ...consumerNeeds,
   createOrder: ['dynamodb:PutItem OrdersTable', 'dynamodb:PutItem SagaStateTable', 'dynamodb:PutItem OrdersOutboxTable', 'dynamodb:PutItem IdempotencyKeysTable', 'dynamodb:GetItem AccountsTable'],
   getOrder: ['dynamodb:GetItem OrdersTable'],
-  getSaga: ['dynamodb:GetItem OrdersTable', 'dynamodb:Query SagaStateTable/index/OrderIdIndex'],
+  getSaga: ['dynamodb:GetItem OrdersTable', 'dynamodb:GetItem SagaStateTable'],
   sagaWatchdog: [
     'dynamodb:Query SagaStateTable/index/SagaWatchIndex',
     'dynamodb:GetItem OrdersTable',
@@ -84,7 +84,7 @@ const needs: Record<string, string[]> = {
   ],
   describeSaga: [
     'dynamodb:GetItem OrdersTable',
-    'dynamodb:Query SagaStateTable/index/OrderIdIndex',
+    'dynamodb:GetItem SagaStateTable',
     ...OUTBOXES.map((t) => `dynamodb:Query ${t}/index/AggregateIndex`),
     // The full rows (when and how each was published): the index projects only what replay needs.
     ...OUTBOXES.map((t) => `dynamodb:BatchGetItem ${t}`),

@@ -90,7 +90,8 @@ export interface DescribeSagaDeps {
   topology: Pick<SagaTopology, 'consumersOf' | 'serviceOf' | 'serviceOfSource'> & { saga: { keeper: { service: string }; aggregate: { name: string } } };
   /** Reads `{ "<idField>": "..." }` (a ValidationError otherwise). */
   parseReference: (input: unknown) => { orderId: string };
-  keeper: { getOrder(orderId: string): Promise<KeptAggregate | undefined>; getSagaByOrderId(orderId: string): Promise<SagaState | undefined> };
+  /** The aggregate, then its saga by the aggregate's `sagaId`: both strongly consistent reads of the keeper's tables, no index. */
+  keeper: { getOrder(orderId: string): Promise<KeptAggregate | undefined>; getSaga(sagaId: string): Promise<SagaState | undefined> };
   events: EventLog;
   processed: ProcessedEvents;
   deadLetters: DeadLetters;
@@ -162,8 +163,9 @@ export const describeSaga = async (input: unknown, deps: DescribeSagaDeps): Prom
   const keeper = deps.topology.saga.keeper.service;
   const { recorded, markers, settled } = await consistentRead(orderId, deps);
   // Read after the events: the order is at least as new as they are (see the 'record' check below).
-  const [order, saga, deadLetters] = await Promise.all([deps.keeper.getOrder(orderId), deps.keeper.getSagaByOrderId(orderId), deps.deadLetters.findByAggregate(orderId)]);
+  const [order, deadLetters] = await Promise.all([deps.keeper.getOrder(orderId), deps.deadLetters.findByAggregate(orderId)]);
   if (!order) throw new NotFoundError(deps.topology.saga.aggregate.name.replace(/^./, (c) => c.toUpperCase()), orderId);
+  const saga = await deps.keeper.getSaga(order.sagaId);
   const now = deps.clock();
 
   const ordered = causalOrder(recorded);

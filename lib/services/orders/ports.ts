@@ -7,7 +7,6 @@ import type { OrderReaction } from './domain/transitions';
 /** What the orders service's use cases need from its storage; the watchdog's part is the platform's. */
 export interface OrdersStore extends SagaWatchStore {
   getOrder(orderId: string): Promise<Order | undefined>;
-  getSagaByOrderId(orderId: string): Promise<SagaState | undefined>;
   createWrites(order: Order, saga: SagaState): TxWrite[];
   /**
    * Records a customer's idempotency key in the order's transaction. Refused with

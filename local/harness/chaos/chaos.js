@@ -18,7 +18,9 @@ const path = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { startStack, ROOT } = require('../../emulator/stack');
 const { startDynamoDbLocal, localClient } = require('../../emulator/dynamodb-local');
-const { option, mulberry32, seedRun } = require('../workload');
+const { mulberry32, seedRun } = require('../workload');
+const { option } = require('../shared/options');
+const { invokeFunction } = require('../shared/lambda');
 const { startFaultProxy } = require('./fault-proxy');
 const { dynamoDbRules, eventBridgeRules, httpApiRules, contractVersionTransform } = require('./faults');
 const { forgeries, checkForgeries } = require('./forgeries');
@@ -405,10 +407,9 @@ const scheduleWatchdog = () => {
   const loop = (async () => {
     while (!stopped) {
       try {
-        const response = await fetch(`http://127.0.0.1:${PORTS.LAMBDA_PORT}/2015-03-31/functions/${PREFIX}-sagaWatchdog/invocations`, { method: 'POST', body: '{}' });
-        await response.text();
+        await invokeFunction({ port: PORTS.LAMBDA_PORT, functionName: `${PREFIX}-sagaWatchdog` });
       } catch {
-        /* the stack is restarting: the next run comes anyway */
+        /* the stack is restarting, or the run failed: the next run comes anyway */
       }
       if (!stopped) await sleep(WATCHDOG_EVERY_MS);
     }

@@ -24,11 +24,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const fs = require('node:fs');
 const path = require('node:path');
 const { randomUUID } = require('node:crypto');
-const { BatchGetItemCommand, ScanCommand } = require('@aws-sdk/client-dynamodb');
-const { marshall, unmarshall } = require('@aws-sdk/util-dynamodb');
 const { startStack, ROOT } = require('../../emulator/stack');
 const { localClient } = require('../../emulator/dynamodb-local');
-const { option, mulberry32, seedRun } = require('../workload');
+const { mulberry32, seedRun } = require('../workload');
+const { option } = require('../shared/options');
+const { batchGet, countItems } = require('../shared/tables');
+const { stackProcesses, rssMiB } = require('../shared/processes');
+const { tailer } = require('../shared/logs');
 const { readSnapshot, tableNames } = require('../verify/snapshot');
 const { checkInvariants } = require('../verify/checks');
 const figures = require('./figures');
@@ -62,110 +64,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const SEED = Number(option('seed', Date.now() % 100000));
 const random = mulberry32(SEED);
 
-// ---- the stack's processes, from /proc ----
-
-const readProcesses = () => {
-  const list = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = figures.parseStat(fs.readFileSync(`/proc/${name}/stat`, 'utf8'));
-      if (stat) list.push(stat);
-    } catch {
-      /* gone between the listing and the read */
-    }
-  }
-  return list;
-};
-
-const rssMiB = (pid) => {
-  try {
-    const kib = figures.parseVmRssKiB(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return kib === null ? null : kib / 1024;
-  } catch {
-    return null;
-  }
-};
-
-/** Every process of the stack, each with a label that stays the same for the whole run. */
-const stackProcesses = (stack, labels) => {
-  const all = readProcesses();
-  const pids = new Set([...figures.descendantsOf(all, stack.pid), ...figures.descendantsOf(all, stack.dynamodb.pid)]);
-  // DynamoDB Local runs in a process group of its own: anything in it belongs to it.
-  for (const p of all) if (p.pgrp === stack.dynamodb.pid) pids.add(p.pid);
-  const found = [];
-  for (const p of all) {
-    if (!pids.has(p.pid)) continue;
-    if (!labels.has(p.pid)) {
-      const base = p.pid === stack.dynamodb.pid ? 'java' : p.pid === stack.pid ? 'offline' : p.comm.replace(/\s+/g, '_');
-      labels.set(p.pid, new Set(labels.values()).has(base) ? `${base}-${p.pid}` : base);
-    }
-    found.push({ pid: p.pid, label: labels.get(p.pid), cpuTicks: p.cpuTicks });
-  }
-  return found;
-};
-
-// ---- reading the tables by key, never by scan while the load runs ----
-
-/** BatchGetItem of `keys` (plain objects) from one table, 100 at a time, until nothing is left unprocessed. */
-const batchGet = async (client, table, keys, projection) => {
-  const items = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let request = { [table]: { Keys: keys.slice(i, i + 100).map((k) => marshall(k)), ConsistentRead: true, ...projection } };
-    for (let attempt = 0; request; attempt += 1) {
-      const out = await client.send(new BatchGetItemCommand({ RequestItems: request }));
-      items.push(...(out.Responses?.[table] ?? []).map((item) => unmarshall(item)));
-      request = out.UnprocessedKeys && Object.keys(out.UnprocessedKeys).length ? out.UnprocessedKeys : undefined;
-      if (request) await sleep(Math.min(1000, 50 * 2 ** attempt));
-    }
-  }
-  return items;
-};
-
-/** Items in a table that should stay (nearly) empty: the dead letters. */
-const countItems = async (client, TableName) => {
-  let count = 0;
-  let ExclusiveStartKey;
-  do {
-    const page = await client.send(new ScanCommand({ TableName, Select: 'COUNT', ExclusiveStartKey }));
-    count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return count;
-};
-
 const fileLines = (file) => {
   try {
     return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
   } catch {
     return 0;
   }
-};
-
-/** The complete lines appended to `file` since the last call. */
-const tailer = (file) => {
-  let offset = 0;
-  let partial = '';
-  return () => {
-    let fd;
-    try {
-      fd = fs.openSync(file, 'r');
-    } catch {
-      return [];
-    }
-    try {
-      const size = fs.fstatSync(fd).size;
-      if (size <= offset) return [];
-      const buffer = Buffer.alloc(size - offset);
-      fs.readSync(fd, buffer, 0, buffer.length, offset);
-      offset = size;
-      const lines = (partial + buffer.toString('utf8')).split('\n');
-      partial = lines.pop();
-      return lines;
-    } finally {
-      fs.closeSync(fd);
-    }
-  };
 };
 
 // ---- presentation ----

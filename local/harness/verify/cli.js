@@ -14,7 +14,7 @@ const { checkInvariants } = require('./checks');
 const { readSnapshot, clientFor } = require('./snapshot');
 const { localPorts } = require('../../emulator/ports');
 
-const { option } = require('../workload');
+const { option } = require('../shared/options');
 
 const main = async () => {
   const stage = option('stage', 'local');

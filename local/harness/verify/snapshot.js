@@ -1,6 +1,6 @@
 'use strict';
-const { DynamoDBClient, ScanCommand } = require('@aws-sdk/client-dynamodb');
-const { unmarshall } = require('@aws-sdk/util-dynamodb');
+const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+const { scanAll } = require('../shared/tables');
 const { topology, invariants } = require('../../../resources/declaration').verification();
 
 /** Every service's own tables, as its invariants name them (`{ reservations: 'reservations', ... }`). */
@@ -16,22 +16,6 @@ const tableNames = (prefix) => ({
   outboxes: Object.fromEntries(topology.emitters.map((s) => [s, `${prefix}-${s}-outbox`])),
   inboxes: Object.fromEntries(topology.receivers.map((s) => [s, `${prefix}-${s}-inbox`])),
 });
-
-const scanAll = async (client, TableName, { optional = false } = {}) => {
-  const items = [];
-  let ExclusiveStartKey;
-  try {
-    do {
-      const page = await client.send(new ScanCommand({ TableName, ExclusiveStartKey, ConsistentRead: true }));
-      items.push(...(page.Items ?? []).map((i) => unmarshall(i)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-  } catch (error) {
-    if (optional && (error.name === 'ResourceNotFoundException')) return [];
-    throw error;
-  }
-  return items;
-};
 
 /** Every item of every table the checker needs (consistent reads), as plain objects. */
 const readSnapshot = async ({ client, prefix }) => {
@@ -53,4 +37,4 @@ const clientFor = (endpoint) =>
     ? new DynamoDBClient({ endpoint, region: process.env.AWS_REGION || 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
     : new DynamoDBClient({});
 
-module.exports = { readSnapshot, tableNames, clientFor, scanAll };
+module.exports = { readSnapshot, tableNames, clientFor };

@@ -77,7 +77,7 @@ const fakes = (state: { order?: Order; saga?: SagaState; events?: RecordedEvent[
   const deps: DescribeSagaDeps = {
     topology,
     parseReference: (input) => parseOrderReference(input, 'describeSaga'),
-    keeper: { getOrder: async () => state.order, getSagaByOrderId: async () => state.saga },
+    keeper: { getOrder: async () => state.order, getSaga: async () => state.saga },
     // Shuffled: the outboxes answer in no particular order across services.
     events: { eventsOf: async () => [...(state.events ?? [])].reverse() },
     processed: { find },

@@ -29,7 +29,6 @@ const aWatchedStore = (pages: DueWatch[][], sagas: SagaState[] = []) => {
   });
   const store: OrdersStore = {
     getOrder: jest.fn(async (orderId: string) => anOrder({ orderId, deadline: new Date(A_FIXED_NOW.getTime() - 1).toISOString() })),
-    getSagaByOrderId: jest.fn(),
     getSaga: jest.fn(async (sagaId: string) => sagas.find((s) => s.sagaId === sagaId)),
     createWrites: jest.fn(),
     claimIdempotencyKey: jest.fn(),

@@ -16,7 +16,6 @@ import { topology } from '../../saga';
 /** The guard of a finished compensation: every compensation step of the declaration is in the saga (it listed two and missed the third). */
 export const COMPENSATION_RECORDED = topology.compensationSteps.map((step) => `attribute_exists(steps.${step})`).join(' AND ');
 
-export const ORDER_ID_INDEX = 'OrderIdIndex';
 /** Keys are scoped to the customer: two customers may use the same key. */
 export const idempotencyKeyOf = (customerId: string, key: string): string => `${customerId}#${key}`;
 /**
@@ -115,22 +114,7 @@ export class OrdersRepository implements OrdersStore {
     return Item ? fromItem<Order>(Item) : undefined;
   }
 
-  /** Saga state by order id, through `OrderIdIndex` (the saga table is keyed by saga id). */
-  async getSagaByOrderId(orderId: string): Promise<SagaState | undefined> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tables.sagas,
-        IndexName: ORDER_ID_INDEX,
-        KeyConditionExpression: 'orderId = :orderId',
-        ExpressionAttributeValues: toValues({ ':orderId': orderId }),
-        Limit: 1,
-      }),
-    );
-    if (!Items?.[0]) return undefined;
-    return withoutWatch(fromItem(Items[0]));
-  }
-
-  /** A saga by its id, read consistently (the watchdog acts on it). */
+  /** A saga by its id, read consistently (the watchdog acts on it; a client reads it right after its own write). */
   async getSaga(sagaId: string): Promise<SagaState | undefined> {
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tables.sagas, Key: toValues({ sagaId }), ConsistentRead: true }));
     return Item ? withoutWatch(fromItem(Item)) : undefined;

@@ -13,10 +13,14 @@ export const getOrderUseCase = async (orderId: string, customerId: string, deps:
   return order;
 };
 
-/** The saga of a customer's own order; another customer's is "not found" too. */
+/**
+ * The saga of a customer's own order; another customer's is "not found" too. Read by the order's
+ * `sagaId`, strongly consistent: a client that was just given the saga's Location finds it (an
+ * index would answer eventually, so possibly 404 or stale, right after the write).
+ */
 export const getSagaUseCase = async (orderId: string, customerId: string, deps: { orders: OrdersStore }): Promise<SagaState> => {
-  await getOrderUseCase(orderId, customerId, deps);
-  const saga = await deps.orders.getSagaByOrderId(orderId);
+  const order = await getOrderUseCase(orderId, customerId, deps);
+  const saga = await deps.orders.getSaga(order.sagaId);
   if (!saga) throw new NotFoundError('Saga for order', orderId);
   return saga;
 };
