@@ -68,4 +68,8 @@ export const config = {
   sweepIntervalSeconds: () => positiveNumber('SWEEP_INTERVAL_SECONDS'),
   sweepsPerRun: () => positiveNumber('SWEEPS_PER_RUN'),
   compensationRedriveDelaySeconds: () => positiveNumber('COMPENSATION_REDRIVE_DELAY_SECONDS'),
+  /** Where a new customer's orders ship unless they name a country (the stage's `defaultCountry`). */
+  defaultCountry: () => required('DEFAULT_COUNTRY'),
+  /** Cents a customer who signs up alone starts with (the stage's `openingCredit`). */
+  openingCredit: () => positiveNumber('OPENING_CREDIT'),
 };

@@ -11,6 +11,9 @@ const persist = process.argv.includes('--persist') || process.env.LOCAL_PERSIST 
 // `--no-streams`: the outbox stream forwarders are off, as if each had crashed after its commit;
 // the sweeper alone moves the saga (a crash between commit and publish), sweeping every 5 s.
 const noStreams = process.argv.includes('--no-streams');
+// `--no-demo-data`: empty tables, as a freshly deployed stage has; onboard it with the README's
+// commands (loadCatalogue, openAccount, a token).
+const demoData = !process.argv.includes('--no-demo-data');
 
 const banner = ({ ports, baseUrl }, explorer) => `
   Order saga is running locally.
@@ -27,7 +30,11 @@ const banner = ({ ports, baseUrl }, explorer) => `
   Every route needs a customer's token (the customer is its subject); the local stack checks
   issuer, audience and expiry, not signatures (docs/architecture.md, "Authentication and retries").
 
-  Try it:
+  ${demoData ? '' : `The tables are empty (--no-demo-data). Onboard this stage as a deployed one is:
+    npx sls invoke local -f loadCatalogue --stage local --path catalogue/demo.json
+    npx sls invoke local -f openAccount --stage local --data '{"customerId":"customer-123","credit":100000}'
+
+  `}Try it:
     TOKEN=$(npm run -s token -- customer-123)
     curl -s -X POST ${baseUrl}/orders -H "Authorization: Bearer $TOKEN" \\
       -H 'Content-Type: application/json' -H 'Idempotency-Key: my-first-order' \\
@@ -56,6 +63,7 @@ const main = async () => {
   stack = await startStack({
     dataDir: persist ? path.join(ROOT, '.local-data', 'dynamodb') : undefined,
     stdio: 'quiet',
+    demoData,
     params: noStreams ? { outboxStreams: 'false', sweepIntervalSeconds: '5', sweepsPerRun: '11' } : {},
   });
   try {

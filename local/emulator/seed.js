@@ -4,15 +4,13 @@ const { marshall } = require('@aws-sdk/util-dynamodb');
 
 /**
  * Demo data, one curl away from each path of the saga. Money is in cents. Existing items are left
- * alone so a persistent local database keeps its state across restarts.
+ * alone so a persistent local database keeps its state across restarts. `npm start -- --no-demo-data`
+ * seeds nothing: a fresh stage, onboarded with the README's commands.
  */
 const demoData = {
-  products: [
-    { productId: 'product-1', name: 'Espresso beans 1 kg', price: 2500, stock: 1000000 },
-    { productId: 'product-2', name: 'Milk frother', price: 4900, stock: 500 },
-    { productId: 'product-scarce', name: 'Limited edition grinder', price: 19900, stock: 3 },
-    { productId: 'product-out-of-stock', name: 'Sold-out mug', price: 1200, stock: 0 },
-  ],
+  // The same file a deployed stage loads with `sls invoke -f loadCatalogue --path catalogue/demo.json`;
+  // `stockLoaded` is what loadCatalogue records, so loading the file again here changes nothing.
+  products: require('../../catalogue/demo.json').products.map((p) => ({ ...p, stockLoaded: p.stock })),
   accounts: [
     // `country`: where the customer's orders ship when a request names no `shipTo`.
     { customerId: 'customer-123', balance: 1000000000, country: 'DE' },

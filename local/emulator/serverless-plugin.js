@@ -138,12 +138,16 @@ class LocalStackPlugin {
     }
     const resources = this.resources();
     const created = await createTables(client, resources);
-    const seeded = await seedDemoData(client, {
-      products: resources.ProductsTable.Properties.TableName,
-      accounts: resources.AccountsTable.Properties.TableName,
-    });
+    // LOCAL_DEMO_DATA=false (`npm start -- --no-demo-data`): empty tables, as a freshly deployed stage has.
+    const demo = process.env.LOCAL_DEMO_DATA !== 'false';
+    const seeded = demo
+      ? await seedDemoData(client, {
+          products: resources.ProductsTable.Properties.TableName,
+          accounts: resources.AccountsTable.Properties.TableName,
+        })
+      : 0;
     client.destroy();
-    this.log.notice(`local stack: ${created.length} tables created, ${seeded} demo items seeded`);
+    this.log.notice(`local stack: ${created.length} tables created, ${demo ? `${seeded} demo items seeded` : 'no demo data'}`);
   }
 
   /**

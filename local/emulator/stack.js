@@ -41,7 +41,8 @@ const waitForHttp = async (url, { timeoutMs, exited }) => {
  * The whole local stack: DynamoDB Local, then `serverless offline` (HTTP API, stream forwarders,
  * EventBridge emulator, schedules) in its own process group. `stop()` takes both down, JVM included.
  * @param {{ env?: Record<string, string>, params?: Record<string, string>, stage?: string, dataDir?: string,
- *   stdio?: any, logFile?: string, log?: (line: string) => void, readyTimeoutMs?: number }} [options]
+ *   stdio?: any, logFile?: string, log?: (line: string) => void, readyTimeoutMs?: number, demoData?: boolean }} [options]
+ *   `demoData: false` leaves the tables empty (a fresh stage).
  *   `stdio: 'quiet'` prints serverless' output without its runtime-schema warning and internal invoke routes.
  */
 const startStack = async ({
@@ -53,8 +54,9 @@ const startStack = async ({
   logFile,
   log = (line) => console.log(line),
   readyTimeoutMs = 120000,
+  demoData = true,
 } = {}) => {
-  const fullEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env };
+  const fullEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env, LOCAL_DEMO_DATA: demoData ? 'true' : 'false' };
   const ports = localPorts(fullEnv);
   const dynamodb = await startDynamoDbLocal({ port: ports.dynamodb, dataDir, log });
 

@@ -62,6 +62,10 @@ const needs: Record<string, string[]> = {
   ...consumerNeeds,
   createOrder: ['dynamodb:PutItem OrdersTable', 'dynamodb:PutItem SagaStateTable', 'dynamodb:PutItem OrdersOutboxTable', 'dynamodb:PutItem IdempotencyKeysTable', 'dynamodb:GetItem AccountsTable'],
   getOrder: ['dynamodb:GetItem OrdersTable'],
+  // Onboarding: products read and written one at a time (conditional writes); an account opened once.
+  loadCatalogue: ['dynamodb:GetItem ProductsTable', 'dynamodb:PutItem ProductsTable', 'dynamodb:UpdateItem ProductsTable'],
+  openAccount: ['dynamodb:GetItem AccountsTable', 'dynamodb:PutItem AccountsTable'],
+  openAccountOnSignUp: ['dynamodb:GetItem AccountsTable', 'dynamodb:PutItem AccountsTable'],
   getSaga: ['dynamodb:GetItem OrdersTable', 'dynamodb:GetItem SagaStateTable'],
   sagaWatchdog: [
     'dynamodb:Query SagaStateTable/index/SagaWatchIndex',

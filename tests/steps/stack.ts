@@ -14,7 +14,7 @@ export interface TestStack {
  * The real local stack (DynamoDB Local + `serverless offline` with the streams and EventBridge
  * emulators) on its own block of ports, so tests never collide with a running `npm start`.
  */
-export const startTestStack = async (opts: { stage: string; portBase: number; params?: Record<string, string> }): Promise<TestStack> => {
+export const startTestStack = async (opts: { stage: string; portBase: number; params?: Record<string, string>; demoData?: boolean }): Promise<TestStack> => {
   const p = opts.portBase;
   const ports = {
     HTTP_PORT: String(p),
@@ -28,6 +28,7 @@ export const startTestStack = async (opts: { stage: string; portBase: number; pa
       env: ports,
       stage: opts.stage,
       params: opts.params ?? {},
+      demoData: opts.demoData ?? true,
       logFile: path.join(__dirname, '..', '..', '.local-data', `${opts.stage}-stack.log`),
       log: () => {},
     }),

@@ -117,7 +117,7 @@ export const invokeFunction = async <T = unknown>(functionKey: string, payload: 
 };
 
 /** Runs the real CLI, `serverless invoke local`, against this stack; returns the function's JSON result. */
-export const invokeLocal = async <T = unknown>(functionKey: string, data: unknown): Promise<T> => {
+export const invokeLocal = async <T = unknown>(functionKey: string, data: unknown, opts: { path?: string } = {}): Promise<T> => {
   const { execFile } = await import('node:child_process');
   const path = await import('node:path');
   const root = path.resolve(__dirname, '..', '..');
@@ -125,7 +125,7 @@ export const invokeLocal = async <T = unknown>(functionKey: string, data: unknow
   const stdout = await new Promise<string>((resolve, reject) =>
     execFile(
       process.execPath,
-      [path.join(root, 'node_modules/serverless/bin/serverless.js'), 'invoke', 'local', '-f', functionKey, '--stage', stage, '--data', JSON.stringify(data)],
+      [path.join(root, 'node_modules/serverless/bin/serverless.js'), 'invoke', 'local', '-f', functionKey, '--stage', stage, ...(opts.path ? ['--path', opts.path] : ['--data', JSON.stringify(data)])],
       // Its own bundle folder: never rewrite the bundles the running stack executes.
       // Killed past 100 s: a CLI that hangs must never outlive the test that started it.
       { cwd: root, env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-invoke', LOG_LEVEL: 'ERROR' }, maxBuffer: 10 * 1024 * 1024, timeout: 100_000, killSignal: 'SIGKILL' },

@@ -1,12 +1,13 @@
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InsufficientFundsError } from '../../../platform/errors';
 import type { Account, Payment } from '../domain/payment';
-import { fromItem, toValues } from '../../../platform/adapters/dynamodb/marshalling';
+import type { OpenedAccount } from '../domain/account';
+import { fromItem, toItem, toValues } from '../../../platform/adapters/dynamodb/marshalling';
 import type { DynamoTxWrite } from '../../../platform/adapters/dynamodb/transaction';
 import { adjustCounter, putNewRecord, replaceRecord } from '../../../platform/adapters/dynamodb/writes';
-import { type PaymentsStore } from '../ports';
+import { type AccountsStore, type PaymentsStore } from '../ports';
 
-export class PaymentsRepository implements PaymentsStore {
+export class PaymentsRepository implements PaymentsStore, AccountsStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tables: { accounts: string; payments: string },
@@ -38,5 +39,21 @@ export class PaymentsRepository implements PaymentsStore {
 
   credit(customerId: string, amount: number): DynamoTxWrite {
     return adjustCounter({ table: this.tables.accounts, key: { customerId }, counter: 'balance', delta: amount });
+  }
+
+  /**
+   * A conditional put: a second call (a retry, a second sign-up event, an operator running the
+   * command again) finds the account and leaves it as it is, balance included.
+   */
+  async openOnce(account: OpenedAccount): Promise<{ opened: boolean; account: Account & Partial<OpenedAccount> }> {
+    try {
+      await this.client.send(new PutItemCommand({ TableName: this.tables.accounts, Item: toItem(account), ConditionExpression: 'attribute_not_exists(customerId)' }));
+      return { opened: true, account };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.getAccount(account.customerId);
+      if (!existing) throw error;
+      return { opened: false, account: existing };
+    }
   }
 }
