@@ -10,13 +10,22 @@ const ref = (id) => ({ Ref: id });
 const arn = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const outboxOf = (service) => `${capital(service)}OutboxTable`;
 const inboxOf = (service) => `${capital(service)}InboxTable`;
+const { reservedConcurrency } = require('./concurrency');
 const allow = (actions, resources, extra = {}) => ({ Effect: 'Allow', Action: actions, Resource: resources, ...extra });
+/**
+ * A scheduled run (every minute) ends before the next one starts: its timeout is below the period,
+ * and a failed or throttled run is not retried or kept by Lambda (the next run is the retry), so an
+ * asynchronous retry never lands on top of a scheduled run. A schedule delivered twice may still
+ * overlap: everything a run does is guarded (conditional writes), so it changes nothing twice.
+ */
+const SCHEDULED_RUN = { timeout: 55, maximumRetryAttempts: 0, maximumEventAge: 60 };
 
 /**
  * The functions of a saga's topology, given the shared settings of serverless.yml's `custom`
  * (`consumer`, `ruleDelivery`, `outboxStream`). Pure: the tests call it with other declarations.
  */
-const functionsFor = (topology, { consumer, ruleDelivery, outboxStream }) => {
+const functionsFor = (topology, { consumer, ruleDelivery, outboxStream, reserved = {} }) => {
+  const concurrencyOf = (key) => (reserved[key] === undefined ? {} : { reservedConcurrency: reserved[key] });
   const fromOwnSource = (service) => ({ Condition: { StringEquals: { 'events:source': [topology.sourceOf(service)] } } });
   const functions = {};
 
@@ -28,6 +37,7 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream }) => {
     const keeper = key === topology.saga.keeper.consumer;
     functions[key] = {
       ...consumer,
+      ...concurrencyOf(key),
       handler: `functions/${service}/${kebab(key)}.handler`,
       environment: {
         POWERTOOLS_SERVICE_NAME: service,
@@ -57,6 +67,7 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream }) => {
     const outbox = outboxOf(service);
     functions[`${service}OutboxForwarder`] = {
       handler: 'functions/relay/outbox-forwarder.handler',
+      ...concurrencyOf(`${service}OutboxForwarder`),
       environment: { POWERTOOLS_SERVICE_NAME: `${service}-outbox`, OUTBOX_TABLE: ref(outbox) },
       iamRoleStatements: [
         allow(['dynamodb:UpdateItem'], [arn(outbox)]),
@@ -68,7 +79,8 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream }) => {
     };
     functions[`${service}OutboxSweeper`] = {
       handler: 'functions/relay/outbox-sweeper.handler',
-      timeout: 60,
+      ...SCHEDULED_RUN,
+      ...concurrencyOf(`${service}OutboxSweeper`),
       environment: {
         POWERTOOLS_SERVICE_NAME: `${service}-outbox`,
         OUTBOX_TABLE: ref(outbox),
@@ -124,7 +136,9 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream }) => {
 };
 
 module.exports = async ({ resolveVariable }) => {
-  const [consumer, ruleDelivery, outboxStream] = await Promise.all(['self:custom.consumer', 'self:custom.ruleDelivery', 'self:custom.outboxStream'].map((v) => resolveVariable(v)));
-  return functionsFor(require('./declaration').declaration().topology, { consumer, ruleDelivery, outboxStream });
+  const [consumer, ruleDelivery, outboxStream, reservedOn] = await Promise.all(['self:custom.consumer', 'self:custom.ruleDelivery', 'self:custom.outboxStream', 'param:reservedConcurrency'].map((v) => resolveVariable(v)));
+  const { topology } = require('./declaration').declaration();
+  const reserved = String(reservedOn) === 'true' ? reservedConcurrency(topology) : {};
+  return functionsFor(topology, { consumer, ruleDelivery, outboxStream, reserved });
 };
 module.exports.functionsFor = functionsFor;

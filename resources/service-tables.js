@@ -4,9 +4,11 @@
 // so each service's own YAML keeps only its business tables.
 const capital = (s) => s[0].toUpperCase() + s.slice(1);
 
-/** What every outbox and inbox shares: on demand, rows expiring on `expiresAt`, the stage's deletion protection. */
+/** What every outbox and inbox shares: on demand, rows expiring on `expiresAt`, the stage's deletion protection and policies. */
 const table = (name, properties) => ({
   Type: 'AWS::DynamoDB::Table',
+  DeletionPolicy: '${param:tableDeletionPolicy}',
+  UpdateReplacePolicy: '${param:tableUpdateReplacePolicy}',
   Properties: {
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',

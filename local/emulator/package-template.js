@@ -20,9 +20,10 @@ const packageTemplate = (stage) =>
       process.execPath,
       [path.join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', stage, '--package', out],
       { cwd: ROOT, env: { ...process.env, TMPDIR: scratch, ESBUILD_WORK_FOLDER: `.esbuild-${stage}`, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 64 * 1024 * 1024 },
-      (error, _stdout, stderr) => {
+      (error, stdout, stderr) => {
         fs.rmSync(scratch, { recursive: true, force: true });
-        if (error) return reject(Object.assign(new Error(`serverless package --stage ${stage} failed:\n${stderr || error.message}`), { stderr }));
+        // serverless prints its own error on stdout, after the warnings it prints on stderr.
+        if (error) return reject(Object.assign(new Error(`serverless package --stage ${stage} failed:\n${[stderr, stdout].filter(Boolean).join('\n') || error.message}`), { stderr }));
         const file = path.join(out, 'cloudformation-template-update-stack.json');
         resolve({ file, template: JSON.parse(fs.readFileSync(file, 'utf8')) });
       },

@@ -1,6 +1,7 @@
 /*
  * Starts a real DynamoDB Local (in memory, its own port) and creates every table of the stack; packages
- * the CloudFormation template once (stage `iamtest`) for the tests that check what would deploy.
+ * the CloudFormation template once per stage kind (`iamtest` on the default params, `prod` on prod's)
+ * for the tests that check what would deploy.
  */
 import { startDynamoDbLocal, localClient } from '../../local/emulator/dynamodb-local';
 import { createTables } from '../../local/emulator/tables';
@@ -24,12 +25,14 @@ const TEMPLATE_STAGE = 'iamtest';
 
 export default async function globalSetup(): Promise<void> {
   const port = Number(process.env.INTEGRATION_DYNAMODB_PORT ?? (await freePort()));
+  // One after the other: two `serverless package` runs at once collide on the framework's own state file.
   const packaged = packageTemplate(TEMPLATE_STAGE);
+  const packagedProd = packaged.then(() => packageTemplate('prod'));
   const [dynamodb, resources] = await Promise.all([
     startDynamoDbLocal({ port }),
     Promise.resolve().then(() => resolvedResources('itest')),
   ]);
-  const { file: templateFile } = await packaged;
+  const [{ file: templateFile }, { file: prodTemplateFile }] = await Promise.all([packaged, packagedProd]);
   (globalThis as { __DYNAMODB__?: { stop: () => Promise<void> } }).__DYNAMODB__ = dynamodb;
   const client = localClient(port);
   await createTables(client, resources);
@@ -51,5 +54,6 @@ export default async function globalSetup(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: 'local',
     PACKAGED_TEMPLATE: templateFile,
     PACKAGED_STAGE: TEMPLATE_STAGE,
+    PACKAGED_PROD_TEMPLATE: prodTemplateFile,
   });
 }

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 
-export type Resource = { Type: string; Properties: Record<string, unknown> };
+export type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 export type Template = { Resources: Record<string, Resource> };
 
 let cached: Template | undefined;
@@ -16,8 +16,16 @@ export const packagedTemplate = (): Template => {
 
 export const packagedStage = (): string => process.env.PACKAGED_STAGE ?? 'iamtest';
 
+let cachedProd: Template | undefined;
+/** The same, packaged for `prod` (its params: retention, protection, reserved concurrency). */
+export const packagedProdTemplate = (): Template => {
+  const file = process.env.PACKAGED_PROD_TEMPLATE;
+  if (!file) throw new Error('PACKAGED_PROD_TEMPLATE is not set: run through the integration Jest project');
+  return (cachedProd ??= JSON.parse(fs.readFileSync(file, 'utf8')) as Template);
+};
+
 /** Function key (as in serverless.yml) of a Lambda function resource. */
-const functionKeyOf = (resource: Resource): string => String(resource.Properties.FunctionName).replace(`order-saga-${packagedStage()}-`, '');
+const functionKeyOf = (resource: Resource): string => String(resource.Properties.FunctionName).replace(/^order-saga-[a-z0-9]+-/, '');
 
 /** Every function of the template: its key, its logical id and the logical id of its role. */
 export const packagedFunctions = (template = packagedTemplate()) =>

@@ -52,15 +52,17 @@ const handleDeadline = async (watch: DueWatch, deps: WatchSagasDeps, now: Date):
 };
 
 /**
- * Re-publishes the stored event that ended a saga (same envelope id: a consumer that applied it
- * skips it, one whose retries ran out applies it now) and schedules the next check, the delay
- * doubling after each attempt. Scheduled even when publishing failed: the next check tries again.
+ * Schedules the next check (the delay doubling after each attempt), then re-publishes the stored
+ * event that ended a saga (same envelope id: a consumer that applied it skips it, one whose
+ * retries ran out applies it now). The schedule is a guarded commit and comes first: when the saga
+ * moved meanwhile (its answers arrived, another run got there first), it is refused and nothing is
+ * published; when publishing fails after it, the next check tries again.
  */
 const redrive = async (saga: SagaState, watch: RedriveWatch, eventId: string | undefined, missing: Record<string, boolean>, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
   const { sagaId, orderId } = saga;
-  const published = eventId ? await deps.republisher.republish(eventId) : 'missing';
   const attempts = (saga.redriveAttempts ?? 0) + 1;
   await deps.tx.commit({ writes: [deps.keeper.scheduleRedrive(sagaId, watch, attempts, nextRedriveCheck(now, attempts, deps.redrive))], events: [] });
+  const published = eventId ? await deps.republisher.republish(eventId) : 'missing';
   const type = watch === 'compensation' ? deps.topology.saga.ends.cancelled : deps.topology.saga.ends.confirmed;
   const log = { orderId, correlationId: sagaId, eventId, attempts, published, missing };
   if (published !== 'published') throw new Error(`Could not re-publish ${type} of order ${orderId}: ${published}`);

@@ -3,6 +3,7 @@ import { COMPENSATION_STUCK_AFTER, watchSagas, type WatchSagasDeps } from '../..
 import type { SagaState } from '../../../lib/platform/saga/state';
 import type { DueWatch, ProcessedRecord, WatchCursor } from '../../../lib/platform/ports';
 import { metrics } from '../../../lib/platform/observability';
+import { ConflictError } from '../../../lib/platform/errors';
 import { A_FIXED_NOW, aFakeWrite, anOrder } from '../../steps/given';
 import { type OrdersStore } from '../../../lib/services/orders/ports';
 import { topology } from '../../../lib/services/saga';
@@ -131,6 +132,29 @@ describe('watchSagas', () => {
     expect(republish).not.toHaveBeenCalled();
     expect(result).toMatchObject({ compensated: 1, redriven: 0 });
     expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('confirmCompensation', saga.sagaId)], events: [] });
+  });
+
+  it('publishes only after its guarded commit: a saga that moved meanwhile is left to the next run, and nothing is re-published', async () => {
+    // Prepare: the answers arrived between the read and the commit, so the guard refuses it.
+    const saga = aCancelledSaga();
+    const { store } = aWatchedStore([[{ sagaId: saga.sagaId, orderId: saga.orderId, kind: 'compensation' }]], [saga]);
+    const order: string[] = [];
+    const commit = jest.fn(async () => {
+      order.push('commit');
+      throw new ConflictError(`Saga ${saga.sagaId} changed while being re-driven`);
+    });
+    const republish = jest.fn(async () => {
+      order.push('publish');
+      return 'published' as const;
+    });
+    const { deps } = depsFor(store, { tx: { commit }, republisher: { republish } });
+
+    // Act
+    const result = await watchSagas(deps);
+
+    // Assess
+    expect(order).toEqual(['commit']);
+    expect(result).toMatchObject({ redriven: 0, failed: 0 });
   });
 
   it('counts a re-drive whose publication failed as a failure, but still schedules the next check', async () => {

@@ -3,6 +3,7 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { RecordedEvent } from '../../ports';
 import { fromItem, toItem, type Item } from './marshalling';
 import type { BaseEnvelope } from '../../events/envelope';
+import { RECORD_TTL_SECONDS } from '../../retention';
 
 /**
  * The outbox row: what every service's transaction writes next to its state (the producer side)
@@ -41,8 +42,8 @@ export const TYPE_INDEX = 'TypeIndex';
 export const DEFAULT_OUTBOX_SHARDS = 16;
 /** Partitions per event type in `TypeIndex`. */
 export const TYPE_SHARDS = 16;
-/** Published rows stay this long for replay, then DynamoDB's TTL deletes them. */
-export const OUTBOX_RETENTION_SECONDS = 7 * 24 * 60 * 60;
+/** Published rows stay this long for replay (the replay window and a day), then DynamoDB's TTL deletes them. */
+export const OUTBOX_RETENTION_SECONDS = RECORD_TTL_SECONDS;
 
 const bucketOf = (id: string, buckets: number): number => createHash('sha1').update(id).digest().readUInt16BE(0) % buckets;
 

@@ -10,6 +10,7 @@ import { DuplicateEventError } from '../../errors';
 import type { Transactions, TxWrite, UnitOfWork } from '../../ports';
 import { fullJitter, sleep, type Sleep } from '../backoff';
 import { MisconfiguredAdapterError, TransactionConflictError, TransactionThrottledError } from '../errors';
+import { RECORD_TTL_SECONDS } from '../../retention';
 import { toItem } from './marshalling';
 import { outboxPut } from './outbox-row';
 
@@ -40,7 +41,8 @@ const isTransientReason = (code: string | undefined): boolean => code !== undefi
  */
 const THROTTLED_REQUEST_ERRORS = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'TransactionInProgressException']);
 
-export const MARKER_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** A marker outlives every re-delivery of its event: the replay window and a day. */
+export const MARKER_TTL_SECONDS = RECORD_TTL_SECONDS;
 export const markerKey = (consumer: string, eventId: string): string => `${consumer}#${eventId}`;
 
 export interface TransactionWriterOptions {
