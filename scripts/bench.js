@@ -2,7 +2,7 @@
 /**
  * Benchmark on the real local stack (DynamoDB Local + serverless offline), from the timestamps the
  * system records: saga = order createdAt → CONFIRMED; outbox lag = outbox row createdAt →
- * publishedAt (PutEvents accepted); delivery lag = publishedAt → consumer marker startedAt.
+ * publishedAt (its PutEvents call sent); delivery lag = publishedAt → consumer marker startedAt.
  *
  *   npm run bench                       full run: both designs, rate steps, 60 s sustained, idle, cost
  *   npm run bench -- --quick            under 3 minutes: both designs, smaller samples

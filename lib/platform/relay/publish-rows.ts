@@ -79,8 +79,11 @@ export const publishOutboxRows = async (rows: OutboxRow[], deps: PublishRowsDeps
   count('OutboxRecordsUnpublishable', unpublishable);
   if (events.length === 0) return { failedIds: new Set(), published: 0, unpublishable };
 
-  const { published, failed } = await deps.publisher.publish(events);
+  // When the PutEvents calls were sent, not when the last of them answered: a consumer may start on
+  // an event before its call returns (and a sweep's many calls return over a while), so a later
+  // stamp would make the delivery lag (publishedAt → the consumer's start) come out negative.
   const publishedAt = now();
+  const { published, failed } = await deps.publisher.publish(events);
   if (published.length) {
     const { failed: unmarked } = await deps.outbox.markPublished(published, publishedAt, deps.path);
     // Unmarked rows stay in the pending index: the sweeper publishes them again later, which

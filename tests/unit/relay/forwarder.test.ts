@@ -224,3 +224,30 @@ describe('forwardStreamRecords', () => {
     expect(response).toEqual({ batchItemFailures: [] });
   });
 });
+
+describe('publishedAt', () => {
+  it('is when the PutEvents calls were sent, so no consumer can have started on the event before it', async () => {
+    // Prepare: a clock that moves on while PutEvents answers (a consumer already has the event).
+    let clock = NOW;
+    const events = someOrderCreatedEvents(2);
+    const { publisher, publish } = aFakePublisher();
+    publish.mockImplementationOnce(async (sent) => {
+      clock += 900;
+      return { published: sent.map((e) => e.id), failed: [] };
+    });
+    const { outbox, markPublished } = aFakeOutbox();
+
+    // Act
+    await forwardStreamRecords(
+      events.map((e) => anInsertRecordOf(e)),
+      { publisher, outbox, now: () => clock },
+    );
+
+    // Assess
+    expect(markPublished).toHaveBeenCalledWith(
+      events.map((e) => e.id),
+      NOW,
+      'stream',
+    );
+  });
+});
