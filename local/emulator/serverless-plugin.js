@@ -3,6 +3,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { createTables } = require('./tables');
 const { seedDemoData } = require('./seed');
+const { asyncInvoker, fileDestination, consumerFailuresFile, AWS_RETRY_DELAYS_MS } = require('./async-invoke');
 const { localClient, waitUntilReady } = require('./dynamodb-local');
 const { localPorts } = require('./ports');
 const { startStreamMappings } = require('./stream-mappings');
@@ -45,7 +46,10 @@ class LocalStackPlugin {
     this.hooks = {
       'before:offline:start': prepare,
       'before:offline:start:init': prepare,
-      'offline:start:init': () => this.startStreams(),
+      'offline:start:init': async () => {
+        await this.startStreams();
+        this.deliverAsynchronously();
+      },
       'offline:start:end': () => this.stopStreams(),
       // The core `invoke local` resolves environment variables in its own
       // `before:invoke:local:loadEnvVars` hook (by asking AWS for `Ref`s), which runs before ours:
@@ -210,7 +214,50 @@ class LocalStackPlugin {
   }
 
   async stopStreams() {
+    this.asyncInvokes?.stop();
     if (this.streams) await this.streams.stop();
+  }
+
+  /**
+   * Local seconds per deployed second: the local saga deadline over the deployed one (params
+   * `local` and `default`). Lambda's retry delays are scaled by it, so a retry keeps the
+   * proportion to the deadline it has on AWS.
+   */
+  timeFactor() {
+    const deployed = Number(this.serverless.configurationInput?.params?.default?.sagaTimeoutSeconds);
+    const local = Number(this.serverless.service.getFunction('createOrder').environment?.SAGA_TIMEOUT_SECONDS);
+    return deployed > 0 && local > 0 ? Math.min(1, local / deployed) : 1;
+  }
+
+  /**
+   * EventBridge invokes consumers asynchronously: the emulator's own delivery (a failing handler
+   * run again three times 200 ms apart, then dropped) is replaced by Lambda's (local/emulator/async-invoke.js),
+   * with the function's own retry settings and an on-failure destination file per stage.
+   */
+  deliverAsynchronously() {
+    const eventBridge = this.serverless.pluginManager.plugins.find((p) => typeof p.invokeSubscriber === 'function' && typeof p.convertEntryAndInputToEvent === 'function');
+    if (!eventBridge) return;
+    const service = this.serverless.service;
+    const timeFactor = this.timeFactor();
+    const file = consumerFailuresFile(this.stage(), this.serverless.serviceDir || process.cwd());
+    this.asyncInvokes = asyncInvoker({
+      run: async (functionKey, event) => {
+        const lambdaFunction = eventBridge.lambda.get(functionKey);
+        lambdaFunction.setEvent(event);
+        return lambdaFunction.runHandler();
+      },
+      settingsOf: (functionKey) => {
+        const fn = service.getFunction(functionKey);
+        return { functionName: fn.name, maximumRetryAttempts: fn.maximumRetryAttempts, maximumEventAge: fn.maximumEventAge };
+      },
+      timeFactor,
+      destination: fileDestination(file),
+      log: (line) => this.log.notice(`local stack: ${line}`),
+    });
+    eventBridge.invokeSubscriber = async (functionKey, entry, input) => {
+      this.asyncInvokes.invoke(functionKey, eventBridge.convertEntryAndInputToEvent(entry, input));
+    };
+    this.log.notice(`local stack: consumers invoked asynchronously as on Lambda (retries after ${AWS_RETRY_DELAYS_MS.map((d) => Math.round(d * timeFactor)).join(' and ')} ms, time factor ${timeFactor}); on-failure destination ${path.relative(process.cwd(), file)}`);
   }
 }
 

@@ -12,6 +12,7 @@ const path = require('node:path');
 const { ScanCommand } = require('@aws-sdk/client-dynamodb');
 const { unmarshall } = require('@aws-sdk/util-dynamodb');
 const { localClient } = require('../emulator/dynamodb-local');
+const { consumerFailures } = require('../emulator/async-invoke');
 
 const PUBLIC = path.join(__dirname, 'public');
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png' };
@@ -93,6 +94,8 @@ const startExplorer = async ({ port, stage, lambdaPort, dynamodbPort, limit = 10
         const orderId = decodeURIComponent(url.pathname.slice('/api/sagas/'.length));
         if (!ORDER_ID.test(orderId)) return send(res, 400, { error: 'ValidationError', message: 'orderId must be 1 to 128 letters, digits or _ . : -' });
         const { status, body } = await describeSaga(lambdaUrl, `${prefix}-describeSaga`, orderId);
+        // What the consumers gave up on after Lambda's retries (the local on-failure destination).
+        if (status === 200) body.consumerFailures = consumerFailures(stage).filter((f) => f.aggregateId === orderId);
         return send(res, status, body);
       }
       const file = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);

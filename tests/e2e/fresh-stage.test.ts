@@ -1,7 +1,12 @@
+import fs from 'node:fs';
 import { startTestStack, type TestStack } from '../steps/stack';
-import { invokeLocal, placeOrder } from '../steps/when';
+import { E2E_PARAMS } from './global-setup';
+import { invokeFunction, invokeLocal, placeOrder } from '../steps/when';
+import { startFaultProxy } from '../../local/harness/chaos/fault-proxy';
+import { ddbError, markerOf } from '../../local/harness/chaos/faults';
+import { consumerFailures, consumerFailuresFile } from '../../local/emulator/async-invoke';
 import { tokenFor } from '../steps/given';
-import { orderSettles } from '../steps/then';
+import { eventually, orderSettles } from '../steps/then';
 import { getItem, scanAll } from '../steps/local-aws';
 
 interface LoadResult {
@@ -17,21 +22,44 @@ interface OpenResult {
   account: { customerId: string; balance: number; country: string };
 }
 
+const STAGE = 'e2efresh';
+const PORT_BASE = Number(process.env.E2E_FRESH_PORT_BASE ?? 3400);
+
 /**
- * A stage as it is right after its first deploy: no products, no accounts. The README's onboarding
- * commands (the same `sls invoke` a deployed stage takes, here `invoke local`) are all it takes to
- * get a customer's order CONFIRMED.
+ * A second stack, started as a stage is right after its first deploy: no products, no accounts.
+ * The README's onboarding commands (the same `sls invoke` a deployed stage takes, here `invoke
+ * local`) are all it takes to get a customer's order CONFIRMED. Its functions reach DynamoDB
+ * through a fault proxy, which the last test uses to make one consumer fail through all of
+ * Lambda's retries.
  */
 describe('onboarding a fresh stage (npm start -- --no-demo-data)', () => {
   let stack: TestStack;
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
+  /** While set, every transaction of this consumer fails (its table "is down"). */
+  let failing: string | undefined;
   const saved = { ...process.env };
   beforeAll(async () => {
-    stack = await startTestStack({ stage: 'e2efresh', portBase: Number(process.env.E2E_FRESH_PORT_BASE ?? 3400), demoData: false });
+    fs.rmSync(consumerFailuresFile(STAGE), { force: true });
+    proxy = await startFaultProxy({
+      port: PORT_BASE + 21,
+      target: `http://127.0.0.1:${PORT_BASE + 20}`,
+      name: 'e2efresh-dynamodb',
+      rules: [
+        (req: { target?: string; json?: unknown }) =>
+          failing && req.target === 'DynamoDB_20120810.TransactWriteItems' && markerOf(req.json)?.consumer === failing
+            ? { kind: 'consumerDown', respond: ddbError('InternalServerError', 'Internal server error', 500) }
+            : undefined,
+      ],
+    });
+    // The e2e settings (a 60 s deadline: a local time factor of 0.2, so Lambda's retries come 12 s and 24 s apart).
+    stack = await startTestStack({ stage: STAGE, portBase: PORT_BASE, params: E2E_PARAMS, demoData: false, functionsDynamodbPort: PORT_BASE + 21 });
     Object.assign(process.env, stack.env);
   }, 180_000);
   afterAll(async () => {
     process.env = saved;
     await stack?.stop();
+    await proxy?.close();
+    fs.rmSync(consumerFailuresFile(STAGE), { force: true });
   });
 
   it('starts empty; the catalogue, an account and a token later, an order is CONFIRMED', async () => {
@@ -88,4 +116,26 @@ describe('onboarding a fresh stage (npm start -- --no-demo-data)', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it("retries a consumer that fails as Lambda does, then keeps its event in the on-failure destination; a replay then confirms the order", async () => {
+    // Prepare: an onboarded customer; payments' table is down for chargePayment.
+    const customerId = 'fresh-customer-2';
+    await invokeLocal('openAccount', { customerId, credit: 100_000 });
+    failing = 'chargePayment';
+
+    // Act: the order's payment fails on the first attempt and on both of Lambda's retries.
+    const { body } = await placeOrder({ customerId, items: [{ productId: 'product-1', quantity: 1 }] }, { token: tokenFor(customerId) });
+    const parked = await eventually(async () => consumerFailures(STAGE).find((f) => f.aggregateId === body.orderId), { timeoutMs: 90_000, intervalMs: 500, what: 'chargePayment to give up' });
+
+    // Assess: three attempts (about 12 s and 24 s apart: a minute and two, at this stack's time factor), then the destination.
+    expect(parked).toMatchObject({ consumer: 'chargePayment', type: 'inventory.reserved', condition: 'RetriesExhausted', attempts: 3, error: expect.stringContaining('Internal server error') });
+    expect((await getItem('OrdersTable', { orderId: body.orderId }))?.status).toBe('PENDING');
+
+    // Act: the table is back; the operator replays the order.
+    failing = undefined;
+    await invokeFunction('replayEvents', { orderId: body.orderId });
+
+    // Assess
+    expect((await orderSettles(body.orderId, 30_000)).status).toBe('CONFIRMED');
+  }, 180_000);
 });

@@ -14,7 +14,14 @@ export interface TestStack {
  * The real local stack (DynamoDB Local + `serverless offline` with the streams and EventBridge
  * emulators) on its own block of ports, so tests never collide with a running `npm start`.
  */
-export const startTestStack = async (opts: { stage: string; portBase: number; params?: Record<string, string>; demoData?: boolean }): Promise<TestStack> => {
+export const startTestStack = async (opts: {
+  stage: string;
+  portBase: number;
+  params?: Record<string, string>;
+  demoData?: boolean;
+  /** Where the functions reach DynamoDB (a fault proxy in front of it); DynamoDB Local itself by default. */
+  functionsDynamodbPort?: number;
+}): Promise<TestStack> => {
   const p = opts.portBase;
   const ports = {
     HTTP_PORT: String(p),
@@ -22,6 +29,7 @@ export const startTestStack = async (opts: { stage: string; portBase: number; pa
     EVENTBRIDGE_PORT: String(p + 10),
     EVENTBRIDGE_PUBSUB_PORT: String(p + 11),
     DYNAMODB_PORT: String(p + 20),
+    ...(opts.functionsDynamodbPort ? { FUNCTIONS_DYNAMODB_PORT: String(opts.functionsDynamodbPort) } : {}),
   };
   const [stack, resources] = await Promise.all([
     startStack({

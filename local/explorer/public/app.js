@@ -148,6 +148,16 @@ const renderDetail = (timeline) => {
     timeline.deadLetters.length
       ? [el('h3', {}, 'Dead letters'), el('ul', { class: 'deadletters' }, timeline.deadLetters.map((d) => el('li', { 'data-dead-letter': d.id }, `${time(d.at)} ${d.consumer}: ${d.reason}`)))]
       : null,
+    timeline.consumerFailures?.length
+      ? [
+          el('h3', {}, 'Gave up (on-failure destination)'),
+          el(
+            'ul',
+            { class: 'deadletters' },
+            timeline.consumerFailures.map((f) => el('li', { 'data-consumer-failure': f.eventId }, `${time(f.at)} ${f.consumer} gave up on ${f.type} after ${f.attempts} attempts: ${f.error}; replay the order once the cause is fixed`)),
+          ),
+        ]
+      : null,
     el('h3', {}, 'Hops'),
     hops,
     ]

@@ -21,6 +21,7 @@ const { startDynamoDbLocal, localClient } = require('../../emulator/dynamodb-loc
 const { mulberry32, seedRun } = require('../workload');
 const { option } = require('../shared/options');
 const { invokeFunction } = require('../shared/lambda');
+const { AWS_RETRY_DELAYS_MS, consumerFailures, consumerFailuresFile, deployedSagaTimeoutSeconds } = require('../../emulator/async-invoke');
 const { startFaultProxy } = require('./fault-proxy');
 const { dynamoDbRules, eventBridgeRules, httpApiRules, contractVersionTransform } = require('./faults');
 const { forgeries, checkForgeries } = require('./forgeries');
@@ -78,8 +79,13 @@ const SAGA_TIMEOUT_SECONDS = QUICK ? 15 : 30;
  * re-drives happen within the run, across restarts of the stack.
  */
 const WATCHDOG_EVERY_MS = QUICK ? 4_000 : 10_000;
-/** How long a consumer that fails past every retry stays down. */
-const OUTAGE_MS = QUICK ? 8_000 : 20_000;
+/**
+ * How long a consumer that fails past every retry stays down: half as long again as Lambda's two
+ * retries take at this stack's time factor (the deadline over the deployed one; the local stack
+ * scales the retries' 1 and 2 minutes by it), so the event really ends in the failure destination
+ * and only a re-drive after the consumer is back can finish the job.
+ */
+const OUTAGE_MS = Math.round(1.5 * (AWS_RETRY_DELAYS_MS[0] + AWS_RETRY_DELAYS_MS[1]) * (SAGA_TIMEOUT_SECONDS / deployedSagaTimeoutSeconds()));
 /** An acknowledged write DynamoDB Local lost to its own kill -9 was acknowledged just before it. */
 const KILL_LOSS_WINDOW_MS = 10_000;
 /** Forgeries go on this long after the workload (and its kills) ended. */
@@ -93,6 +99,7 @@ const random = mulberry32(SEED);
 
 const main = async () => {
   fs.rmSync(DATA_DIR, { recursive: true, force: true });
+  fs.rmSync(consumerFailuresFile(STAGE), { force: true });
   const counts = {};
   const bump = (kind, n = 1) => (counts[kind] = (counts[kind] ?? 0) + n);
   const windows = { streamsOff: false };
@@ -373,6 +380,7 @@ const main = async () => {
         `client retries: ${counts.clientRetryReplayed ?? 0} replayed, ${counts.clientRetryCreated ?? 0} created; ` +
         `${lostToKill.length} acknowledged orders lost to a kill of DynamoDB Local; ` +
         `${forged.filter((f) => mayBeLostInFlight(f.at)).length} of ${forged.length} forgeries on the bus around a kill (not required to be dead-lettered; still required to change nothing); ` +
+        `${consumerFailures(STAGE).length} events a consumer gave up on after Lambda's retries, kept in the failure destination (the re-drives and deadlines finished their sagas); ` +
         `${Math.round((Date.now() - started) / 1000)} s`,
     );
     const tooFew = Object.keys(enabled).filter((k) => (counts[k] ?? 0) < MIN_FAULTS);

@@ -20,6 +20,9 @@ const http = require('node:http');
  *   { kind, count, json }                      forward `json` instead (counted `count` times under `kind`)
  * so that e.g. an event rewritten to an older contract version can still be duplicated or refused.
  */
+/**
+ * @param {{ port?: number, target: string, rules?: Array<(req: { target?: string, json?: any }) => any>, transforms?: Array<(req: { target?: string, json?: any }) => any>, name?: string }} opts
+ */
 const startFaultProxy = async ({ port = 0, target, rules = [], transforms = [], name = 'proxy' }) => {
   const counts = {};
   const targetUrl = new URL(target);

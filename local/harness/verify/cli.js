@@ -15,6 +15,10 @@ const { readSnapshot, clientFor } = require('./snapshot');
 const { localPorts } = require('../../emulator/ports');
 
 const { option } = require('../shared/options');
+// The local stack's on-failure destination (events a consumer gave up on after Lambda's retries):
+// not a violation (nothing is lost: each event is kept with its error), but each needs an operator:
+// fix the cause, then replay the order. On AWS the same records are in `<stage>-consumer-failures`.
+const { consumerFailures } = require('../../emulator/async-invoke');
 
 const main = async () => {
   const stage = option('stage', 'local');
@@ -31,10 +35,13 @@ const main = async () => {
     watchdogPeriodMs: Number(option('watchdog-period-ms', 60_000)),
     sweeperWindowMs: Number(option('sweeper-window-ms', 90_000)),
   });
+  const failures = endpoint ? consumerFailures(stage) : [];
   if (process.argv.includes('--json')) {
-    console.log(JSON.stringify({ counts, violations }, null, 2));
+    console.log(JSON.stringify({ counts, violations, consumerFailures: failures }, null, 2));
   } else {
     for (const v of violations) console.log(`VIOLATION ${v.kind}: ${v.message}  [${v.ids.join(', ')}]`);
+    for (const f of failures) console.log(`FAILURE DESTINATION ${f.consumer} gave up on ${f.type} ${f.eventId} of ${f.aggregateId} after ${f.attempts} attempts (${f.condition}): ${f.error}`);
+    if (failures.length) console.log(`${failures.length} event(s) in the consumer failure destination: fix the cause, then replay each order (npx sls invoke local -f replayEvents --stage ${stage} --data '{"orderId":"<id>"}').`);
     console.log(`${prefix}: ${counts.orders} orders (${counts.confirmed} confirmed, ${counts.cancelled} cancelled, ${counts.pending} pending), ${counts.outboxRows} outbox rows, ${counts.markers} markers, ${violations.length} violations`);
   }
   process.exit(violations.length ? 1 : 0);
