@@ -84,62 +84,136 @@ const consumerFailures = (stage) =>
     at: r.timestamp,
   }));
 
+/** Lambda's backoff for a throttled asynchronous event: from 1 s, doubling, up to 5 minutes. */
+const THROTTLE_BACKOFF_MS = { first: 1_000, max: 300_000 };
+/** EventBridge's backoff between retries of a target it could not invoke (same shape). */
+const DELIVERY_BACKOFF_MS = { first: 1_000, max: 300_000 };
+const backoff = (shape, retry) => Math.min(shape.max, shape.first * 2 ** retry);
+
+/** The message EventBridge sends to a rule target's dead-letter queue, with its attributes. */
+const deadLetterRecord = ({ functionName, ruleName, event, error, attempts, now }) => ({
+  timestamp: new Date(now).toISOString(),
+  messageAttributes: {
+    RULE_ARN: `arn:aws:events:us-east-1:000000000000:rule/${ruleName ?? 'unknown'}`,
+    TARGET_ARN: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    ERROR_CODE: error?.name ?? 'Error',
+    ERROR_MESSAGE: error?.message ?? String(error),
+    RETRY_ATTEMPTS: String(attempts - 1),
+  },
+  body: event,
+});
+
 /**
  * @param {object} opts
  * @param {(functionKey: string, event: object) => Promise<unknown>} opts.run runs the handler once
- * @param {(functionKey: string) => { functionName: string, maximumRetryAttempts?: number, maximumEventAge?: number }} opts.settingsOf
+ * @param {(functionKey: string) => { functionName: string, maximumRetryAttempts?: number, maximumEventAge?: number, reservedConcurrency?: number, delivery?: { maximumRetryAttempts?: number, maximumEventAge?: number } }} opts.settingsOf
+ *   the function's asynchronous settings, its reserved concurrency (invocations beyond it are
+ *   throttled), and the rule target's retry policy (`delivery`)
  * @param {number} opts.timeFactor local seconds per deployed second (0 < factor ≤ 1)
- * @param {{ send: (record: object) => void }} opts.destination
+ * @param {{ send: (record: object) => void }} opts.destination the function's on-failure destination
+ * @param {{ send: (record: object) => void }} [opts.deadLetters] the rule target's dead-letter queue
+ * @param {(functionKey: string) => void} [opts.accept] Lambda's Invoke call (throws when it cannot take the event)
  * @param {(ms: number, fn: () => void) => unknown} [opts.schedule]
  * @param {() => number} [opts.now]
  * @param {(line: string) => void} [opts.log]
  * @returns {{ invoke: (functionKey: string, event: object) => void, pending: () => number, stop: () => void }}
  */
-const asyncInvoker = ({ run, settingsOf, timeFactor, destination, schedule = (ms, fn) => setTimeout(fn, ms), now = Date.now, log = () => {} }) => {
+const asyncInvoker = ({
+  run,
+  settingsOf,
+  timeFactor,
+  destination,
+  deadLetters = destination,
+  accept = () => {},
+  schedule = (ms, fn) => setTimeout(fn, ms),
+  now = Date.now,
+  log = () => {},
+}) => {
   const timers = new Set();
   let stopped = false;
-  let inFlight = 0;
+  const running = new Map();
+  const inFlight = () => [...running.values()].reduce((a, b) => a + b, 0);
   const later = (ms, fn) => {
-    const timer = schedule(ms, () => {
+    const timer = schedule(Math.round(ms * timeFactor), () => {
       timers.delete(timer);
       if (!stopped) fn();
     });
     timers.add(timer);
   };
+  const maxAgeMsOf = (seconds) => (seconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS) * 1000 * timeFactor;
+  const giveUp = (functionKey, event, state, condition) => {
+    const settings = settingsOf(functionKey);
+    log(`${functionKey} gave up on event ${event?.id} after ${state.attempts} attempts (${condition}): to the on-failure destination`);
+    destination.send(failureRecord({ functionName: settings.functionName, requestId: state.requestId, condition, attempts: state.attempts, event, error: state.error, now: now() }));
+  };
+
   const attempt = async (functionKey, event, state) => {
     const settings = settingsOf(functionKey);
     const maxRetries = settings.maximumRetryAttempts ?? DEFAULT_MAX_RETRIES;
-    const maxAgeMs = (settings.maximumEventAge ?? DEFAULT_MAX_EVENT_AGE_SECONDS) * 1000 * timeFactor;
+    const maxAgeMs = maxAgeMsOf(settings.maximumEventAge);
+    // Throttled: beyond the function's reserved concurrency Lambda keeps the event and tries again
+    // later (not a retry of the handler), until the event is too old.
+    if (settings.reservedConcurrency !== undefined && (running.get(functionKey) ?? 0) >= settings.reservedConcurrency) {
+      const wait = backoff(THROTTLE_BACKOFF_MS, state.throttles);
+      state.throttles += 1;
+      if (now() + wait * timeFactor - state.acceptedAt > maxAgeMs) {
+        state.error ??= Object.assign(new Error(`Rate exceeded: ${functionKey} is at its reserved concurrency of ${settings.reservedConcurrency}`), { name: 'TooManyRequestsException' });
+        return giveUp(functionKey, event, state, 'EventAgeExceeded');
+      }
+      later(wait, () => void attempt(functionKey, event, state));
+      return;
+    }
     state.attempts += 1;
-    inFlight += 1;
+    running.set(functionKey, (running.get(functionKey) ?? 0) + 1);
     try {
       await run(functionKey, event);
       return;
     } catch (error) {
       state.error = error;
     } finally {
-      inFlight -= 1;
+      running.set(functionKey, running.get(functionKey) - 1);
     }
     if (stopped) return;
     const retry = state.attempts - 1;
-    const delay = Math.round((AWS_RETRY_DELAYS_MS[retry] ?? AWS_RETRY_DELAYS_MS.at(-1)) * timeFactor);
-    const expired = now() + delay - state.acceptedAt > maxAgeMs;
+    const delay = AWS_RETRY_DELAYS_MS[retry] ?? AWS_RETRY_DELAYS_MS.at(-1);
+    const expired = now() + delay * timeFactor - state.acceptedAt > maxAgeMs;
     if (retry < maxRetries && !expired) {
-      log(`${functionKey} failed on attempt ${state.attempts} (${state.error?.message ?? state.error}); Lambda retries it in ${delay} ms`);
+      log(`${functionKey} failed on attempt ${state.attempts} (${state.error?.message ?? state.error}); Lambda retries it in ${Math.round(delay * timeFactor)} ms`);
       later(delay, () => void attempt(functionKey, event, state));
       return;
     }
-    const condition = retry < maxRetries ? 'EventAgeExceeded' : 'RetriesExhausted';
-    log(`${functionKey} gave up on event ${event?.id} after ${state.attempts} attempts (${condition}): to the on-failure destination`);
-    destination.send(failureRecord({ functionName: settings.functionName, requestId: state.requestId, condition, attempts: state.attempts, event, error: state.error, now: now() }));
+    giveUp(functionKey, event, state, retry < maxRetries ? 'EventAgeExceeded' : 'RetriesExhausted');
   };
+
+  // EventBridge calls Lambda's Invoke; when that call fails (no such function, Lambda refusing it),
+  // the rule target's retry policy applies, and then its dead-letter queue.
+  const deliver = (functionKey, event, delivery) => {
+    const settings = settingsOf(functionKey);
+    const policy = settings.delivery ?? {};
+    delivery.attempts += 1;
+    try {
+      accept(functionKey);
+    } catch (error) {
+      const retry = delivery.attempts - 1;
+      const wait = backoff(DELIVERY_BACKOFF_MS, retry);
+      if (retry < (policy.maximumRetryAttempts ?? 185) && now() + wait * timeFactor - delivery.sentAt <= maxAgeMsOf(policy.maximumEventAge ?? 86_400)) {
+        later(wait, () => deliver(functionKey, event, delivery));
+        return;
+      }
+      log(`EventBridge could not invoke ${functionKey} (${error.message}) after ${delivery.attempts} attempts: to the rule target's dead-letter queue`);
+      deadLetters.send(deadLetterRecord({ functionName: settings.functionName, ruleName: settings.ruleName, event, error, attempts: delivery.attempts, now: now() }));
+      return;
+    }
+    void attempt(functionKey, event, { attempts: 0, throttles: 0, acceptedAt: now(), requestId: randomUUID() });
+  };
+
   return {
-    /** Accepts the event (as Lambda answers 202) and runs it in the background. */
+    /** EventBridge delivers the event: Lambda accepts it (202) and runs it in the background. */
     invoke(functionKey, event) {
       if (stopped) return;
-      void attempt(functionKey, event, { attempts: 0, acceptedAt: now(), requestId: randomUUID() });
+      deliver(functionKey, event, { attempts: 0, sentAt: now() });
     },
-    pending: () => timers.size + inFlight,
+    pending: () => timers.size + inFlight(),
     stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
@@ -148,4 +222,4 @@ const asyncInvoker = ({ run, settingsOf, timeFactor, destination, schedule = (ms
   };
 };
 
-module.exports = { deployedSagaTimeoutSeconds, asyncInvoker, fileDestination, readDestination, failureRecord, consumerFailures, consumerFailuresFile, AWS_RETRY_DELAYS_MS };
+module.exports = { deployedSagaTimeoutSeconds, asyncInvoker, fileDestination, readDestination, failureRecord, deadLetterRecord, consumerFailures, consumerFailuresFile, AWS_RETRY_DELAYS_MS };

@@ -248,10 +248,24 @@ class LocalStackPlugin {
       },
       settingsOf: (functionKey) => {
         const fn = service.getFunction(functionKey);
-        return { functionName: fn.name, maximumRetryAttempts: fn.maximumRetryAttempts, maximumEventAge: fn.maximumEventAge };
+        const rule = (fn.events || []).find((e) => e.eventBridge)?.eventBridge ?? {};
+        return {
+          functionName: fn.name,
+          maximumRetryAttempts: fn.maximumRetryAttempts,
+          maximumEventAge: fn.maximumEventAge,
+          // Set where the stage reserves concurrency (param reservedConcurrency): beyond it, throttled.
+          reservedConcurrency: fn.reservedConcurrency,
+          delivery: rule.retryPolicy,
+          ruleName: `${fn.name}-rule`,
+        };
+      },
+      // Lambda's Invoke refuses an event for a function it does not have.
+      accept: (functionKey) => {
+        if (!eventBridge.lambda.get(functionKey)) throw Object.assign(new Error(`Function not found: ${functionKey}`), { name: 'ResourceNotFoundException' });
       },
       timeFactor,
       destination: fileDestination(file),
+      deadLetters: fileDestination(path.join(path.dirname(file), `event-delivery-dlq-${this.stage()}.jsonl`)),
       log: (line) => this.log.notice(`local stack: ${line}`),
     });
     eventBridge.invokeSubscriber = async (functionKey, entry, input) => {

@@ -108,3 +108,101 @@ describe('deployedSagaTimeoutSeconds', () => {
     }
   });
 });
+
+describe('throttling and the rule target', () => {
+  const manual = () => {
+    let clock = 0;
+    const scheduled: { ms: number; fn: () => void }[] = [];
+    return {
+      now: () => clock,
+      schedule: (ms: number, fn: () => void) => scheduled.push({ ms, fn }),
+      fire: async () => {
+        await new Promise((r) => setImmediate(r));
+        const due = scheduled.shift();
+        if (!due) return false;
+        clock += due.ms;
+        due.fn();
+        await new Promise((r) => setImmediate(r));
+        return true;
+      },
+      scheduled,
+    };
+  };
+
+  it('throttles an invocation beyond the reserved concurrency (Lambda keeps it and tries again later), and runs it once there is room', async () => {
+    // Prepare: one slot; the first run holds it until released.
+    const t = manual();
+    let release: () => void = () => {};
+    const runs: string[] = [];
+    const invoker = asyncInvoker({
+      run: (_key, event) => {
+        runs.push((event as { id: string }).id);
+        return runs.length === 1 ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+      },
+      settingsOf: () => ({ functionName: 'f', reservedConcurrency: 1 }),
+      timeFactor: 1,
+      destination: { send: () => undefined },
+      schedule: t.schedule,
+      now: t.now,
+    });
+    // Act
+    invoker.invoke('f', { id: 'a' });
+    invoker.invoke('f', { id: 'b' });
+    await new Promise((r) => setImmediate(r));
+    // Assess: b waits (throttled, 1 s backoff), then runs once a is done.
+    expect(runs).toEqual(['a']);
+    expect(t.scheduled.map((s) => s.ms)).toEqual([1000]);
+    release();
+    await t.fire();
+    expect(runs).toEqual(['a', 'b']);
+  });
+
+  it('sends a throttled event that grows too old to the destination (EventAgeExceeded)', async () => {
+    // Prepare: no slot ever frees up; the event may be 60 s old.
+    const t = manual();
+    const sent: Record<string, unknown>[] = [];
+    const invoker = asyncInvoker({
+      run: () => new Promise<void>(() => undefined),
+      settingsOf: () => ({ functionName: 'f', reservedConcurrency: 1, maximumEventAge: 60 }),
+      timeFactor: 1,
+      destination: { send: (r: object) => void sent.push(r as Record<string, unknown>) },
+      schedule: t.schedule,
+      now: t.now,
+    });
+    // Act
+    invoker.invoke('f', { id: 'holder' });
+    invoker.invoke('f', { id: 'late' });
+    while (await t.fire());
+    // Assess: backoff 1, 2, 4, 8, 16 s (31 s), then 32 s more would pass the 60 s age.
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ requestContext: { condition: 'EventAgeExceeded', approximateInvokeCount: 0 }, responsePayload: { errorType: 'TooManyRequestsException' }, requestPayload: { id: 'late' } });
+  });
+
+  it("retries a target EventBridge cannot invoke per the rule's retry policy, then sends it to the rule target's dead-letter queue", async () => {
+    // Prepare
+    const t = manual();
+    const dead: Record<string, unknown>[] = [];
+    let accepts = 0;
+    const invoker = asyncInvoker({
+      run: async () => undefined,
+      settingsOf: () => ({ functionName: 'order-saga-x-f', delivery: { maximumRetryAttempts: 2, maximumEventAge: 3600 } }),
+      timeFactor: 1,
+      destination: { send: () => undefined },
+      deadLetters: { send: (r: object) => void dead.push(r as Record<string, unknown>) },
+      accept: () => {
+        accepts += 1;
+        throw Object.assign(new Error('Function not found'), { name: 'ResourceNotFoundException' });
+      },
+      schedule: t.schedule,
+      now: t.now,
+    });
+    // Act
+    invoker.invoke('f', { id: 'e' });
+    while (await t.fire());
+    // Assess
+    expect(accepts).toBe(3);
+    expect(dead).toEqual([
+      expect.objectContaining({ messageAttributes: expect.objectContaining({ ERROR_CODE: 'ResourceNotFoundException', RETRY_ATTEMPTS: '2', TARGET_ARN: expect.stringContaining('function:order-saga-x-f') }), body: { id: 'e' } }),
+    ]);
+  });
+});
