@@ -131,11 +131,12 @@ describe('onboarding a fresh stage (npm start -- --no-demo-data)', () => {
     expect(parked).toMatchObject({ consumer: 'chargePayment', type: 'inventory.reserved', condition: 'RetriesExhausted', attempts: 3, error: expect.stringContaining('Internal server error') });
     expect((await getItem('OrdersTable', { orderId: body.orderId }))?.status).toBe('PENDING');
 
-    // Act: the table is back; the operator replays the order.
+    // Act: the table is back; the operator replays exactly the event the destination holds.
     failing = undefined;
-    await invokeFunction('replayEvents', { orderId: body.orderId });
+    const replayed = await invokeFunction<{ matched: number; published: number }>('replayEvents', { eventId: parked!.eventId });
 
     // Assess
+    expect(replayed).toMatchObject({ matched: 1, published: 1 });
     expect((await orderSettles(body.orderId, 30_000)).status).toBe('CONFIRMED');
   }, 180_000);
 });

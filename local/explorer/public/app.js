@@ -154,7 +154,7 @@ const renderDetail = (timeline) => {
           el(
             'ul',
             { class: 'deadletters' },
-            timeline.consumerFailures.map((f) => el('li', { 'data-consumer-failure': f.eventId }, `${time(f.at)} ${f.consumer} gave up on ${f.type} after ${f.attempts} attempts: ${f.error}; replay the order once the cause is fixed`)),
+            timeline.consumerFailures.map((f) => el('li', { 'data-consumer-failure': f.eventId }, `${time(f.at)} ${f.consumer} gave up on ${f.type} after ${f.attempts} attempts: ${f.error}; once fixed, replay it: replayEvents {"eventId":"${f.eventId}"}`)),
           ),
         ]
       : null,

@@ -40,8 +40,11 @@ const main = async () => {
     console.log(JSON.stringify({ counts, violations, consumerFailures: failures }, null, 2));
   } else {
     for (const v of violations) console.log(`VIOLATION ${v.kind}: ${v.message}  [${v.ids.join(', ')}]`);
-    for (const f of failures) console.log(`FAILURE DESTINATION ${f.consumer} gave up on ${f.type} ${f.eventId} of ${f.aggregateId} after ${f.attempts} attempts (${f.condition}): ${f.error}`);
-    if (failures.length) console.log(`${failures.length} event(s) in the consumer failure destination: fix the cause, then replay each order (npx sls invoke local -f replayEvents --stage ${stage} --data '{"orderId":"<id>"}').`);
+    for (const f of failures) {
+      console.log(`FAILURE DESTINATION ${f.consumer} gave up on ${f.type} ${f.eventId} of ${f.aggregateId} after ${f.attempts} attempts (${f.condition}): ${f.error}`);
+      console.log(`  once fixed: npx sls invoke local -f replayEvents --stage ${stage} --data '{"eventId":"${f.eventId}"}'`);
+    }
+    if (failures.length) console.log(`${failures.length} event(s) in the consumer failure destination (kept, not lost): fix the cause, then replay each (above).`);
     console.log(`${prefix}: ${counts.orders} orders (${counts.confirmed} confirmed, ${counts.cancelled} cancelled, ${counts.pending} pending), ${counts.outboxRows} outbox rows, ${counts.markers} markers, ${violations.length} violations`);
   }
   process.exit(violations.length ? 1 : 0);
