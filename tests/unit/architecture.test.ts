@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { saga, topology } from '../../lib/services/saga';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -109,5 +110,44 @@ describe('layers point down', () => {
   it('finds the imports it checks (the check itself can fail)', () => {
     // Assess
     expect(importsOf('lib/services/orders/use-cases/place-order.ts')).toEqual(expect.arrayContaining(['lib/services/orders/domain/order', 'lib/platform/ports']));
+  });
+});
+
+describe('a participant is named in at most two files outside its own', () => {
+  /** Where a service could be named: the code, the deployment, the local stack and the harnesses (docs, tests and generated contracts aside). */
+  const SEARCHED = ['lib', 'functions', 'resources', 'local', 'scripts', 'bench'];
+  const anyFileUnder = (dir: string): string[] =>
+    fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+      const rel = path.join(dir, entry.name);
+      if (entry.isDirectory()) return entry.name === 'results' ? [] : anyFileUnder(rel);
+      return rel.endsWith('.md') ? [] : [rel];
+    });
+  const searched = [...SEARCHED.flatMap(anyFileUnder), 'serverless.yml'];
+  /** Files that name a service (a word, any case, not an event type's prefix), outside its own files: a path segment or file name starting with its name. */
+  const namingOutside = (service: string) => {
+    const word = new RegExp(`\\b${service}\\b(?!\\.[a-z])`, 'i');
+    return searched
+      .filter((file) => !file.split(path.sep).some((segment) => segment.toLowerCase().startsWith(service)))
+      .filter((file) => word.test(fs.readFileSync(path.join(ROOT, file), 'utf8')))
+      .sort();
+  };
+  const participants = topology.serviceNames.filter((service) => service !== saga.keeper.service);
+
+  it('checks every participant of the declaration', () => {
+    // Assess
+    expect(participants).toEqual(expect.arrayContaining(['inventory', 'payments', 'rewards', 'shipping']));
+  });
+
+  it.each(participants)('names %s only in the declaration and the invariants registry', (service) => {
+    // Act
+    const naming = namingOutside(service);
+
+    // Assess: a new place that must know a service is a place a new participant can be forgotten.
+    expect(naming).toEqual(['lib/services/saga.ts', 'lib/services/verify.ts']);
+  });
+
+  it('finds a service named outside its own files (the check itself can fail)', () => {
+    // Assess: the keeper is named by the HTTP API and the watchdog in serverless.yml.
+    expect(namingOutside(saga.keeper.service)).toContain('serverless.yml');
   });
 });
