@@ -8,7 +8,8 @@
  *   npm run bench -- --quick            under 3 minutes: both designs, smaller samples
  *   npm run bench -- --orders 600 --rate 20 [--design streams|polling]   one measurement
  *
- * Writes bench/results/latest.json, latest.md and latest.svg (`--out <dir>` to write elsewhere).
+ * Writes bench/results/latest.json, latest.md and latest.svg (ignored by git: run artefacts; the
+ * reference run is in docs/bench/), or `--out <dir>` to write elsewhere.
  * Each design gets its own stack (ports 3500+ and 3550+). The polling design is the 30-second
  * publisher this design replaces: stream forwarders off, the sweeper alone publishing every 30 s
  * with no grace period.
