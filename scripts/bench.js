@@ -24,7 +24,7 @@ const { startStack, ROOT } = require('../local/emulator/stack');
 const { mintToken, readAuthSettings } = require('../local/emulator/auth');
 const { startMeter } = require('../local/harness/bench/meter');
 const { summarize } = require('../local/harness/bench/stats');
-const { PRICES, perMillionSagas, idlePerMonth } = require('../local/harness/bench/cost');
+const { PRICES, perMillionSagas, idlePerMonth, idleSchedules } = require('../local/harness/bench/cost');
 const { chartSvg, markdownSummary } = require('../local/harness/bench/report');
 const { option, flag } = require('../local/harness/shared/options');
 const { scanAll: scanTable, batchGet: batchGetItems } = require('../local/harness/shared/tables');
@@ -52,8 +52,10 @@ const { topology } = require('../resources/declaration').declaration();
 const OUTBOX_TABLES = topology.emitters.map((service) => `${service}-outbox`);
 const INBOX_TABLES = topology.receivers.map((service) => `${service}-inbox`);
 
-const SCHEDULED = [...topology.emitters.map((service) => `${service}OutboxSweeper`), 'sagaWatchdog'];
-const SWEEPERS = SCHEDULED.slice(0, topology.emitters.length);
+/** What runs on a clock whether or not there are orders: the relay's sweep clock and the watchdog. */
+const SCHEDULED = ['outboxSweepClock', 'sagaWatchdog'];
+/** Each outbox's sweeper: started by the clock only when a row waits past the grace (work, not idle). */
+const SWEEPERS = topology.emitters.map((service) => `${service}OutboxSweeper`);
 /**
  * The sweeper of each design. Streams: the deployed defaults (serverless.yml `params`: a 10 s grace,
  * 4 sweeps 15 s apart per one-minute schedule). Polling: the 30-second publisher this design
@@ -64,6 +66,7 @@ const SWEEP = {
   polling: { sweepGraceSeconds: 0, sweepIntervalSeconds: 30, sweepsPerRun: 2 },
 };
 const MEMORY_GB = 0.5; // serverless.yml provider.memorySize
+const CLOCK_MEMORY_GB = 0.125; // resources/functions.js outboxSweepClock.memorySize
 
 // ---- one stack per design ----
 const designStack = async (design) => {
@@ -213,10 +216,13 @@ const totalUnits = (counts) => {
   return { writeUnits, readUnits };
 };
 
-/** One idle run of every schedule (sweepers sweep once here), measured: what the schedules cost at zero orders. */
+/**
+ * One idle run of each scheduled function, and one empty sweep of each sweeper (the polling
+ * design's publisher is priced from it), measured: what the schedules cost at zero orders.
+ */
 const measureIdleRuns = async (s) => {
   const perRun = {};
-  for (const key of SCHEDULED) {
+  for (const key of [...SCHEDULED, ...SWEEPERS]) {
     const offset = logOffset(s);
     s.ddbMeter.start();
     await invokeFunction(s, key, SWEEPERS.includes(key) ? { sweeps: 1 } : {});
@@ -230,22 +236,20 @@ const measureIdleRuns = async (s) => {
 
 /**
  * Usage per saga over a metered window: DynamoDB units and PutEvents from the proxies, invocations
- * and billed duration from the log; the scheduled functions' idle share is taken out (it is
- * charged to the idle cost instead).
+ * and billed duration from the log. What the scheduled functions would have used with nothing to
+ * do is taken out (it is the idle cost); what they did beyond that, and every sweeper run (the
+ * clock starts one only for a row past its grace), is the sagas' work.
  */
-const usagePerSaga = ({ ddb, eb, invocations, sagas, idleRuns, sweepsPerRun, sweepIntervalSeconds }) => {
+const usagePerSaga = ({ ddb, eb, invocations, sagas, idleRuns }) => {
   let { writeUnits, readUnits } = totalUnits(ddb);
   let count = 0;
   let billedMs = 0;
   for (const [key, f] of Object.entries(invocations)) {
     if (SCHEDULED.includes(key)) {
-      // Subtract what these runs would have cost with nothing to do.
       const idle = idleRuns[key];
-      const sweeps = SWEEPERS.includes(key) ? sweepsPerRun : 1;
-      writeUnits -= f.count * sweeps * idle.writeUnits;
-      readUnits -= f.count * sweeps * idle.readUnits;
-      // The sweeper's own invocations are the idle cost; the work beyond an empty sweep is per saga.
-      billedMs += Math.max(0, f.billedMs - f.count * sweeps * idle.billedMs - (SWEEPERS.includes(key) ? f.count * (sweepsPerRun - 1) * sweepIntervalSeconds * 1000 : 0));
+      writeUnits -= f.count * idle.writeUnits;
+      readUnits -= f.count * idle.readUnits;
+      billedMs += Math.max(0, f.billedMs - f.count * idle.billedMs);
       continue;
     }
     count += f.count;
@@ -262,21 +266,6 @@ const usagePerSaga = ({ ddb, eb, invocations, sagas, idleRuns, sweepsPerRun, swe
     invocationsByFunction: Object.fromEntries(Object.entries(invocations).filter(([k]) => !SCHEDULED.includes(k)).map(([k, f]) => [k, { perSaga: r(f.count), billedMsPerInvocation: Math.round(f.billedMs / f.count) }])),
   };
 };
-
-const idleSchedules = (idleRuns, { sweepsPerRun, sweepIntervalSeconds }) => [
-  ...SWEEPERS.map((key) => ({
-    name: key,
-    runsPerMinute: 1,
-    perRun: {
-      writeUnits: idleRuns[key].writeUnits * sweepsPerRun,
-      readUnits: idleRuns[key].readUnits * sweepsPerRun,
-      invocations: 1,
-      // One scheduled run sweeps `sweepsPerRun` times and sleeps between sweeps: billed throughout.
-      gbSeconds: ((idleRuns[key].billedMs * sweepsPerRun + (sweepsPerRun - 1) * sweepIntervalSeconds * 1000) / 1000) * MEMORY_GB,
-    },
-  })),
-  { name: 'sagaWatchdog', runsPerMinute: 1, perRun: { ...idleRuns.sagaWatchdog, invocations: 1, gbSeconds: (idleRuns.sagaWatchdog.billedMs / 1000) * MEMORY_GB } },
-];
 
 // ---- CPU and memory of a stack's processes ----
 /** CPU (% of one core) of DynamoDB Local, serverless offline and this process while `run` runs, and the stack's RSS. */
@@ -361,7 +350,7 @@ const runStreams = async (out) => {
     const idleRuns = await measureIdleRuns(s);
     const metered = await meteredPhase(s, () => ratePhase(s, { rate: 10, seconds: QUICK ? 5 : 15 }));
     out.cost.measured.streams = { sagas: metered.result.orders, idleRuns, ddb: metered.ddb, putEvents: metered.eb.putEvents, invocations: metered.invocations };
-    out.cost.usage.streams = usagePerSaga({ ddb: metered.ddb, eb: metered.eb, invocations: metered.invocations, sagas: metered.result.orders, idleRuns, ...SWEEP.streams });
+    out.cost.usage.streams = usagePerSaga({ ddb: metered.ddb, eb: metered.eb, invocations: metered.invocations, sagas: metered.result.orders, idleRuns });
     out.cost.idleRuns.streams = idleRuns;
 
     const steps = QUICK ? [DESIGN_RATE] : [10, DESIGN_RATE, 30, 40, 50, 60];
@@ -415,7 +404,7 @@ const runPolling = async (out, { onPlaced = () => {} } = {}) => {
     const metered = await meteredPhase(s, () => ratePhase(s, { rate: DESIGN_RATE, seconds, settleTimeoutMs: 240000, publishTimeoutMs: 40000, onPlaced }));
     out.designs.polling = metered.result;
     out.cost.measured.polling = { sagas: metered.result.orders, idleRuns, ddb: metered.ddb, putEvents: metered.eb.putEvents, invocations: metered.invocations };
-    out.cost.usage.polling = usagePerSaga({ ddb: metered.ddb, eb: metered.eb, invocations: metered.invocations, sagas: metered.result.orders, idleRuns, ...SWEEP.polling });
+    out.cost.usage.polling = usagePerSaga({ ddb: metered.ddb, eb: metered.eb, invocations: metered.invocations, sagas: metered.result.orders, idleRuns });
     out.cost.idleRuns.polling = idleRuns;
   } finally {
     await s.stop();
@@ -464,7 +453,7 @@ const main = async () => {
       perSaga,
       invocationsByFunction,
       perMillionSagas: perMillionSagas(perSaga),
-      idlePerMonth: idlePerMonth(idleSchedules(out.cost.idleRuns[name], SWEEP[name])),
+      idlePerMonth: idlePerMonth(idleSchedules(name, { idleRuns: out.cost.idleRuns[name], sweepers: SWEEPERS, emitters: topology.emitters.length, ...SWEEP[name], memoryGb: MEMORY_GB, clockMemoryGb: CLOCK_MEMORY_GB })),
     };
   }
   out.cost = {
@@ -473,8 +462,9 @@ const main = async () => {
     measured: out.cost.measured,
     notes: [
       'DynamoDB units from ReturnConsumedCapacity (DynamoDB Local computes them as DynamoDB does: 1 KB per write unit, 4 KB per read unit, transactions ×2). Lambda billed durations are measured locally (512 MB, rounded up to 1 ms) and stand in for AWS durations.',
-      'Each scheduled sweeper run sweeps several times and sleeps between sweeps (streams: 4 sweeps 15 s apart; polling: 2 sweeps 30 s apart): it is billed for the sleep, which is most of the idle cost.',
-      'Not included: CloudWatch Logs ingestion, X-Ray traces, storage (outbox rows and markers expire after 7 days), SQS (only failures).',
+      'Idle, streams: the sweep clock ticks 4 times a minute (a schedule, then 3 ticks it leaves itself on an SQS delay queue), reads the head of every outbox\'s pending index and starts a sweeper only for a row past the 10 s grace; the queue\'s requests include the trigger\'s empty long polls (15 a minute). Idle, polling (the source design): each outbox\'s publisher on a one-minute schedule sweeping twice 30 s apart, billed while it sleeps.',
+      'CloudWatch Logs: 300 bytes an invocation (START, END, REPORT) and 350 per metric line; the sagas\' own logs are not counted.',
+      'Not included: X-Ray traces, storage (outbox rows and markers expire after 31 days), SQS for failures.',
     ],
   };
   out.durationSeconds = Math.round((Date.now() - started) / 1000);

@@ -8,6 +8,7 @@ const { localClient, waitUntilReady } = require('./dynamodb-local');
 const { localPorts } = require('./ports');
 const { startStreamMappings } = require('./stream-mappings');
 const { localResolver, resourcesOf } = require('./intrinsics');
+const { startLocalQueues } = require('./queue-mappings');
 const { authorizerSettings, writeAuthSettings } = require('./auth');
 const { InvokeStore } = require('@aws/lambda-invoke-store');
 
@@ -48,6 +49,7 @@ class LocalStackPlugin {
       'before:offline:start:init': prepare,
       'offline:start:init': async () => {
         await this.startStreams();
+        await this.startQueueTriggers();
         this.deliverAsynchronously();
       },
       'offline:start:end': () => this.stopStreams(),
@@ -74,7 +76,7 @@ class LocalStackPlugin {
   }
 
   resolveEnvironment(environment = {}) {
-    const resolve = localResolver({ resources: this.resources(), region: this.region() });
+    const resolve = localResolver({ resources: this.resources(), region: this.region(), queueUrl: this.queues?.queueUrl });
     return Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, resolve(v)]));
   }
 
@@ -97,6 +99,17 @@ class LocalStackPlugin {
     const ports = localPorts();
     const service = this.serverless.service;
     const provider = service.provider;
+    if (tables && !this.queues) {
+      // The local SQS (queue triggers): its endpoint goes into every function's environment.
+      const resources = this.resources();
+      this.queues = await startLocalQueues({
+        file: path.join(this.serverless.serviceDir || process.cwd(), '.local-data', `sqs-${this.stage()}.json`),
+        region: this.region(),
+        accountId: ACCOUNT,
+        retentionSecondsOf: (name) => Number(Object.values(resources).find((r) => r.Type === 'AWS::SQS::Queue' && r.Properties.QueueName === name)?.Properties.MessageRetentionPeriod ?? 345_600),
+        log: (line) => this.log.warning(line),
+      });
+    }
     provider.environment = {
       ...this.resolveEnvironment(provider.environment),
       AWS_REGION: this.region(),
@@ -104,6 +117,9 @@ class LocalStackPlugin {
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.functionsDynamodb}`,
       AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.functionsEventBridge}`,
+      // Lambda's Invoke API is serverless offline's own (the sweep clock starts the sweepers).
+      AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${ports.lambda}`,
+      ...(this.queues ? { AWS_ENDPOINT_URL_SQS: this.queues.endpoint } : {}),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || 'WARN',
       POWERTOOLS_METRICS_DISABLED: process.env.LOCAL_METRICS === '1' ? 'false' : 'true',
@@ -216,6 +232,39 @@ class LocalStackPlugin {
   async stopStreams() {
     this.asyncInvokes?.stop();
     if (this.streams) await this.streams.stop();
+    if (this.queues) await this.queues.stop();
+    if (this.queueLambda) await this.queueLambda.cleanup();
+  }
+
+  /** Queue triggers (`sqs` events): the local SQS delivers each message to its queue's function. */
+  async startQueueTriggers() {
+    await this.prepared;
+    if (!this.queues) return;
+    const service = this.serverless.service;
+    const resources = this.resources();
+    const byQueue = new Map();
+    for (const functionKey of service.getAllFunctions()) {
+      for (const event of service.getFunction(functionKey).events || []) {
+        if (!event.sqs) continue;
+        const id = event.sqs.arn && event.sqs.arn['Fn::GetAtt'] ? event.sqs.arn['Fn::GetAtt'][0] : undefined;
+        const name = id && resources[id] && resources[id].Properties.QueueName;
+        if (typeof name !== 'string') throw new Error(`local stack: the sqs trigger of ${functionKey} needs Fn::GetAtt of a queue with a literal QueueName`);
+        byQueue.set(name, functionKey);
+      }
+    }
+    if (!byQueue.size) return;
+    const { default: Lambda } = await import('serverless-offline/lambda');
+    const offlineOptions = (service.custom && service.custom['serverless-offline']) || {};
+    this.queueLambda = new Lambda(this.serverless, { ...service.provider, ...offlineOptions });
+    this.queueLambda.create([...new Set(byQueue.values())].map((functionKey) => ({ functionKey, functionDefinition: service.getFunction(functionKey) })));
+    this.queues.attach(async (queueName, record) => {
+      const functionKey = byQueue.get(queueName);
+      if (!functionKey) return;
+      const fn = this.queueLambda.get(functionKey);
+      fn.setEvent({ Records: [record] });
+      await fn.runHandler();
+    });
+    this.log.notice(`local stack: queue triggers on the local SQS (${[...byQueue].map(([q, f]) => `${q} → ${f}`).join(', ')})`);
   }
 
   /**
