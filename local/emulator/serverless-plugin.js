@@ -9,6 +9,17 @@ const { localPorts } = require('./ports');
 const { startStreamMappings } = require('./stream-mappings');
 const { localResolver, resourcesOf } = require('./intrinsics');
 const { startLocalQueues } = require('./queue-mappings');
+
+/** Stops esbuild's service process (the one serverless-esbuild built with), if esbuild is loaded. */
+const stopBuildService = (log) => {
+  const loaded = Object.keys(require.cache).some((file) => /[\\/]node_modules[\\/]esbuild[\\/]lib[\\/]main\.js$/.test(file));
+  if (!loaded) return;
+  try {
+    require('esbuild').stop();
+  } catch (error) {
+    log.warning(`local stack: could not stop the esbuild service (${error.message})`);
+  }
+};
 const { authorizerSettings, writeAuthSettings } = require('./auth');
 const { InvokeStore } = require('@aws/lambda-invoke-store');
 
@@ -48,6 +59,9 @@ class LocalStackPlugin {
       'before:offline:start': prepare,
       'before:offline:start:init': prepare,
       'offline:start:init': async () => {
+        // The bundles are built (serverless-esbuild builds before this hook) and never rebuilt
+        // (watch is off): its service process would otherwise idle for the stack's whole life.
+        stopBuildService(this.log);
         await this.startStreams();
         await this.startQueueTriggers();
         this.deliverAsynchronously();
