@@ -8,18 +8,6 @@ const { localClient, waitUntilReady } = require('./dynamodb-local');
 const { localPorts } = require('./ports');
 const { startStreamMappings } = require('./stream-mappings');
 const { localResolver, resourcesOf } = require('./intrinsics');
-const { startLocalQueues } = require('./queue-mappings');
-
-/** Stops esbuild's service process (the one serverless-esbuild built with), if esbuild is loaded. */
-const stopBuildService = (log) => {
-  const loaded = Object.keys(require.cache).some((file) => /[\\/]node_modules[\\/]esbuild[\\/]lib[\\/]main\.js$/.test(file));
-  if (!loaded) return;
-  try {
-    require('esbuild').stop();
-  } catch (error) {
-    log.warning(`local stack: could not stop the esbuild service (${error.message})`);
-  }
-};
 const { authorizerSettings, writeAuthSettings } = require('./auth');
 const { InvokeStore } = require('@aws/lambda-invoke-store');
 
@@ -59,11 +47,7 @@ class LocalStackPlugin {
       'before:offline:start': prepare,
       'before:offline:start:init': prepare,
       'offline:start:init': async () => {
-        // The bundles are built (serverless-esbuild builds before this hook) and never rebuilt
-        // (watch is off): its service process would otherwise idle for the stack's whole life.
-        stopBuildService(this.log);
         await this.startStreams();
-        await this.startQueueTriggers();
         this.deliverAsynchronously();
       },
       'offline:start:end': () => this.stopStreams(),
@@ -90,7 +74,7 @@ class LocalStackPlugin {
   }
 
   resolveEnvironment(environment = {}) {
-    const resolve = localResolver({ resources: this.resources(), region: this.region(), queueUrl: this.queues?.queueUrl });
+    const resolve = localResolver({ resources: this.resources(), region: this.region() });
     return Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, resolve(v)]));
   }
 
@@ -113,17 +97,6 @@ class LocalStackPlugin {
     const ports = localPorts();
     const service = this.serverless.service;
     const provider = service.provider;
-    if (tables && !this.queues) {
-      // The local SQS (queue triggers): its endpoint goes into every function's environment.
-      const resources = this.resources();
-      this.queues = await startLocalQueues({
-        file: path.join(this.serverless.serviceDir || process.cwd(), '.local-data', `sqs-${this.stage()}.json`),
-        region: this.region(),
-        accountId: ACCOUNT,
-        retentionSecondsOf: (name) => Number(Object.values(resources).find((r) => r.Type === 'AWS::SQS::Queue' && r.Properties.QueueName === name)?.Properties.MessageRetentionPeriod ?? 345_600),
-        log: (line) => this.log.warning(line),
-      });
-    }
     provider.environment = {
       ...this.resolveEnvironment(provider.environment),
       AWS_REGION: this.region(),
@@ -131,9 +104,6 @@ class LocalStackPlugin {
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.functionsDynamodb}`,
       AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.functionsEventBridge}`,
-      // Lambda's Invoke API is serverless offline's own (the sweep clock starts the sweepers).
-      AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${ports.lambda}`,
-      ...(this.queues ? { AWS_ENDPOINT_URL_SQS: this.queues.endpoint } : {}),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || 'WARN',
       POWERTOOLS_METRICS_DISABLED: process.env.LOCAL_METRICS === '1' ? 'false' : 'true',
@@ -246,39 +216,6 @@ class LocalStackPlugin {
   async stopStreams() {
     this.asyncInvokes?.stop();
     if (this.streams) await this.streams.stop();
-    if (this.queues) await this.queues.stop();
-    if (this.queueLambda) await this.queueLambda.cleanup();
-  }
-
-  /** Queue triggers (`sqs` events): the local SQS delivers each message to its queue's function. */
-  async startQueueTriggers() {
-    await this.prepared;
-    if (!this.queues) return;
-    const service = this.serverless.service;
-    const resources = this.resources();
-    const byQueue = new Map();
-    for (const functionKey of service.getAllFunctions()) {
-      for (const event of service.getFunction(functionKey).events || []) {
-        if (!event.sqs) continue;
-        const id = event.sqs.arn && event.sqs.arn['Fn::GetAtt'] ? event.sqs.arn['Fn::GetAtt'][0] : undefined;
-        const name = id && resources[id] && resources[id].Properties.QueueName;
-        if (typeof name !== 'string') throw new Error(`local stack: the sqs trigger of ${functionKey} needs Fn::GetAtt of a queue with a literal QueueName`);
-        byQueue.set(name, functionKey);
-      }
-    }
-    if (!byQueue.size) return;
-    const { default: Lambda } = await import('serverless-offline/lambda');
-    const offlineOptions = (service.custom && service.custom['serverless-offline']) || {};
-    this.queueLambda = new Lambda(this.serverless, { ...service.provider, ...offlineOptions });
-    this.queueLambda.create([...new Set(byQueue.values())].map((functionKey) => ({ functionKey, functionDefinition: service.getFunction(functionKey) })));
-    this.queues.attach(async (queueName, record) => {
-      const functionKey = byQueue.get(queueName);
-      if (!functionKey) return;
-      const fn = this.queueLambda.get(functionKey);
-      fn.setEvent({ Records: [record] });
-      await fn.runHandler();
-    });
-    this.log.notice(`local stack: queue triggers on the local SQS (${[...byQueue].map(([q, f]) => `${q} → ${f}`).join(', ')})`);
   }
 
   /**
