@@ -9,10 +9,11 @@ import { saga, topology } from '../../lib/services/saga';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-const filesUnder = (dir: string): string[] =>
+/** The files under `dir` (TypeScript sources unless `keep` says otherwise), as repository paths. */
+const filesUnder = (dir: string, keep: (rel: string) => boolean = (rel) => rel.endsWith('.ts')): string[] =>
   fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const rel = path.join(dir, entry.name);
-    return entry.isDirectory() ? filesUnder(rel) : rel.endsWith('.ts') ? [rel] : [];
+    return entry.isDirectory() ? filesUnder(rel, keep) : keep(rel) ? [rel] : [];
   });
 
 /** Every module a file imports, resolved to a repository path for relative imports ("lib/platform/errors"). */
@@ -116,20 +117,19 @@ describe('layers point down', () => {
 describe('a participant is named in at most two files outside its own', () => {
   /** Where a service could be named: the code, the deployment, the local stack and the harnesses (docs, tests and generated contracts aside). */
   const SEARCHED = ['lib', 'functions', 'resources', 'local', 'scripts', 'bench'];
-  const anyFileUnder = (dir: string): string[] =>
-    fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
-      const rel = path.join(dir, entry.name);
-      if (entry.isDirectory()) return entry.name === 'results' ? [] : anyFileUnder(rel);
-      return rel.endsWith('.md') ? [] : [rel];
-    });
-  // bench/ holds only run artefacts (ignored), so a clean clone may not have it at all.
-  const searched = [...SEARCHED.filter((dir) => fs.existsSync(path.join(ROOT, dir))).flatMap(anyFileUnder), 'serverless.yml'];
+  // bench/ holds only run artefacts (bench/results/, ignored and left out), so a clean clone may not have it at all.
+  const searchable = (rel: string) => !rel.endsWith('.md') && !rel.startsWith(path.join('bench', 'results'));
+  const searched = [
+    ...SEARCHED.filter((dir) => fs.existsSync(path.join(ROOT, dir))).flatMap((dir) => filesUnder(dir, searchable)),
+    'serverless.yml',
+  ].map((file) => ({ file, text: fs.readFileSync(path.join(ROOT, file), 'utf8') }));
   /** Files that name a service (a word, any case, not an event type's prefix), outside its own files: a path segment or file name starting with its name. */
   const namingOutside = (service: string) => {
     const word = new RegExp(`\\b${service}\\b(?!\\.[a-z])`, 'i');
     return searched
-      .filter((file) => !file.split(path.sep).some((segment) => segment.toLowerCase().startsWith(service)))
-      .filter((file) => word.test(fs.readFileSync(path.join(ROOT, file), 'utf8')))
+      .filter(({ file }) => !file.split(path.sep).some((segment) => segment.toLowerCase().startsWith(service)))
+      .filter(({ text }) => word.test(text))
+      .map(({ file }) => file)
       .sort();
   };
   const participants = topology.serviceNames.filter((service) => service !== saga.keeper.service);
