@@ -76,6 +76,10 @@ module.exports = async ({ resolveVariable }) => {
   );
   add('Events published and publish failures', [...OUTBOXES, 'replay'].flatMap((s) => [app('EventsPublished', s === 'replay' ? s : `${s}-outbox`, { label: `${s} published` }), app('PublishFailures', s === 'replay' ? s : `${s}-outbox`, { label: `${s} failures` })]));
   add('Records recovered by the sweepers (should stay 0)', OUTBOXES.map((s) => app('OutboxRecordsRecovered', `${s}-outbox`, { label: s })));
+  add(
+    'Handlers re-run inside the invocation: state changed concurrently, items busy (hot-item contention, throttling)',
+    CONSUMER_SERVICES.flatMap((s) => [app('ConcurrentChangesRetried', s, { label: `${s} changed` }), app('ContentionRetried', s, { label: `${s} busy` })]),
+  );
   add('Duplicates skipped by consumers', CONSUMER_SERVICES.map((s) => app('DuplicatesSkipped', s, { label: s })));
   add(
     'Dead letters: events that broke their contract; outbox rows the relay cannot publish (kept pending)',

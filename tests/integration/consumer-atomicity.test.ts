@@ -63,7 +63,7 @@ const reservationUnit = (event: Envelope<'order.created'>, catalogue: Map<string
   return {
     decision,
     unit: {
-      writes: [repository.putNewReservation(decision.reservation), ...event.data.items.map((l) => repository.decrementStock(l.productId, l.quantity))],
+      writes: [repository.putNewReservation(decision.reservation), ...event.data.items.map((l) => repository.decrementStock(l.productId, { shard: 0, quantity: l.quantity }))],
       events: decision.events,
     },
   };
@@ -133,7 +133,7 @@ describe('TransactionWriter: the marker and the business writes commit together 
     await transactions().commit(unit, markerFor(event), firstAt);
     // A redelivery re-runs the logic: a fresh outbox event (new id) and a decrement that, alone, would succeed.
     const again = reactTo(event, 'inventory.reserved', decision.events[0].data, 1, new Date());
-    const replay = { writes: [inventory().decrementStock(productId, 2)], events: [again] };
+    const replay = { writes: [inventory().decrementStock(productId, { shard: 0, quantity: 2 })], events: [again] };
 
     // Act
     const error = await expectToReject(() => transactions().commit(replay, markerFor(event), new Date('2025-01-15T11:00:00.000Z')), DuplicateEventError);
@@ -168,10 +168,10 @@ describe('TransactionWriter: the marker and the business writes commit together 
     // Prepare
     const productId = await aProductInStock(5);
     const event = anOrderCreatedEvent({ data: { items: [{ productId, quantity: 1 }] } }, new Date());
-    await transactions().commit({ writes: [inventory().decrementStock(productId, 1)], events: [] }, markerFor(event, 'consumer-a'));
+    await transactions().commit({ writes: [inventory().decrementStock(productId, { shard: 0, quantity: 1 })], events: [] }, markerFor(event, 'consumer-a'));
 
     // Act
-    await transactions().commit({ writes: [inventory().decrementStock(productId, 1)], events: [] }, markerFor(event, 'consumer-b'));
+    await transactions().commit({ writes: [inventory().decrementStock(productId, { shard: 0, quantity: 1 })], events: [] }, markerFor(event, 'consumer-b'));
 
     // Assess
     expect(await stockOf(productId)).toBe(3);

@@ -28,6 +28,18 @@ describe('CloudWatch dashboard in the packaged template', () => {
     expect(missing).toEqual([]);
   });
 
+  it('charts the handlers re-run inside the invocation, for concurrent changes and for contention, per consuming service', () => {
+    // Prepare
+    const rerun = widgets().find((w) => /re-run inside the invocation/.test(w.properties.title))!;
+    const series = rerun.properties.metrics.map((m) => `${m[1]} ${m[3]}`);
+
+    // Assess
+    for (const service of ['inventory', 'payments', 'shipping', 'orders', 'rewards']) {
+      expect(series).toContain(`ConcurrentChangesRetried ${service}`);
+      expect(series).toContain(`ContentionRetried ${service}`);
+    }
+  });
+
   it('draws each alarm threshold at the value the alarm fires on', () => {
     // Prepare
     const drawn = widgets().flatMap((w) => (w.properties.annotations?.horizontal ?? []).map((a) => ({ widget: w.properties.title, value: a.value })));

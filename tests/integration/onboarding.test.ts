@@ -15,7 +15,7 @@ const noWait = async () => {};
 const aProductId = () => `itest-product-${randomUUID().slice(0, 8)}`;
 const catalogue = (productId: string, stock: number, price = 1000) => ({ products: [{ productId, name: 'Integration beans', price, stock }] });
 /** What a reservation does to a product's stock, in its own transaction. */
-const reserve = (productId: string, quantity: number) => new TransactionWriter(ddb(), { outboxTable: table('InventoryOutboxTable') }).commit({ writes: [inventory().decrementStock(productId, quantity)], events: [] });
+const reserve = (productId: string, quantity: number) => new TransactionWriter(ddb(), { outboxTable: table('InventoryOutboxTable') }).commit({ writes: [inventory().decrementStock(productId, { shard: 0, quantity })], events: [] });
 
 describe('loadCatalogue on DynamoDB Local', () => {
   it('creates, then changes nothing on the same file, and never gives back or takes what orders reserved', async () => {
@@ -72,7 +72,7 @@ describe('loadCatalogue on DynamoDB Local', () => {
     await loadCatalogue(catalogue(productId, 12), { catalogue: store, wait: noWait });
 
     // Act & Assess
-    await expect(store.applyLoad({ outcome: 'restocked', keptForOrders: 0, product: { productId, name: 'x', price: 1, stock: 20, stockLoaded: 20 } }, stale)).rejects.toBeInstanceOf(ConflictError);
+    await expect(store.applyLoad({ outcome: 'restocked', keptForOrders: 0, product: { productId, name: 'x', price: 1, stock: 20, stockLoaded: 20, shards: 1 }, stock: { mode: 'add', deltas: [10] } }, stale)).rejects.toBeInstanceOf(ConflictError);
     expect(await getItem('ProductsTable', { productId })).toMatchObject({ stock: 12, stockLoaded: 12 });
   });
 });

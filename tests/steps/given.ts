@@ -325,8 +325,9 @@ export const aFakeInventoryStore = (state: { products?: Product[]; reservation?:
   getReservation: async () => state.reservation,
   putNewReservation: (reservation) => aFakeWrite('putNewReservation', reservation.status),
   replaceReservation: (reservation) => aFakeWrite('replaceReservation', reservation.status),
-  decrementStock: (productId, quantity) => aFakeWrite('decrementStock', productId, quantity),
-  incrementStock: (productId, quantity) => aFakeWrite('incrementStock', productId, quantity),
+  decrementStock: (productId, take) => aFakeWrite('decrementStock', productId, take.shard, take.quantity),
+  incrementStock: (productId, take) => aFakeWrite('incrementStock', productId, take.shard, take.quantity),
+  consolidate: async () => undefined,
 });
 
 /** Payments' store over in-memory state; each write builder returns `aFakeWrite(name, ...args)`. */

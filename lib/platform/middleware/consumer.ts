@@ -6,6 +6,7 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { fullJitter, sleep as defaultSleep, type Sleep } from '../adapters/backoff';
 import type { DeadLetterStore } from '../adapters/dynamodb/dead-letters';
 import type { TransactionWriter } from '../adapters/dynamodb/transaction';
+import { TransactionConflictError, TransactionThrottledError } from '../adapters/errors';
 import { ConflictError, DuplicateEventError, EventProvenanceError, EventSchemaError } from '../errors';
 import type { BaseEnvelope } from '../events/envelope';
 import { checkProvenance } from '../events/provenance';
@@ -166,26 +167,50 @@ export interface ConsumerDeps {
   sleep?: Sleep;
 }
 
-/** Runs of a handler in one invocation when the state it read keeps changing under it. */
-export const CONFLICT_ATTEMPTS = 4;
+/** Runs of a handler in one invocation at most, whatever the time left (a bound for callers without a Lambda context). */
+export const CONFLICT_ATTEMPTS = 12;
+/**
+ * Time a re-run needs to read, decide and commit once more. A handler is re-run only while more
+ * than this is left of the invocation, so contention never turns into a timeout: the invocation
+ * fails in time, and the platform's retry takes over.
+ */
+export const RERUN_RESERVE_MS = 3_000;
 
 /**
- * Optimistic concurrency inside the invocation: a `ConflictError` means the state the handler read
- * changed before its transaction (another event of the same order won the race; DynamoDB cancelled
- * the whole transaction, marker included), so the handler runs again on fresh state, after a short
- * jittered wait. Two events of one saga racing is ordinary traffic: leaving it to Lambda's retry
- * would cost a minute of saga latency and count an invocation error towards the consumer-errors
- * alarm. Past `CONFLICT_ATTEMPTS` the error goes up, and the platform's retry takes over.
+ * DynamoDB said the items were busy, past the writer's own retries: a concurrent transaction on a
+ * hot item (`TransactionConflict`, or `TransactionConflictException` on a plain write to an item in
+ * a pending transaction), or throttling. Nothing was written; the same run later may well pass.
  */
-const rerunOnConflict = async (run: () => Promise<void>, sleep: Sleep): Promise<void> => {
+const BUSY_ERRORS = new Set(['TransactionConflictException', 'ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
+const isContention = (error: unknown): boolean =>
+  error instanceof TransactionConflictError || error instanceof TransactionThrottledError || (error instanceof Error && BUSY_ERRORS.has(error.name));
+
+/**
+ * Optimistic concurrency and contention inside the invocation. A `ConflictError` means the state
+ * the handler read changed before its transaction (another event of the same order won the race, a
+ * stock shard was emptied by another order; DynamoDB cancelled the whole transaction, marker
+ * included); contention means the items were busy. Either way the handler runs again on fresh
+ * state, after a jittered wait. This is ordinary traffic (a flash sale is mostly this): leaving it to
+ * Lambda's retry would cost a minute of saga latency per attempt, count invocation errors towards
+ * the consumer-errors alarm, and after two retries park the event in the failure destination. Past
+ * `CONFLICT_ATTEMPTS`, or with less than `RERUN_RESERVE_MS` of the invocation left, the error goes
+ * up and the platform's retry takes over.
+ */
+const rerunOnConflict = async (run: () => Promise<void>, sleep: Sleep, remainingMs: () => number): Promise<void> => {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await run();
     } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= CONFLICT_ATTEMPTS) throw error;
-      count('ConcurrentChangesRetried');
-      logger.info('State changed concurrently; running the handler again on fresh state', { attempt, reason: error.message });
-      await sleep(fullJitter(20, attempt, 500));
+      const contention = isContention(error);
+      if (!(error instanceof ConflictError || contention) || attempt >= CONFLICT_ATTEMPTS) throw error;
+      const wait = fullJitter(20, attempt, 1000);
+      if (remainingMs() - wait < RERUN_RESERVE_MS) throw error;
+      count(contention ? 'ContentionRetried' : 'ConcurrentChangesRetried');
+      logger.info(contention ? 'Items busy (contention); running the handler again on fresh state' : 'State changed concurrently; running the handler again on fresh state', {
+        attempt,
+        reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      await sleep(wait);
     }
   }
 };
@@ -204,7 +229,8 @@ export const consumerHandler = <E extends BaseEnvelope>(opts: Subscription<E>, d
       .use(provenanceGuard({ consumer: opts.consumer, idField: opts.idField, deadLetters: deps.deadLetters }))
       .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx, onDuplicate: deps.onDuplicate }))
       .handler(async (_event, context) => {
-        await rerunOnConflict(() => handler(context.envelope as E, context.commit), deps.sleep ?? defaultSleep);
+        const remainingMs = () => (typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Infinity);
+        await rerunOnConflict(() => handler(context.envelope as E, context.commit), deps.sleep ?? defaultSleep, remainingMs);
         return { status: 'processed', eventId: context.envelope.id };
       }),
   );

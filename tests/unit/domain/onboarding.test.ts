@@ -52,23 +52,23 @@ describe('parseCatalogue', () => {
 describe('planLoad', () => {
   it('creates a new product with the figure as its stock', () => {
     // Act & Assess
-    expect(planLoad(entry(), undefined)).toEqual({ outcome: 'created', product: { productId: 'p-1', name: 'Beans', price: 2500, stock: 100, stockLoaded: 100 }, keptForOrders: 0 });
+    expect(planLoad(entry(), undefined)).toEqual({ outcome: 'created', product: { productId: 'p-1', name: 'Beans', price: 2500, stock: 100, stockLoaded: 100, shards: 1 }, stock: { mode: 'set', values: [100] }, keptForOrders: 0 });
   });
 
   it('changes nothing when the same file is loaded again, even after orders took stock', () => {
     // Act & Assess
-    expect(planLoad(entry(), { productId: 'p-1', name: 'Beans', price: 2500, stock: 93, stockLoaded: 100 })).toMatchObject({ outcome: 'unchanged', product: { stock: 93 } });
+    expect(planLoad(entry(), { productId: 'p-1', name: 'Beans', price: 2500, stock: 93, shards: [93], stockLoaded: 100 })).toMatchObject({ outcome: 'unchanged', product: { stock: 93 } });
   });
 
   it('adds a higher figure as a delivery, on top of what orders left', () => {
     // Act & Assess
-    expect(planLoad(entry({ stock: 150 }), { productId: 'p-1', name: 'Beans', price: 2500, stock: 93, stockLoaded: 100 })).toMatchObject({ outcome: 'restocked', product: { stock: 143, stockLoaded: 150 } });
+    expect(planLoad(entry({ stock: 150 }), { productId: 'p-1', name: 'Beans', price: 2500, stock: 93, shards: [93], stockLoaded: 100 })).toMatchObject({ outcome: 'restocked', product: { stock: 143, stockLoaded: 150 } });
   });
 
   it('takes a lower figure away, but never the units orders hold', () => {
     // Act
-    const within = planLoad(entry({ stock: 95 }), { productId: 'p-1', name: 'Beans', price: 2500, stock: 93, stockLoaded: 100 });
-    const beyond = planLoad(entry({ stock: 0 }), { productId: 'p-1', name: 'Beans', price: 2500, stock: 93, stockLoaded: 100 });
+    const within = planLoad(entry({ stock: 95 }), { productId: 'p-1', name: 'Beans', price: 2500, stock: 93, shards: [93], stockLoaded: 100 });
+    const beyond = planLoad(entry({ stock: 0 }), { productId: 'p-1', name: 'Beans', price: 2500, stock: 93, shards: [93], stockLoaded: 100 });
     // Assess: 7 units are reserved; a figure of 0 takes the 93 available and leaves the 7.
     expect(within).toMatchObject({ outcome: 'lowered', product: { stock: 88 }, keptForOrders: 0 });
     expect(beyond).toMatchObject({ outcome: 'lowered', product: { stock: 0, stockLoaded: 0 }, keptForOrders: 7 });
@@ -76,8 +76,8 @@ describe('planLoad', () => {
 
   it('updates name and price, and lets a product stocked before the catalogue adopt the figure with its stock as it is', () => {
     // Act & Assess
-    expect(planLoad(entry({ price: 2600 }), { productId: 'p-1', name: 'Beans', price: 2500, stock: 93, stockLoaded: 100 })).toMatchObject({ outcome: 'updated', product: { price: 2600, stock: 93 } });
-    expect(planLoad(entry(), { productId: 'p-1', name: 'Beans', price: 2500, stock: 42 })).toMatchObject({ outcome: 'updated', product: { stock: 42, stockLoaded: 100 } });
+    expect(planLoad(entry({ price: 2600 }), { productId: 'p-1', name: 'Beans', price: 2500, stock: 93, shards: [93], stockLoaded: 100 })).toMatchObject({ outcome: 'updated', product: { price: 2600, stock: 93 } });
+    expect(planLoad(entry(), { productId: 'p-1', name: 'Beans', price: 2500, stock: 42, shards: [42] })).toMatchObject({ outcome: 'updated', product: { stock: 42, stockLoaded: 100 } });
   });
 });
 

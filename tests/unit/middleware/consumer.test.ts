@@ -1,8 +1,8 @@
-import { TransactionConflictError } from '../../../lib/platform/adapters/errors';
+import { TransactionConflictError, TransactionThrottledError } from '../../../lib/platform/adapters/errors';
 import type { UnitOfWork } from '../../../lib/platform/ports';
 import { ConflictError, DuplicateEventError } from '../../../lib/platform/errors';
-import { CONFLICT_ATTEMPTS, consumerHandler } from '../../../lib/platform/middleware/consumer';
-import { aFakeConsumerDeps, anEventAbout, anEventBridgeEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson } from '../../steps/given';
+import { CONFLICT_ATTEMPTS, RERUN_RESERVE_MS, consumerHandler, type ConsumerContext } from '../../../lib/platform/middleware/consumer';
+import { aFakeConsumerDeps, aLambdaContext, anEventAbout, anEventBridgeEvent, anInventoryReservedEvent, anOrderCreatedEvent, asJson } from '../../steps/given';
 import { invokeConsumer } from '../../steps/when';
 import { expectToReject } from '../../steps/then';
 import { type Envelope } from '../../../lib/services/contracts';
@@ -115,6 +115,51 @@ describe('consumerHandler: a concurrent change of the state the handler read', (
     expect(conflicting.handle).toHaveBeenCalledTimes(CONFLICT_ATTEMPTS);
     expect(failing.handle).toHaveBeenCalledTimes(1);
     expect(failing.sleep).not.toHaveBeenCalled();
+  });
+});
+
+describe('consumerHandler: contention on hot items is ordinary traffic', () => {
+  const busy: [string, () => Error][] = [
+    ['a transaction cancelled for TransactionConflict past the writer\'s retries', () => new TransactionConflictError({ cause: new Error('TransactionConflict') })],
+    ['a TransactionConflictException on a plain write to an item in a pending transaction', () => Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException' })],
+    ['throttling past the writer\'s retries', () => new TransactionThrottledError('ThrottlingError', 6, { cause: new Error('throttled') })],
+    ['throttling of a read', () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException' })],
+  ];
+  it.each(busy)('re-runs the handler on fresh state after %s', async (_what, error) => {
+    // Prepare: the items are busy three times, then free.
+    const { consumer, handle, commit, sleep } = aConsumer();
+    commit.mockRejectedValueOnce(error()).mockRejectedValueOnce(error()).mockRejectedValueOnce(error());
+    const envelope = anOrderCreatedEvent();
+
+    // Act
+    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'processed', eventId: envelope.id });
+    expect(handle).toHaveBeenCalledTimes(4);
+    expect(commit).toHaveBeenCalledTimes(4);
+    expect(sleep).toHaveBeenCalledTimes(3);
+    for (const [ms] of sleep.mock.calls) expect(ms).toBeLessThanOrEqual(1000);
+  });
+
+  it('stops re-running while enough of the invocation is left for the platform to take over, not at a timeout', async () => {
+    // Prepare: always busy; the invocation has 5 s left, falling by each wait.
+    const { consumer, handle, commit, sleep } = aConsumer();
+    commit.mockRejectedValue(new TransactionConflictError({ cause: new Error('TransactionConflict') }));
+    let left = 5_000;
+    sleep.mockImplementation(async () => {
+      left -= 1_000;
+    });
+    const context = { ...aLambdaContext('reserve-stock'), getRemainingTimeInMillis: () => left } as ConsumerContext;
+
+    // Act
+    const error = await expectToReject(() => consumer(anEventBridgeEvent(anOrderCreatedEvent()), context), TransactionConflictError);
+
+    // Assess: no wait ever ran the invocation below the reserve a last run needs.
+    expect(error).toBeInstanceOf(TransactionConflictError);
+    expect(handle.mock.calls.length).toBeGreaterThan(1);
+    expect(handle.mock.calls.length).toBeLessThan(CONFLICT_ATTEMPTS);
+    expect(left).toBeGreaterThanOrEqual(RERUN_RESERVE_MS - 1_000);
   });
 });
 
@@ -378,14 +423,15 @@ describe('consumerHandler: failures make the invocation fail, so the platform re
   it('propagates any other error from the commit', async () => {
     // Prepare
     const { consumer, commit, put } = aConsumer();
-    const conflict = new TransactionConflictError({ cause: new Error('TransactionConflict') });
-    commit.mockRejectedValueOnce(conflict);
+    const failure = Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+    commit.mockRejectedValueOnce(failure);
 
     // Act
-    const error = await expectToReject(() => invokeConsumer(consumer, anEventBridgeEvent(anOrderCreatedEvent())), TransactionConflictError);
+    const error = await expectToReject(() => invokeConsumer(consumer, anEventBridgeEvent(anOrderCreatedEvent())), Error);
 
     // Assess
-    expect(error).toBe(conflict);
+    expect(error).toBe(failure);
+    expect(commit).toHaveBeenCalledTimes(1);
     expect(put).not.toHaveBeenCalled();
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError, type ErrorDetail } from '../../../platform/errors';
 import { identifierSchema, summarise } from '../../../platform/validation';
+import { DEFAULT_SHARDS, MAX_SHARDS, spread } from './stock';
 
 /** Units a product may be stocked with: far above any shop's, far below a number that loses precision. */
 export const MAX_STOCK = 1_000_000_000;
@@ -20,6 +21,8 @@ const entrySchema = z
     price: whole('cents', 100_000_000),
     /** Units the shop has received in all: what the catalogue says is in stock before any order. */
     stock: whole('units', MAX_STOCK),
+    /** Items the stock is split over: more for a product many customers buy at once (README, "Capacity"). */
+    shards: whole('shards', MAX_SHARDS).min(1, 'must be at least 1').optional(),
   })
   .strict();
 
@@ -58,12 +61,16 @@ export const parseCatalogue = (input: unknown): CatalogueEntry[] => {
   return entries;
 };
 
-/** A product as the inventory keeps it: `stock` is what is available now, `stockLoaded` what the catalogue has delivered in all. */
+/**
+ * A product as the inventory keeps it: `stock` is what is available now over all its shards,
+ * `shards` the same per shard (shard 0 first), `stockLoaded` what the catalogue has delivered in all.
+ */
 export interface StockedProduct {
   productId: string;
   name?: string;
   price: number;
   stock: number;
+  shards: number[];
   stockLoaded?: number;
 }
 
@@ -72,8 +79,14 @@ export type LoadOutcome = 'created' | 'restocked' | 'lowered' | 'updated' | 'unc
 
 export interface LoadPlan {
   outcome: LoadOutcome;
-  /** What the product becomes. */
-  product: Required<Pick<StockedProduct, 'productId' | 'name' | 'price' | 'stock' | 'stockLoaded'>>;
+  /** What the product becomes: `shards` is how many. */
+  product: Required<Pick<StockedProduct, 'productId' | 'name' | 'price' | 'stock' | 'stockLoaded'>> & { shards: number };
+  /**
+   * What each shard's stock becomes. `add`: a delivery on the same shards, added to each shard as
+   * it is (a reservation in between costs it nothing). `set`: exact figures, written only if each
+   * shard still holds what was read (stock taken away, or spread over a new number of shards).
+   */
+  stock: { mode: 'add'; deltas: number[] } | { mode: 'set'; values: number[] };
   /** Units the catalogue asked to take away that orders hold: not taken (never below 0 available). */
   keptForOrders: number;
 }
@@ -87,12 +100,20 @@ export interface LoadPlan {
  */
 export const planLoad = (entry: CatalogueEntry, existing: StockedProduct | undefined): LoadPlan => {
   const base = { productId: entry.productId, name: entry.name, price: entry.price };
-  if (!existing) return { outcome: 'created', product: { ...base, stock: entry.stock, stockLoaded: entry.stock }, keptForOrders: 0 };
+  if (!existing) {
+    const shards = entry.shards ?? DEFAULT_SHARDS;
+    return { outcome: 'created', product: { ...base, stock: entry.stock, stockLoaded: entry.stock, shards }, stock: { mode: 'set', values: spread(entry.stock, shards) }, keptForOrders: 0 };
+  }
+  // Shards are only ever added: a release gives units back to the shard they came from, which must
+  // still be counted. A smaller figure in the file keeps the shards the product has.
+  const shards = Math.max(existing.shards.length, entry.shards ?? existing.shards.length);
   const loaded = existing.stockLoaded ?? entry.stock;
   const delta = entry.stock - loaded;
   const stock = Math.max(0, existing.stock + delta);
   const keptForOrders = delta < 0 ? Math.max(0, -delta - existing.stock) : 0;
-  const same = existing.stockLoaded !== undefined && existing.name === entry.name && existing.price === entry.price;
+  const same = existing.stockLoaded !== undefined && existing.name === entry.name && existing.price === entry.price && shards === existing.shards.length;
   const outcome: LoadOutcome = delta > 0 ? 'restocked' : delta < 0 ? 'lowered' : same ? 'unchanged' : 'updated';
-  return { outcome, product: { ...base, stock, stockLoaded: entry.stock }, keptForOrders };
+  const plan = { outcome, product: { ...base, stock, stockLoaded: entry.stock, shards }, keptForOrders };
+  if (delta >= 0 && shards === existing.shards.length) return { ...plan, stock: { mode: 'add', deltas: spread(delta, shards) } };
+  return { ...plan, stock: { mode: 'set', values: spread(stock, shards) } };
 };

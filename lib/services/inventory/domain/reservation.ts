@@ -1,17 +1,27 @@
 import { type AnyEnvelope, type Envelope, reactTo } from '../../contracts';
+import { allocate, homeShard, shardsPerLine, type ShardTake } from './stock';
 
 export interface Product {
   productId: string;
   name?: string;
   price: number;
+  /** Available now, over every shard. */
   stock: number;
+  /** Available now per shard (shard 0 first); absent for a product of one shard. */
+  shards?: number[];
 }
 
 export interface ReservedLine {
   productId: string;
   quantity: number;
   unitPrice: number;
+  /** The shards the units came from, so that a release gives them back there; absent: shard 0 (reserved before sharding). */
+  from?: ShardTake[];
 }
+
+/** Where a reserved line's units go back to. */
+export const takesOf = (line: Pick<ReservedLine, 'quantity' | 'from'>): ShardTake[] => line.from ?? [{ shard: 0, quantity: line.quantity }];
+const shardStocks = (product: Product): number[] => product.shards ?? [product.stock];
 
 /**
  * Inventory's record of one order. CANCELLED without a prior reservation is a tombstone: the
@@ -33,6 +43,8 @@ export interface Reservation {
 export type ReserveDecision =
   | { kind: 'reserve'; reservation: Reservation; events: [Envelope<'inventory.reserved'>] }
   | { kind: 'fail'; reservation: Reservation; events: [Envelope<'inventory.reservation.failed'>] }
+  /** A line's units are spread over more shards than it may take from: gather them first, then decide again. */
+  | { kind: 'consolidate'; productId: string; into: number; moves: ShardTake[] }
   | { kind: 'ignore'; why: string };
 
 export type ReleaseDecision =
@@ -69,15 +81,23 @@ export const decideReservation = (
   if (Date.parse(deadline) <= now.getTime()) return failReservation(cause, `Saga deadline ${deadline} passed`, now);
   const unknown = items.find((line) => !products.has(line.productId));
   if (unknown) return failReservation(cause, `Unknown product: ${unknown.productId}`, now);
-  const short = items.find((line) => products.get(line.productId)!.stock < line.quantity);
-  if (short) return failReservation(cause, `Insufficient stock for ${short.productId}`, now);
-
-  const lines = items.map((line) => ({ ...line, unitPrice: products.get(line.productId)!.price }));
-  const amount = lines.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0);
+  // Out of stock only when the shards together lack the quantity.
+  const perLine = shardsPerLine(items.length);
+  const lines: ReservedLine[] = [];
+  for (const line of items) {
+    const product = products.get(line.productId)!;
+    const stocks = shardStocks(product);
+    const allocation = allocate(stocks, line.quantity, homeShard(orderId, line.productId, stocks.length), perLine);
+    if (allocation.kind === 'short') return failReservation(cause, `Insufficient stock for ${line.productId}`, now);
+    if (allocation.kind === 'consolidate') return { kind: 'consolidate', productId: line.productId, into: allocation.into, moves: allocation.moves };
+    lines.push({ ...line, unitPrice: product.price, from: allocation.takes });
+  }
+  const priced = lines.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice }));
+  const amount = priced.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0);
   return {
     kind: 'reserve',
     reservation: { orderId, customerId, status: 'RESERVED', items: lines, amount, version: 1, updatedAt: now.toISOString() },
-    events: [reactTo(cause, 'inventory.reserved', { orderId, customerId, items: lines, amount, deadline }, 1, now)],
+    events: [reactTo(cause, 'inventory.reserved', { orderId, customerId, items: priced, amount, deadline }, 1, now)],
   };
 };
 

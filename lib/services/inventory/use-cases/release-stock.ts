@@ -1,4 +1,4 @@
-import { decideRelease } from '../domain/reservation';
+import { decideRelease, takesOf } from '../domain/reservation';
 import { commitStep } from '../../../platform/participant-step';
 import type { Clock, Commit } from '../../../platform/ports';
 import { type Envelope } from '../../contracts';
@@ -16,7 +16,8 @@ export const releaseStock = async (event: Envelope<'order.cancelled'>, commit: C
           unit: {
             writes: [
               deps.inventory.replaceReservation(decision.reservation, decision.previous),
-              ...decision.events[0].data.items.map((line) => deps.inventory.incrementStock(line.productId, line.quantity)),
+              // Back to the shards the units came from.
+              ...(decision.previous?.status === 'RESERVED' ? decision.previous.items : []).flatMap((line) => takesOf(line).map((take) => deps.inventory.incrementStock(line.productId, take))),
             ],
             events: decision.events,
           },

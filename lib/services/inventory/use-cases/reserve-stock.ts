@@ -1,10 +1,16 @@
-import { decideReservation, failReservation, type Reservation } from '../domain/reservation';
+import { ConflictError } from '../../../platform/errors';
+import { decideReservation, type Reservation } from '../domain/reservation';
 import { commitStep, type StepPlan } from '../../../platform/participant-step';
 import type { Clock, Commit, UnitOfWork } from '../../../platform/ports';
 import { type Envelope } from '../../contracts';
 import { type InventoryStore } from '../ports';
 
-/** Step 2 of the saga. The conditional decrements, not the read, are what prevent overselling. */
+/**
+ * Step 2 of the saga. The conditional decrements, not the read, are what prevent overselling. A
+ * shard that holds less than was read is not an answer (other shards may hold the units): the
+ * decrement's `ConflictError` makes the consumer run this again on fresh stock, and only the shards
+ * together lacking the quantity fail the reservation.
+ */
 export const reserveStock = async (event: Envelope<'order.created'>, commit: Commit, deps: { inventory: InventoryStore; clock: Clock }): Promise<void> => {
   const now = deps.clock();
   const { orderId, items } = event.data;
@@ -14,6 +20,11 @@ export const reserveStock = async (event: Envelope<'order.created'>, commit: Com
   ]);
   const decision = decideReservation(event, products, existing, now);
   const failure = (reservation: Reservation, events: UnitOfWork['events']): UnitOfWork => ({ writes: [deps.inventory.putNewReservation(reservation)], events });
+  if (decision.kind === 'consolidate') {
+    // Rare: the units are there, but spread over more shards than one transaction may touch.
+    await deps.inventory.consolidate(decision.productId, decision.into, decision.moves);
+    throw new ConflictError(`Stock of ${decision.productId} gathered into shard ${decision.into}; reserving again`);
+  }
   const plan: StepPlan = (() => {
     switch (decision.kind) {
       case 'ignore':
@@ -24,13 +35,11 @@ export const reserveStock = async (event: Envelope<'order.created'>, commit: Com
         return {
           kind: 'commit',
           unit: {
-            writes: [deps.inventory.putNewReservation(decision.reservation), ...items.map((l) => deps.inventory.decrementStock(l.productId, l.quantity))],
+            writes: [
+              deps.inventory.putNewReservation(decision.reservation),
+              ...decision.reservation.items.flatMap((line) => (line.from ?? []).map((take) => deps.inventory.decrementStock(line.productId, take))),
+            ],
             events: decision.events,
-          },
-          // Stock moved between the read and the write (a concurrent order won): all-or-nothing.
-          onShortfall: (error) => {
-            const failed = failReservation(event, error.message, now);
-            return failure(failed.reservation, failed.events);
           },
         };
     }
