@@ -121,14 +121,6 @@ export class ShortfallError extends DomainError {
   }
 }
 
-/** Stock of a product ran short when the reservation was committed. */
-export class InsufficientStockError extends ShortfallError {
-  constructor(readonly productId: string) {
-    super(`Insufficient stock for ${productId}`);
-    this.name = 'InsufficientStockError';
-  }
-}
-
 /** A customer's balance ran short when the charge was committed. */
 export class InsufficientFundsError extends ShortfallError {
   constructor(readonly customerId: string) {

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { InventoryRepository } from '../../lib/services/inventory/adapters/inventory-repository';
 import { PaymentsRepository } from '../../lib/services/payments/adapters/payments-repository';
 import { loadCatalogue } from '../../lib/services/inventory/use-cases/load-catalogue';
+import { releaseStock } from '../../lib/services/inventory/use-cases/release-stock';
+import { reserveStock } from '../../lib/services/inventory/use-cases/reserve-stock';
+import { anOrderCancelledEvent, anOrderCreatedEvent } from '../steps/given';
 import { openAccount } from '../../lib/services/payments/use-cases/open-account';
 import { TransactionWriter } from '../../lib/platform/adapters/dynamodb/transaction';
 import { ConflictError } from '../../lib/platform/errors';
@@ -108,5 +111,62 @@ describe('the packaged template: customers who sign up get an account', () => {
     expect(pool.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(false);
     const env = (Resources[fn.logicalId]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env).toMatchObject({ OPENING_CREDIT: '100000', DEFAULT_COUNTRY: 'DE' });
+  });
+});
+
+describe('sharded stock on DynamoDB Local', () => {
+  const shardedCatalogue = (productId: string, stock: number, shards: number) => ({ products: [{ productId, name: 'Hot beans', price: 100, stock, shards }] });
+
+  it('loads a product over its shards, reads the sum, and spreads it again when shards are added', async () => {
+    // Prepare
+    const productId = aProductId();
+    const deps = { catalogue: inventory(), wait: noWait };
+
+    // Act
+    await loadCatalogue(shardedCatalogue(productId, 10, 4), deps);
+    const created = (await inventory().getProducts([productId])).get(productId)!;
+    const lastShard = await getItem('ProductsTable', { productId: `${productId}#3` });
+    await reserve(productId, 3);
+    await loadCatalogue(shardedCatalogue(productId, 10, 6), deps);
+    const resharded = (await inventory().getProduct(productId))!;
+
+    // Assess
+    expect(created).toMatchObject({ stock: 10, shards: [3, 3, 2, 2] });
+    expect(lastShard).toMatchObject({ shardOf: productId, shard: 3, stock: 2 });
+    expect(resharded).toMatchObject({ stock: 7, shards: [2, 1, 1, 1, 1, 1], stockLoaded: 10 });
+  });
+
+  it('reserves one unit per order until the shards together are empty, never more, then gives a release back to its shards', async () => {
+    // Prepare: 12 units over 4 shards; 20 orders of one unit each, all at once.
+    const productId = aProductId();
+    await loadCatalogue(shardedCatalogue(productId, 12, 4), { catalogue: inventory(), wait: noWait });
+    const writer = new TransactionWriter(ddb(), { outboxTable: table('InventoryOutboxTable') });
+    const orders = Array.from({ length: 20 }, () => anOrderCreatedEvent({ data: { items: [{ productId, quantity: 1 }], deadline: new Date(Date.now() + 600_000).toISOString() } }));
+    const deps = { inventory: inventory(), clock: () => new Date() };
+    /** The consumer's re-run on a ConflictError, as the middleware does it. */
+    const reserveOnce = async (event: ReturnType<typeof anOrderCreatedEvent>) => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await reserveStock(event, (unit) => writer.commit(unit), deps);
+        } catch (error) {
+          if (!(error instanceof ConflictError) || attempt > 20) throw error;
+        }
+      }
+    };
+
+    // Act
+    await Promise.all(orders.map(reserveOnce));
+    const reservations = await Promise.all(orders.map((o) => inventory().getReservation(o.data.orderId)));
+    const reserved = reservations.filter((r) => r?.status === 'RESERVED');
+    const one = reserved[0]!;
+    await releaseStock(anOrderCancelledEvent({ orderId: one.orderId }), (unit) => writer.commit(unit), deps);
+
+    // Assess
+    expect(reserved).toHaveLength(12);
+    expect(reservations.filter((r) => r?.status === 'FAILED').map((r) => r!.reason)).toEqual(Array(8).fill(`Insufficient stock for ${productId}`));
+    const released = one.items[0]!.from![0]!;
+    const after = (await inventory().getProduct(productId))!;
+    expect(after.stock).toBe(1);
+    expect(after.shards[released.shard]).toBe(1);
   });
 });

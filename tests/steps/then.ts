@@ -114,7 +114,12 @@ export const sagaFinishes = (orderId: string, timeoutMs = 30_000): Promise<SagaT
     { timeoutMs, intervalMs: 250, what: `the saga of ${orderId} to finish` },
   );
 
-export const stockOf = async (productId: string): Promise<number> => (await getItem<{ stock: number }>('ProductsTable', { productId }))!.stock;
+/** A product's stock over all its shards (shard 0 is the product item). */
+export const stockOf = async (productId: string): Promise<number> => {
+  const head = (await getItem<{ stock: number; shards?: number }>('ProductsTable', { productId }))!;
+  const others = await Promise.all(Array.from({ length: (head.shards ?? 1) - 1 }, (_, i) => getItem<{ stock: number }>('ProductsTable', { productId: `${productId}#${i + 1}` })));
+  return others.reduce((sum, shard) => sum + (shard?.stock ?? 0), head.stock);
+};
 export const balanceOf = async (customerId: string): Promise<number> => (await getItem<{ balance: number }>('AccountsTable', { customerId }))!.balance;
 export const pointsOf = async (customerId: string): Promise<number> =>
   (await getItem<{ points: number }>('RewardsTable', { pk: `CUSTOMER#${customerId}` }))?.points ?? 0;

@@ -1,6 +1,28 @@
-import { addTo, byOrder, checkCounters, type ServiceInvariants } from '../../platform/saga/invariants';
+import { addTo, byOrder, checkCounters, type AddViolation, type Item, type ServiceInvariants } from '../../platform/saga/invariants';
 
-/** Inventory's books: a confirmed order holds its reservation once; stock adds up per product. */
+/**
+ * A product's stock summed over its shards (shard 0 is the product item; shard k ≥ 1 names its
+ * product in `shardOf`). A shard beyond the product's shard count is never read by a reservation,
+ * so units in it are lost to sale: a violation.
+ */
+const stockPerProduct = (items: Item[], add: AddViolation): Item[] => {
+  const heads = items.filter((i) => i.shardOf === undefined);
+  const products = new Map(heads.map((i) => [i.productId, { productId: i.productId, stock: i.stock, shards: i.shards ?? 1 }]));
+  for (const head of heads) if (head.shards > 1 && head.stock < 0) add('negative-stock', `shard 0 of ${head.productId} has stock ${head.stock}`, [head.productId]);
+  for (const shard of items) {
+    if (shard.shardOf === undefined) continue;
+    if (shard.stock < 0) add('negative-stock', `shard ${shard.productId} has stock ${shard.stock}`, [shard.productId]);
+    const product = products.get(shard.shardOf);
+    if (!product || shard.shard >= product.shards) {
+      if (shard.stock !== 0) add('stock-uncounted', `shard ${shard.productId} holds ${shard.stock} units outside its product's ${product?.shards ?? 0} shards`, [shard.productId]);
+      continue;
+    }
+    product.stock += shard.stock;
+  }
+  return [...products.values()];
+};
+
+/** Inventory's books: a confirmed order holds its reservation once; stock adds up per product, over its shards, and no shard goes negative. */
 export const inventoryInvariants: ServiceInvariants = {
   tables: { reservations: 'reservations', products: 'products' },
   ended: ({ order, rows }, snapshot, add) => {
@@ -19,7 +41,7 @@ export const inventoryInvariants: ServiceInvariants = {
     for (const r of snapshot.reservations!) if (r.status === 'RESERVED') for (const line of r.items) addTo(held, line.productId, line.quantity);
     for (const o of snapshot.orders!) if (o.status === 'CONFIRMED') for (const line of o.items) addTo(confirmed, line.productId, line.quantity);
     checkCounters(
-      { items: snapshot.products!, idKey: 'productId', figure: 'stock', what: 'product', baseline: baseline?.stock, confirmed, held, heldLabel: 'units held by reservations', kinds: { negative: 'negative-stock', ledger: 'stock-ledger', held: 'stock-held' } },
+      { items: stockPerProduct(snapshot.products!, add), idKey: 'productId', figure: 'stock', what: 'product', baseline: baseline?.stock, confirmed, held, heldLabel: 'units held by reservations', kinds: { negative: 'negative-stock', ledger: 'stock-ledger', held: 'stock-held' } },
       add,
     );
   },

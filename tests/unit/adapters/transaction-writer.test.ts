@@ -7,7 +7,7 @@ import { DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanc
 import { mockClient } from 'aws-sdk-client-mock';
 import { MARKER_TTL_SECONDS, TransactionWriter, type DynamoTxWrite as TxWrite, type ProcessedMarker } from '../../../lib/platform/adapters/dynamodb/transaction';
 import { TransactionConflictError, TransactionThrottledError } from '../../../lib/platform/adapters/errors';
-import { DuplicateEventError, InsufficientStockError } from '../../../lib/platform/errors';
+import { DuplicateEventError, InsufficientFundsError } from '../../../lib/platform/errors';
 import { A_FIXED_NOW, anInventoryReservedEvent } from '../../steps/given';
 import { expectToReject } from '../../steps/then';
 
@@ -37,7 +37,7 @@ const aWriter = (maxAttempts?: number) => {
 const marker: ProcessedMarker = { consumer: 'reserveStock', eventId: '5f0c1c8e-3b7e-4a8e-9d55-2c1d8c6f4b11', eventType: 'order.created', startedAt: '2025-01-15T09:59:59.950Z' };
 const decrement: TxWrite = {
   write: { Update: { TableName: 'products', Key: { productId: { S: 'p-1' } }, UpdateExpression: 'SET stock = stock - :q', ExpressionAttributeValues: { ':q': { N: '1' } } } },
-  onConditionFailed: () => new InsufficientStockError('p-1'),
+  onConditionFailed: () => new InsufficientFundsError('p-1'),
 };
 const sentItems = (call = 0) => dynamo.commandCalls(TransactWriteItemsCommand)[call]!.args[0].input.TransactItems ?? [];
 
@@ -89,10 +89,10 @@ describe('TransactionWriter.commit', () => {
     const { writer } = aWriter();
 
     // Act
-    const error = await expectToReject(() => writer.commit({ writes: [decrement], events: [anInventoryReservedEvent()] }, marker), InsufficientStockError);
+    const error = await expectToReject(() => writer.commit({ writes: [decrement], events: [anInventoryReservedEvent()] }, marker), InsufficientFundsError);
 
     // Assess
-    expect(error.productId).toBe('p-1');
+    expect(error.customerId).toBe('p-1');
   });
 
   it('retries a transaction cancelled by a concurrent one, with a bounded backoff, until it commits', async () => {

@@ -28,7 +28,8 @@ describe('decideReservation (step 2: reserve every line or none)', () => {
       orderId,
       customerId,
       status: 'RESERVED',
-      items,
+      // The reservation keeps where the units came from (one shard each here); the event does not.
+      items: items.map((line) => ({ ...line, from: [{ shard: 0, quantity: line.quantity }] })),
       amount: 4 * 120 + 3 * 250,
       version: 1,
       updatedAt: LATER.toISOString(),
@@ -69,7 +70,7 @@ describe('decideReservation (step 2: reserve every line or none)', () => {
 
     // Assess
     const reserve = thenDecided(decision, 'reserve');
-    expect(reserve.reservation.items).toEqual([{ productId: 'pear', quantity: 3, unitPrice: 250 }]);
+    expect(reserve.reservation.items).toEqual([{ productId: 'pear', quantity: 3, unitPrice: 250, from: [{ shard: 0, quantity: 3 }] }]);
   });
 
   it('prices a free product at 0', () => {

@@ -4,7 +4,7 @@
  * failure instead; a duplicate, or any other error, passes through untouched; an event with nothing
  * to do still commits (the marker alone).
  */
-import { DuplicateEventError, InsufficientFundsError, InsufficientStockError, type ShortfallError } from '../../../lib/platform/errors';
+import { ConflictError, DuplicateEventError, InsufficientFundsError, type ShortfallError } from '../../../lib/platform/errors';
 import { chargePayment } from '../../../lib/services/payments/use-cases/charge-payment';
 import { refundPayment } from '../../../lib/services/payments/use-cases/refund-payment';
 import { releaseStock } from '../../../lib/services/inventory/use-cases/release-stock';
@@ -17,9 +17,9 @@ interface Participant {
   name: string;
   /** Runs the participant's forward step on a fresh event, with stores where the read says "there is enough". */
   step: (commit: jest.Mock<Promise<void>, [UnitOfWork]>) => Promise<void>;
-  shortfall: () => ShortfallError;
   success: { writes: string[]; event: string };
-  failure: { writes: string[]; event: string };
+  /** When a guarded counter falls short at commit time: absent where that is not an answer (a stock shard: read again). */
+  shortfall?: { error: () => ShortfallError; writes: string[]; event: string };
 }
 
 const participants: Participant[] = [
@@ -30,9 +30,7 @@ const participants: Participant[] = [
         inventory: aFakeInventoryStore({ products: [{ productId: 'product-1', price: 1500, stock: 5 }] }),
         clock: aFixedClock(),
       }),
-    shortfall: () => new InsufficientStockError('product-1'),
     success: { writes: ['putNewReservation', 'decrementStock'], event: 'inventory.reserved' },
-    failure: { writes: ['putNewReservation'], event: 'inventory.reservation.failed' },
   },
   {
     name: 'payments (chargePayment)',
@@ -41,9 +39,8 @@ const participants: Participant[] = [
         payments: aFakePaymentsStore({ account: { customerId: 'customer-123', balance: 10_000 } }),
         clock: aFixedClock(),
       }),
-    shortfall: () => new InsufficientFundsError('customer-123'),
     success: { writes: ['putNewPayment', 'debit'], event: 'payment.succeeded' },
-    failure: { writes: ['putNewPayment'], event: 'payment.failed' },
+    shortfall: { error: () => new InsufficientFundsError('customer-123'), writes: ['putNewPayment'], event: 'payment.failed' },
   },
 ];
 
@@ -64,18 +61,21 @@ describe.each(participants)('participant step of $name', (participant) => {
     expect(typesOf(commit.mock.calls[0]![0])).toEqual([participant.success.event]);
   });
 
-  it('commits the failure instead when a counter falls short at commit time', async () => {
-    // Prepare
-    const commit = jest.fn<Promise<void>, [UnitOfWork]>().mockRejectedValueOnce(participant.shortfall()).mockResolvedValue(undefined);
+  const { shortfall } = participant;
+  if (shortfall) {
+    it('commits the failure instead when a counter falls short at commit time', async () => {
+      // Prepare
+      const commit = jest.fn<Promise<void>, [UnitOfWork]>().mockRejectedValueOnce(shortfall.error()).mockResolvedValue(undefined);
 
-    // Act
-    await participant.step(commit);
+      // Act
+      await participant.step(commit);
 
-    // Assess
-    expect(commit).toHaveBeenCalledTimes(2);
-    expect(opsOf(commit.mock.calls[1]![0])).toEqual(participant.failure.writes);
-    expect(typesOf(commit.mock.calls[1]![0])).toEqual([participant.failure.event]);
-  });
+      // Assess
+      expect(commit).toHaveBeenCalledTimes(2);
+      expect(opsOf(commit.mock.calls[1]![0])).toEqual(shortfall.writes);
+      expect(typesOf(commit.mock.calls[1]![0])).toEqual([shortfall.event]);
+    });
+  }
 
   it.each([
     ['a duplicate', () => new DuplicateEventError('consumer', 'event-id')],
@@ -91,6 +91,58 @@ describe.each(participants)('participant step of $name', (participant) => {
     // Assess
     expect(rejected).toBe(thrown);
     expect(commit).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('reserveStock on sharded stock', () => {
+  it('lets a shard that fell short at commit time through as a ConflictError (read again), never as out of stock', async () => {
+    // Prepare: the shard held enough when read; a concurrent order emptied it before the commit.
+    const conflict = new ConflictError('Shard 0 of product-1 holds fewer than 2 units now; reading the stock again');
+    const commit = jest.fn<Promise<void>, [UnitOfWork]>().mockRejectedValueOnce(conflict);
+
+    // Act
+    const rejected = await expectToReject(() => participants[0]!.step(commit), ConflictError);
+
+    // Assess
+    expect(rejected).toBe(conflict);
+    expect(commit).toHaveBeenCalledTimes(1);
+  });
+
+  it('takes a line from several shards in one commit when its home shard lacks the quantity', async () => {
+    // Prepare: 6 units in all, 2 in each of three shards; the order wants 5.
+    const commit = jest.fn<Promise<void>, [UnitOfWork]>(async () => undefined);
+    const inventory = aFakeInventoryStore({ products: [{ productId: 'product-1', price: 100, stock: 6, shards: [2, 2, 2] }] });
+
+    // Act
+    await reserveStock(anOrderCreatedEvent({ data: { items: [{ productId: 'product-1', quantity: 5 }] } }), commit, { inventory, clock: aFixedClock() });
+
+    // Assess
+    const unit = commit.mock.calls[0]![0];
+    const takes = unit.writes.filter((w) => (w.write as { op: string }).op === 'decrementStock').map((w) => (w.write as { args: unknown[] }).args);
+    expect(takes).toHaveLength(3);
+    expect(takes.reduce((sum, [, , quantity]) => sum + (quantity as number), 0)).toBe(5);
+    expect(new Set(takes.map(([, shard]) => shard)).size).toBe(3);
+    expect(typesOf(unit)).toEqual(['inventory.reserved']);
+  });
+
+  it('gathers stock spread over more shards than a line may take from, then reads again', async () => {
+    // Prepare: 8 units, one in each of 8 shards; a 25-line order may take a line from 3 shards only.
+    const commit = jest.fn<Promise<void>, [UnitOfWork]>(async () => undefined);
+    const consolidate = jest.fn(async () => undefined);
+    const products = Array.from({ length: 25 }, (_, i) => ({ productId: `p-${i}`, price: 1, stock: i === 0 ? 8 : 1, ...(i === 0 ? { shards: [1, 1, 1, 1, 1, 1, 1, 1] } : {}) }));
+    const inventory = { ...aFakeInventoryStore({ products }), consolidate };
+    const items = products.map((p, i) => ({ productId: p.productId, quantity: i === 0 ? 5 : 1 }));
+
+    // Act
+    await expectToReject(() => reserveStock(anOrderCreatedEvent({ data: { items } }), commit, { inventory, clock: aFixedClock() }), ConflictError);
+
+    // Assess
+    expect(commit).not.toHaveBeenCalled();
+    expect(consolidate).toHaveBeenCalledTimes(1);
+    const [productId, into, moves] = consolidate.mock.calls[0] as unknown as [string, number, { shard: number; quantity: number }[]];
+    expect(productId).toBe('p-0');
+    expect(moves.reduce((sum, m) => sum + m.quantity, 0)).toBe(4);
+    expect(moves.map((m) => m.shard)).not.toContain(into);
   });
 });
 

@@ -176,6 +176,28 @@ describe('checkInvariants', () => {
     expect(kinds(snapshot)).toEqual(expect.arrayContaining(['stock-ledger', 'balance-ledger', 'negative-balance']));
   });
 
+  it('adds a product\'s stock up over its shards, and flags a negative shard and units in a shard no reservation reads', () => {
+    // Prepare: the 98 units of product-a spread over three shards.
+    snapshot.products = [
+      { productId: 'product-a', stock: 30, shards: 3 },
+      { productId: 'product-a#1', shardOf: 'product-a', shard: 1, stock: 34 },
+      { productId: 'product-a#2', shardOf: 'product-a', shard: 2, stock: 34 },
+    ];
+    const sharded = kinds(snapshot);
+    snapshot.products[1]!.stock = -1;
+    snapshot.products[2]!.stock = 69;
+    const negative = kinds(snapshot);
+    snapshot.products[1]!.stock = 34;
+    snapshot.products[2]!.stock = 34;
+    snapshot.products.push({ productId: 'product-a#3', shardOf: 'product-a', shard: 3, stock: 2 });
+    const uncounted = kinds(snapshot);
+
+    // Assess
+    expect(sharded).toEqual([]);
+    expect(negative).toEqual(['negative-stock']);
+    expect(uncounted).toEqual(['stock-uncounted']);
+  });
+
   it('flags a second charge and a second award', () => {
     // Prepare
     const reserved = snapshot.outboxes.inventory.find((r) => r.aggregateId === confirmed.orderId && r.type === 'inventory.reserved')!;
