@@ -20,12 +20,15 @@ const mulberry32 = (seed) => () => {
 /**
  * Writes the run's products and customers, and mints each customer a token (customers authenticate
  * like any client: the customer is the token's subject). Returns the stock and balances they start
- * from (the checker's baseline) and the tokens by customer id.
- * @param {{ client: { send: (command: any) => Promise<any> }, stage: string, products: object[], customers: object[], tokenSeconds: number }} run
+ * from (the checker's baseline) and the tokens by customer id. With `loadCatalogue` (the stack's
+ * own function), the products go in as a catalogue does, over their `shards`; without it, each is
+ * written as one item (one shard).
+ * @param {{ client: { send: (command: any) => Promise<any> }, stage: string, products: object[], customers: object[], tokenSeconds: number, loadCatalogue?: (catalogue: { products: object[] }) => Promise<unknown> }} run
  */
-const seedRun = async ({ client, stage, products, customers, tokenSeconds }) => {
+const seedRun = async ({ client, stage, products, customers, tokenSeconds, loadCatalogue }) => {
   const tables = tableNames(`order-saga-${stage}`);
-  for (const p of products) await client.send(new PutItemCommand({ TableName: tables.products, Item: marshall(p) }));
+  if (loadCatalogue) await loadCatalogue({ products: products.map((p) => ({ name: p.productId, ...p })) });
+  else for (const p of products) await client.send(new PutItemCommand({ TableName: tables.products, Item: marshall(p) }));
   // Every account has a default destination country, as every onboarded customer does.
   for (const c of customers) await client.send(new PutItemCommand({ TableName: tables.accounts, Item: marshall({ country: 'DE', ...c }) }));
   const { issuer, audience } = readAuthSettings(stage);

@@ -4,7 +4,16 @@
  * it raises on AWS, and the same code paths handle them.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, GetItemCommand, PutItemCommand, ThrottlingException, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ThrottlingException,
+  TransactionCanceledException,
+  TransactionConflictException,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { TransactionWriter } from '../../lib/platform/adapters/dynamodb/transaction';
@@ -15,8 +24,9 @@ import { table } from '../steps/local-aws';
 const { startFaultProxy } = require('../../local/harness/chaos/fault-proxy') as {
   startFaultProxy: (opts: { target: string; rules: unknown[] }) => Promise<{ endpoint: string; counts: Record<string, number>; close: () => Promise<void> }>;
 };
+const { hotItems } = require('../../local/harness/chaos/hot-items') as { hotItems: (opts?: { minTouches?: number }) => unknown };
 const { dynamoDbRules, eventBridgeRules } = require('../../local/harness/chaos/faults') as {
-  dynamoDbRules: (opts: { p: Record<string, number>; random?: () => number }) => unknown[];
+  dynamoDbRules: (opts: { p: Record<string, number>; random?: () => number; hot?: unknown }) => unknown[];
   eventBridgeRules: (opts: { p: Record<string, number>; random?: () => number; sendLater: () => Promise<void> }) => unknown[];
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -44,34 +54,83 @@ describe('fault proxy in front of DynamoDB Local', () => {
     await proxy.close();
   });
 
-  it('answers a conflicting transaction with TransactionCanceledException and one reason per item', async () => {
+  /** A product written straight to DynamoDB Local, and a transaction's update of its stock. */
+  const aHotProduct = async () => {
+    const productId = `fault-hot-${randomUUID()}`;
+    const direct = clientThrough(target());
+    await direct.send(new PutItemCommand({ TableName: table('ProductsTable'), Item: marshall({ productId, price: 1, stock: 100 }) }));
+    direct.destroy();
+    const update = () => ({ Update: { TableName: table('ProductsTable'), Key: marshall({ productId }), UpdateExpression: 'SET stock = stock - :one', ExpressionAttributeValues: marshall({ ':one': 1 }) } });
+    return { productId, update };
+  };
+  /** Every item written at least once is hot: the test's product from its first write on. */
+  const everyWrittenItemIsHot = () => hotItems({ minTouches: 1 });
+
+  it('cancels a transaction on a hot item with TransactionCanceledException: TransactionConflict on that item, None on the others', async () => {
     // Prepare
-    const proxy = await startFaultProxy({ target: target(), rules: dynamoDbRules({ p: { transactionConflict: 1 } }) });
+    const { update } = await aHotProduct();
+    const proxy = await startFaultProxy({ target: target(), rules: dynamoDbRules({ p: { transactionConflict: 1 }, hot: everyWrittenItemIsHot() }) });
     const client = clientThrough(proxy.endpoint);
 
     // Act
-    const error = await client.send(new TransactWriteItemsCommand({ TransactItems: [aPut(), aPut()] })).catch((e: unknown) => e);
+    const error = await client.send(new TransactWriteItemsCommand({ TransactItems: [aPut(), update(), aPut()] })).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(TransactionCanceledException);
-    expect((error as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual(['None', 'TransactionConflict']);
+    expect((error as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual(['None', 'TransactionConflict', 'None']);
+    client.destroy();
+    await proxy.close();
+  });
+
+  it('refuses a plain write to a hot item with TransactionConflictException, as DynamoDB does while a transaction holds it', async () => {
+    // Prepare
+    const { update } = await aHotProduct();
+    const proxy = await startFaultProxy({ target: target(), rules: dynamoDbRules({ p: { transactionConflict: 1 }, hot: everyWrittenItemIsHot() }) });
+    const client = clientThrough(proxy.endpoint);
+
+    // Act
+    const error = await client.send(new UpdateItemCommand(update().Update)).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(TransactionConflictException);
+    expect(proxy.counts.transactionConflict).toBe(1);
+    client.destroy();
+    await proxy.close();
+  });
+
+  it('conflicts only where traffic meets: transactions on the hottest items, never on records written once', async () => {
+    // Prepare: the default notion of hot (among the most written lately, three writes in about a second).
+    const { update } = await aHotProduct();
+    const proxy = await startFaultProxy({ target: target(), rules: dynamoDbRules({ p: { transactionConflict: 1 } }) });
+    const client = clientThrough(proxy.endpoint);
+    const send = (items: unknown[]) => client.send(new TransactWriteItemsCommand({ TransactItems: items as never })).then(() => 'committed', (e: Error) => e.name);
+
+    // Act
+    const cold = [await send([aPut()]), await send([aPut()]), await send([aPut()]), await send([aPut()])];
+    const warming = [await send([update()]), await send([update()])];
+    const hot = await send([aPut(), update()]);
+
+    // Assess
+    expect(cold).toEqual(['committed', 'committed', 'committed', 'committed']);
+    expect(warming).toEqual(['committed', 'committed']);
+    expect(hot).toBe('TransactionCanceledException');
     client.destroy();
     await proxy.close();
   });
 
   it('lets the transaction writer retry a conflict in-process until it commits', async () => {
-    // Prepare: every other transaction conflicts.
+    // Prepare: every other transaction on the hot product conflicts.
+    const { productId, update } = await aHotProduct();
     let n = 0;
-    const proxy = await startFaultProxy({ target: target(), rules: dynamoDbRules({ p: { transactionConflict: 1 }, random: () => (n++ % 2 === 0 ? 0 : 1) }) });
+    const proxy = await startFaultProxy({ target: target(), rules: dynamoDbRules({ p: { transactionConflict: 1 }, hot: everyWrittenItemIsHot(), random: () => (n++ % 2 === 0 ? 0 : 1) }) });
     const client = clientThrough(proxy.endpoint, 3);
-    const put = aPut();
 
     // Act
-    await new TransactionWriter(client, { sleep: async () => undefined }).commit({ writes: [{ write: put }], events: [] });
+    await new TransactionWriter(client, { sleep: async () => undefined }).commit({ writes: [{ write: update() }], events: [] });
 
     // Assess
-    const { Item } = await client.send(new GetItemCommand({ TableName: table('ProductsTable'), Key: { productId: put.Put.Item.productId! }, ConsistentRead: true }));
-    expect(Item).toBeDefined();
+    const { Item } = await client.send(new GetItemCommand({ TableName: table('ProductsTable'), Key: marshall({ productId }), ConsistentRead: true }));
+    expect(Item?.stock).toEqual({ N: '99' });
     expect(proxy.counts.transactionConflict).toBe(1);
     client.destroy();
     await proxy.close();

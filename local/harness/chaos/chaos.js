@@ -45,7 +45,8 @@ const ALL_FAULTS = {
   duplicateDelivery: 0.15,
   putEventsPartialFailure: 0.1,
   forwarderDiesBeforeMark: 0.05,
-  transactionConflict: 0.05,
+  // Of the requests that touch one of the hottest items (local/harness/chaos/hot-items.js).
+  transactionConflict: 0.15,
   throttling: 0.05,
   consumerFails: 0.03,
   consumerFailsCompensation: 0.15,
@@ -163,9 +164,11 @@ const main = async () => {
   try {
     // The run's own catalogue and customers, and the figures they start from.
     const run = randomUUID().slice(0, 6);
+    // Half the orders buy the plenty product and race on its shards; the scarce one's last units
+    // are spread over shards too, so "out of stock" must be answered by all of them together.
     const products = {
-      plenty: { productId: `chaos-${run}-plenty`, price: 1000, stock: 100000 },
-      scarce: { productId: `chaos-${run}-scarce`, price: 5000, stock: 10 },
+      plenty: { productId: `chaos-${run}-plenty`, price: 1000, stock: 100000, shards: 8 },
+      scarce: { productId: `chaos-${run}-scarce`, price: 5000, stock: 10, shards: 3 },
       none: { productId: `chaos-${run}-none`, price: 700, stock: 0 },
     };
     const customers = {
@@ -173,7 +176,8 @@ const main = async () => {
       tight: { customerId: `chaos-${run}-tight`, balance: 20_000 },
       broke: { customerId: `chaos-${run}-broke`, balance: 0 },
     };
-    const { baseline, tokens } = await seedRun({ client, stage: STAGE, products: Object.values(products), customers: Object.values(customers), tokenSeconds: 24 * 3600 });
+    const loadCatalogue = (catalogue) => invokeFunction({ port: PORTS.LAMBDA_PORT, functionName: `${PREFIX}-loadCatalogue`, payload: catalogue });
+    const { baseline, tokens } = await seedRun({ client, stage: STAGE, products: Object.values(products), customers: Object.values(customers), tokenSeconds: 24 * 3600, loadCatalogue });
     const mix = () => {
       const r = random();
       if (r < 0.5) return { customerId: customers.rich.customerId, items: [{ productId: products.plenty.productId, quantity: 1 + Math.floor(random() * 3) }] };

@@ -5,6 +5,7 @@
  * EventBridge (JSON 1.1) really answer with, so the SDK classifies and retries them as on AWS.
  */
 const { randomUUID } = require('node:crypto');
+const { hotItems, keyedItems } = require('./hot-items');
 
 const DDB = (operation) => `DynamoDB_20120810.${operation}`;
 const STREAMS = (operation) => `DynamoDBStreams_20120810.${operation}`;
@@ -31,8 +32,9 @@ const markerOf = (json) => {
  * @param {Record<string, number>} opts.p probability per fault kind (0 turns it off)
  * @param {(kind: string) => boolean} [opts.active] whether a kind is on right now (windows)
  * @param {number} [opts.outageMs] how long a consumer that fails past its retries stays down
+ * @param {ReturnType<typeof hotItems>} [opts.hot] which items are hot (the most written lately)
  */
-const dynamoDbRules = ({ random = Math.random, p, active = () => true, outageMs = 20_000 }) => {
+const dynamoDbRules = ({ random = Math.random, p, active = () => true, outageMs = 20_000, hot = hotItems() }) => {
   const on = (kind) => (p[kind] ?? 0) > 0 && active(kind);
   const roll = (kind) => on(kind) && random() < p[kind];
   // Consumer failures are decided once per event and consumer, then repeated for every attempt of
@@ -40,11 +42,17 @@ const dynamoDbRules = ({ random = Math.random, p, active = () => true, outageMs 
   const failing = new Map();
   const unmarkable = new Map();
   return [
-    // DynamoDB cancels a transaction that races another on the same items.
+    // DynamoDB cancels a transaction that races another on the same item, and refuses a plain write
+    // to an item a pending transaction holds. Races happen where traffic meets: a share of the
+    // requests that touch one of the hottest items (the most written lately) conflict on it.
     (req) => {
-      if (req.target !== DDB('TransactWriteItems') || !roll('transactionConflict')) return undefined;
+      const plain = req.target === DDB('UpdateItem') || req.target === DDB('DeleteItem');
+      if (req.target !== DDB('TransactWriteItems') && !plain) return undefined;
+      const at = hot.touch(keyedItems(req.json));
+      if (at < 0 || !roll('transactionConflict')) return undefined;
+      if (plain) return { kind: 'transactionConflict', respond: ddbError('TransactionConflictException', 'Transaction is ongoing for the item') };
       const items = req.json?.TransactItems ?? [];
-      const reasons = items.map((_, i) => (i === items.length - 1 ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' }));
+      const reasons = items.map((_, i) => (i === at ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' }));
       return {
         kind: 'transactionConflict',
         respond: ddbError('TransactionCanceledException', `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`, 400, { CancellationReasons: reasons }),
