@@ -5,6 +5,8 @@ import type { ReplayResult } from '../../lib/platform/relay/replay';
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { invokeFunction, invokeLocal, placeOrder, putOnBus, sleep } from '../steps/when';
 import { balanceOf, eventually, orderSettles, pointsOf, stockOf } from '../steps/then';
+import { POINTS_SHARDS } from '../../lib/services/rewards/domain/points';
+import { pointsKey } from '../../lib/services/rewards/adapters/rewards-repository';
 import { ddb, getItem, scanAll, table } from '../steps/local-aws';
 import { type AnyEnvelope } from '../../lib/services/contracts';
 
@@ -44,7 +46,7 @@ describe('replayEvents', () => {
     const confirmed = dryRun.events.find((e) => e.type === 'order.confirmed')!;
     await remove('RewardsInboxTable', { pk: `awardPoints#${confirmed.id}` });
     await remove('RewardsTable', { pk: `AWARD#${order.orderId}` });
-    await remove('RewardsTable', { pk: `CUSTOMER#${customerId}` });
+    for (let k = 0; k < POINTS_SHARDS; k += 1) await remove('RewardsTable', { pk: pointsKey(customerId, k) });
     await invokeFunction('replayEvents', { eventId: confirmed.id });
     await invokeFunction('replayEvents', { eventId: confirmed.id });
 

@@ -5,6 +5,8 @@
 import type { Order } from '../../lib/services/orders/domain/order';
 import type { SagaState } from '../../lib/platform/saga/state';
 import { getItem } from './local-aws';
+import { POINTS_SHARDS } from '../../lib/services/rewards/domain/points';
+import { pointsKey } from '../../lib/services/rewards/adapters/rewards-repository';
 import type { SagaTimeline } from '../../lib/platform/saga/describe-saga';
 import { fetchOrder, fetchSaga, invokeFunction, sleep } from './when';
 import { parseEnvelope } from '../../lib/services/contracts';
@@ -121,8 +123,9 @@ export const stockOf = async (productId: string): Promise<number> => {
   return others.reduce((sum, shard) => sum + (shard?.stock ?? 0), head.stock);
 };
 export const balanceOf = async (customerId: string): Promise<number> => (await getItem<{ balance: number }>('AccountsTable', { customerId }))!.balance;
+/** A customer's points over every shard of the running total. */
 export const pointsOf = async (customerId: string): Promise<number> =>
-  (await getItem<{ points: number }>('RewardsTable', { pk: `CUSTOMER#${customerId}` }))?.points ?? 0;
+  (await Promise.all(Array.from({ length: POINTS_SHARDS }, (_, k) => getItem<{ points: number }>('RewardsTable', { pk: pointsKey(customerId, k) })))).reduce((sum, item) => sum + (item?.points ?? 0), 0);
 
 
 // ---- the books, checked by the same checker as `npm run verify` ----

@@ -73,6 +73,8 @@ const aSaga = (snapshot: Snapshot, outcome: 'CONFIRMED' | 'CANCELLED') => {
     snapshot.reservations.push({ orderId, status: 'RESERVED', items: [{ productId: 'product-a', quantity: 2, unitPrice: 1000 }], amount: 2000 });
     snapshot.payments.push({ orderId, customerId: 'customer-a', status: 'CHARGED', amount: 2000 });
     snapshot.rewards.push({ pk: `AWARD#${orderId}`, orderId, customerId: 'customer-a', points: 20 });
+    // The running total's shard this order's award went to.
+    snapshot.rewards.push({ pk: `CUSTOMER#customer-a#${snapshot.rewards.length % 8}`, customerId: 'customer-a', points: 20 });
     steps.paymentProcessing = { eventId: succeeded.id };
     steps.confirmation = { eventId: confirmed.id };
   } else {
@@ -196,6 +198,14 @@ describe('checkInvariants', () => {
     expect(sharded).toEqual([]);
     expect(negative).toEqual(['negative-stock']);
     expect(uncounted).toEqual(['stock-uncounted']);
+  });
+
+  it('flags a running total of points, over its shards, that its ledger of awards does not add up to', () => {
+    // Prepare
+    snapshot.rewards.push({ pk: 'CUSTOMER#customer-a#7', customerId: 'customer-a', points: 5 });
+
+    // Assess
+    expect(kinds(snapshot)).toEqual(['points-ledger']);
   });
 
   it('flags a second charge and a second award', () => {

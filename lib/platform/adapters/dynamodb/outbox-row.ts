@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { bucketOf } from '../../sharding';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { RecordedEvent } from '../../ports';
 import { fromItem, toItem, type Item } from './marshalling';
@@ -44,8 +44,6 @@ export const DEFAULT_OUTBOX_SHARDS = 16;
 export const TYPE_SHARDS = 16;
 /** Published rows stay this long for replay (the replay window and a day), then DynamoDB's TTL deletes them. */
 export const OUTBOX_RETENTION_SECONDS = RECORD_TTL_SECONDS;
-
-const bucketOf = (id: string, buckets: number): number => createHash('sha1').update(id).digest().readUInt16BE(0) % buckets;
 
 export const shardOf = (id: string, shards: number): string => `p${bucketOf(id, shards)}`;
 export const typeShardOf = (type: string, id: string): string => `${type}#${bucketOf(id, TYPE_SHARDS)}`;

@@ -1,3 +1,5 @@
+import { bucketOf } from '../../../platform/sharding';
+
 /**
  * A product's stock, split over shard items so that a product everybody buys at once is not one
  * DynamoDB item: concurrent transactions on one item cancel each other, and one item is capped at
@@ -25,15 +27,8 @@ export interface ShardTake {
   quantity: number;
 }
 
-/** FNV-1a: a stable spread of order ids over shards, the same on every re-run of one order. */
-const hash = (text: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-};
-
-/** The shard an order starts from for a product: orders spread evenly, so they rarely meet on one item. */
-export const homeShard = (orderId: string, productId: string, shards: number): number => hash(`${orderId}:${productId}`) % Math.max(1, shards);
+/** The shard an order starts from for a product: orders spread evenly, so they rarely meet on one item; the same shard on every re-run. */
+export const homeShard = (orderId: string, productId: string, shards: number): number => bucketOf(`${orderId}:${productId}`, shards);
 
 /** Shards one line of an order of `lines` lines may take from. */
 export const shardsPerLine = (lines: number): number => Math.max(MIN_SHARDS_PER_LINE, Math.floor(SHARD_WRITE_BUDGET / Math.max(1, lines)));
