@@ -35,7 +35,7 @@ const services = fs
 
 /** What a service's domain may use of the platform: the envelope, errors, validation, the saga's state. */
 const platformKernel = (spec: string) =>
-  spec.startsWith('lib/platform/events/') || ['lib/platform/errors', 'lib/platform/validation', 'lib/platform/saga/state', 'lib/platform/saga/declaration'].includes(spec);
+  spec.startsWith('lib/platform/events/') || ['lib/platform/errors', 'lib/platform/validation', 'lib/platform/sharding', 'lib/platform/saga/state', 'lib/platform/saga/declaration'].includes(spec);
 
 /** ...and what its use cases may use besides: the ports, the participant step, observability. */
 const platformForUseCases = (spec: string) =>
