@@ -92,7 +92,7 @@ export const publishOutboxRows = async (rows: OutboxRow[], deps: PublishRowsDeps
   }
   const byId = new Map(events.map((e) => [e.id, e]));
   for (const f of failed) {
-    logger.error('Publish failed after retries', { outboxId: f.id, correlationId: byId.get(f.id)?.correlationId, code: f.code, message: f.message, path: deps.path });
+    logger.error('Publish failed after retries', { outboxId: f.id, correlationId: byId.get(f.id)?.correlationId, code: f.code, reason: f.message, path: deps.path });
   }
 
   for (const id of published) {

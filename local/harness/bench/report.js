@@ -128,4 +128,33 @@ const markdownSummary = (r) => {
   return lines.join('\n');
 };
 
-module.exports = { chartSvg, markdownSummary };
+/** The flash sale's figures, both runs side by side. */
+const flashSaleSummary = (r) => {
+  const f = r.flashSale;
+  const rows = [
+    ['orders (quantity 1, one customer each)', (x) => x.orders],
+    ['stock, over shards', (x) => `${x.stock} over ${x.shards}`],
+    ['requests on hot items conflicting', (x) => `${Math.round(x.conflictRate * 100)} %`],
+    ['orders accepted per second', (x) => x.acceptedPerSecond],
+    ['confirmed / units sold / oversold', (x) => `${x.confirmed} / ${x.sold} / ${x.oversold}`],
+    ['cancelled (out of stock)', (x) => `${x.cancelled} (${x.cancelledOutOfStock})`],
+    ['unsettled at the deadline', (x) => x.unsettled],
+    ['settled p50 / p99 (ms)', (x) => `${x.settledMs.p50} / ${x.settledMs.p99}`],
+    ['conflicts injected per saga', (x) => x.conflictsPerSaga],
+    ['handler re-runs per saga', (x) => x.rerunsPerSaga],
+    ['failure-destination entries', (x) => x.failureDestination],
+    ['invariant violations (npm run verify)', (x) => x.violations],
+  ];
+  return [
+    `# Flash sale (${r.startedAt}, ${r.machine.cpus} cores, ${r.machine.node})`,
+    '',
+    `\`${r.command}\``,
+    '',
+    '| | without contention | with contention |',
+    '|---|---|---|',
+    ...rows.map(([label, get]) => `| ${label} | ${get(f.baseline)} | ${get(f)} |`),
+    '',
+  ].join('\n');
+};
+
+module.exports = { chartSvg, markdownSummary, flashSaleSummary };

@@ -1,5 +1,6 @@
 import { toOutboxRow } from '../../../lib/platform/adapters/dynamodb/outbox-row';
 import { sweepOutbox, sweepRepeatedly } from '../../../lib/platform/relay/sweeper';
+import { logger } from '../../../lib/platform/observability';
 import { aFakeOutbox, aFakePublisher, aTamperedOutboxRow, someOrderCreatedEvents } from '../../steps/given';
 
 const NOW = 1_736_935_200_000;
@@ -39,6 +40,23 @@ describe('sweepOutbox', () => {
     // Assess
     expect(result).toEqual({ found: 4, recovered: 3, failed: 1, unpublishable: 0, complete: true });
     expect(markPublished.mock.calls[0]![0]).not.toContain(events[0]!.id);
+  });
+
+  it('logs why each row failed under a key the logger keeps (its own `message` key would drop it)', async () => {
+    // Prepare
+    const events = someOrderCreatedEvents(1);
+    const { publisher } = aFakePublisher({ [events[0]!.id]: { code: 'InternalFailure' } });
+    const { outbox } = aFakeOutbox(events.map((e) => toOutboxRow(e)));
+    const error = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+
+    // Act
+    await sweepOutbox({ publisher, outbox, graceMs: GRACE_MS, now: () => NOW });
+
+    // Assess
+    const [, attributes] = error.mock.calls.find(([line]) => line === 'Publish failed after retries')! as [string, Record<string, unknown>];
+    expect(attributes).toMatchObject({ outboxId: events[0]!.id, code: 'InternalFailure', reason: 'refused: InternalFailure' });
+    expect(attributes).not.toHaveProperty('message');
+    error.mockRestore();
   });
 
   it('publishes a row of a version this code does not know as it is (consumers judge versions, not the relay)', async () => {
