@@ -33,7 +33,7 @@ const { option, flag } = require('../local/harness/shared/options');
 const { scanAll: scanTable, batchGet: batchGetItems } = require('../local/harness/shared/tables');
 const { invokeFunction: invoke, invocationsIn } = require('../local/harness/shared/lambda');
 const { readFrom, sizeOf } = require('../local/harness/shared/logs');
-const { stackUsageWhile } = require('../local/harness/shared/processes');
+const { stackUsageWhile, exitOnSignals } = require('../local/harness/shared/processes');
 
 // ---- arguments ----
 const argv = process.argv.slice(2);
@@ -497,6 +497,9 @@ const main = async () => {
   out.durationSeconds = Math.round((Date.now() - started) / 1000);
   return out;
 };
+
+// Ctrl-C stops the stacks too (their exit handlers), not only this process.
+exitOnSignals();
 
 main()
   .then(async (out) => {

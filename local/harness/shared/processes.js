@@ -75,4 +75,16 @@ const stackUsageWhile = async (stack, run) => {
   return { result, seconds, cpuPercent: { dynamodb: percent('dynamodb'), offline: percent('offline') }, rssMiB: Math.round(rss) };
 };
 
-module.exports = { TICKS_PER_SECOND, readProcesses, rssMiB, stackProcesses, stackUsageWhile };
+
+/**
+ * Ctrl-C or a SIGTERM ends the process through `process.exit`, so every `exit` handler the stacks
+ * registered (kill offline's process group, stop DynamoDB Local) runs: Node's default for these
+ * signals exits without them and leaves the JVM and serverless offline behind.
+ */
+const exitOnSignals = (code = 130) => {
+  const stop = () => process.exit(code);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+};
+
+module.exports = { TICKS_PER_SECOND, readProcesses, rssMiB, stackProcesses, stackUsageWhile, exitOnSignals };
