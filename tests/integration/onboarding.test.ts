@@ -169,4 +169,28 @@ describe('sharded stock on DynamoDB Local', () => {
     expect(after.stock).toBe(1);
     expect(after.shards[released.shard]).toBe(1);
   });
+
+  it('gathers units spread over more shards than a line may take from, then reserves them', async () => {
+    // Prepare: 8 units, one in each of 8 shards; a 25-line order whose first line wants 5 (3 shards a line).
+    const productId = aProductId();
+    const others = Array.from({ length: 24 }, () => aProductId());
+    await loadCatalogue({ products: [{ productId, name: 'Spread', price: 100, stock: 8, shards: 8 }, ...others.map((id) => ({ productId: id, name: 'Plenty', price: 1, stock: 10 }))] }, { catalogue: inventory(), wait: noWait });
+    const writer = new TransactionWriter(ddb(), { outboxTable: table('InventoryOutboxTable') });
+    const items = [{ productId, quantity: 5 }, ...others.map((id) => ({ productId: id, quantity: 1 }))];
+    const event = anOrderCreatedEvent({ data: { items, deadline: new Date(Date.now() + 600_000).toISOString() } });
+    const deps = { inventory: inventory(), clock: () => new Date() };
+
+    // Act: the first run gathers and asks to be run again (ConflictError), the second reserves.
+    const first = await reserveStock(event, (unit) => writer.commit(unit), deps).then(() => 'reserved', (e: Error) => e.name);
+    await reserveStock(event, (unit) => writer.commit(unit), deps);
+
+    // Assess
+    const reservation = (await inventory().getReservation(event.data.orderId))!;
+    const after = (await inventory().getProduct(productId))!;
+    expect(first).toBe('ConflictError');
+    expect(reservation.status).toBe('RESERVED');
+    expect(reservation.items[0]!.from!.length).toBeLessThanOrEqual(3);
+    expect(after.stock).toBe(3);
+    expect(after.shards.every((units) => units >= 0)).toBe(true);
+  });
 });
