@@ -67,6 +67,10 @@ export const config = {
   sweepGraceSeconds: () => positiveNumber('SWEEP_GRACE_SECONDS'),
   sweepIntervalSeconds: () => positiveNumber('SWEEP_INTERVAL_SECONDS'),
   sweepsPerRun: () => positiveNumber('SWEEPS_PER_RUN'),
+  /** The sweep clock's delay queue (its URL). */
+  sweepTickQueueUrl: () => required('SWEEP_TICK_QUEUE_URL'),
+  /** A service's outbox sweeper, for the sweep clock that starts it (`<SERVICE>_OUTBOX_SWEEPER`). */
+  outboxSweeperOf: (service: string) => required(`${envName(service)}_OUTBOX_SWEEPER`),
   compensationRedriveDelaySeconds: () => positiveNumber('COMPENSATION_REDRIVE_DELAY_SECONDS'),
   /** Where a new customer's orders ship unless they name a country (the stage's `defaultCountry`). */
   defaultCountry: () => required('DEFAULT_COUNTRY'),

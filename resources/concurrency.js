@@ -21,12 +21,18 @@ const SIZES = {
   forwarder: 10,
   /** Scheduled runs: one at a time, so a schedule delivered twice never overlaps itself. */
   scheduled: 1,
+  /**
+   * The sweep clock: a tick is a few reads, but its queue trigger polls with five connections
+   * at first, and below that Lambda throttles the trigger's batches.
+   */
+  clock: 5,
 };
 
 /** `{ functionKey: reserved }` for every function that gets reserved concurrency. */
 const reservedConcurrency = (topology) => ({
   createOrder: SIZES.createOrder,
   sagaWatchdog: SIZES.scheduled,
+  outboxSweepClock: SIZES.clock,
   ...Object.fromEntries(topology.consumerNames.map((key) => [key, key === topology.saga.keeper.consumer ? SIZES.keeper : SIZES.consumer])),
   ...Object.fromEntries(topology.emitters.flatMap((s) => [[`${s}OutboxForwarder`, SIZES.forwarder], [`${s}OutboxSweeper`, SIZES.scheduled]])),
 });

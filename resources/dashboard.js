@@ -105,11 +105,12 @@ module.exports = async ({ resolveVariable }) => {
   add(
     'Errors per 5 minutes: pipeline, consumers, API',
     [
-      [{ expression: `SUM([${OUTBOXES.flatMap((_, i) => [`f${i}`, `s${i}`]).join(', ')}])`, label: 'forwarders + sweepers', id: 'pipeline' }],
+      [{ expression: `SUM([${[...OUTBOXES.flatMap((_, i) => [`f${i}`, `s${i}`]), 'k0'].join(', ')}])`, label: 'forwarders + sweepers + sweep clock', id: 'pipeline' }],
       [{ expression: `SUM([${CONSUMERS.map((_, i) => `c${i}`).join(', ')}])`, label: 'consumers + watchdog', id: 'consumers' }],
       [{ expression: 'SUM([a0, a1, a2])', label: 'HTTP API', id: 'api' }],
       ...OUTBOXES.map((s, i) => ['AWS/Lambda', 'Errors', 'FunctionName', fn(`${s}OutboxForwarder`), { id: `f${i}`, visible: false }]),
       ...OUTBOXES.map((s, i) => ['AWS/Lambda', 'Errors', 'FunctionName', fn(`${s}OutboxSweeper`), { id: `s${i}`, visible: false }]),
+      ['AWS/Lambda', 'Errors', 'FunctionName', fn('outboxSweepClock'), { id: 'k0', visible: false }],
       ...CONSUMERS.map((c, i) => ['AWS/Lambda', 'Errors', 'FunctionName', fn(c), { id: `c${i}`, visible: false }]),
       ...['createOrder', 'getOrder', 'getSaga'].map((a, i) => ['AWS/Lambda', 'Errors', 'FunctionName', fn(a), { id: `a${i}`, visible: false }]),
     ],

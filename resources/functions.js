@@ -77,6 +77,7 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream, reserved
       ],
       events: [{ stream: { ...outboxStream, arn: { 'Fn::GetAtt': [outbox, 'StreamArn'] } } }],
     };
+    // Started by the sweep clock (below) when its outbox has a row past the grace, or by hand.
     functions[`${service}OutboxSweeper`] = {
       handler: 'functions/relay/outbox-sweeper.handler',
       ...SCHEDULED_RUN,
@@ -93,9 +94,36 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream, reserved
         allow(['dynamodb:UpdateItem'], [arn(outbox)]),
         allow('events:PutEvents', arn('EventBus'), fromOwnSource(service)),
       ],
-      events: [{ schedule: 'rate(1 minute)' }],
     };
   }
+  // The fallback's clock: once a minute by schedule, and on the ticks that run leaves itself on a
+  // delay queue (SWEEPS_PER_RUN ticks a minute, SWEEP_INTERVAL_SECONDS apart); each tick reads the
+  // head of every outbox's pending index and starts only the sweepers that have work.
+  const sweeperKey = (service) => `${service}OutboxSweeper`;
+  functions.outboxSweepClock = {
+    handler: 'functions/relay/outbox-sweep-clock.handler',
+    ...SCHEDULED_RUN,
+    timeout: 10,
+    memorySize: 128,
+    ...concurrencyOf('outboxSweepClock'),
+    environment: {
+      POWERTOOLS_SERVICE_NAME: 'sweep-clock',
+      SWEEP_GRACE_SECONDS: '${param:sweepGraceSeconds}',
+      SWEEP_INTERVAL_SECONDS: '${param:sweepIntervalSeconds}',
+      SWEEPS_PER_RUN: '${param:sweepsPerRun}',
+      SWEEP_TICK_QUEUE_URL: ref('SweepTickQueue'),
+      ...Object.fromEntries(topology.emitters.flatMap((s) => [
+        [`${topology.envName(s)}_OUTBOX_TABLE`, ref(outboxOf(s))],
+        [`${topology.envName(s)}_OUTBOX_SWEEPER`, `\${self:service}-\${sls:stage}-${sweeperKey(s)}`],
+      ])),
+    },
+    iamRoleStatements: [
+      allow(['dynamodb:Query'], topology.emitters.map((s) => ({ 'Fn::Sub': `\${${outboxOf(s)}.Arn}/index/UnpublishedIndex` }))),
+      allow(['lambda:InvokeFunction'], topology.emitters.map((s) => arn(`${capital(sweeperKey(s))}LambdaFunction`))),
+      allow(['sqs:SendMessage'], [arn('SweepTickQueue')]),
+    ],
+    events: [{ schedule: 'rate(1 minute)' }, { sqs: { arn: arn('SweepTickQueue'), batchSize: 10 } }],
+  };
   // Operations that read every service: replay re-publishes from every outbox (and only as their
   // owners); describeSaga reads the keeper's records, every outbox, every inbox and the dead letters.
   const outboxes = topology.emitters.map(outboxOf);

@@ -70,7 +70,7 @@ const alarmsFor = (topology, { prefix, namespace, thresholds: t }) => {
     });
     resources[`${S}OutboxLagAlarm`] = metricAlarm({
       name: `${service}-outbox-lag`,
-      description: `An event has waited in the ${service} outbox for more than 5 minutes, or the sweeper stopped reporting.`,
+      description: `An event has waited in the ${service} outbox for more than 5 minutes, or the sweep clock stopped reporting it.`,
       namespace,
       metric: 'OutboxOldestUnpublishedAge',
       dimension: outbox,
@@ -95,8 +95,8 @@ const alarmsFor = (topology, { prefix, namespace, thresholds: t }) => {
   resources.PipelineErrorsAlarm = sumAlarm({
     ...lambdaErrors,
     name: 'pipeline-errors',
-    description: 'Outbox forwarders or sweepers failed 5 or more times in 5 minutes.',
-    values: topology.emitters.flatMap((s) => [fn(`${s}OutboxForwarder`), fn(`${s}OutboxSweeper`)]),
+    description: 'Outbox forwarders, sweepers or the sweep clock failed 5 or more times in 5 minutes.',
+    values: [...topology.emitters.flatMap((s) => [fn(`${s}OutboxForwarder`), fn(`${s}OutboxSweeper`)]), fn('outboxSweepClock')],
   });
   resources.ConsumerErrorsAlarm = sumAlarm({
     ...lambdaErrors,

@@ -5,10 +5,11 @@ const ACCOUNT = '000000000000';
 /**
  * Local values of the CloudFormation intrinsics the stack uses in function environments and in the
  * HTTP API's authorizer: `Ref` and `Fn::GetAtt` of tables, the bus, queues, topics and the Cognito
- * user pool and client (their names stand in for the ids AWS would assign), and `Fn::Sub` over
+ * user pool and client (their names stand in for the ids AWS would assign; a queue's Ref is its URL
+ * on the local SQS when `queueUrl` is given), and `Fn::Sub` over
  * those and the pseudo parameters. Anything else is refused loudly rather than guessed.
  */
-const localResolver = ({ resources, region = 'us-east-1' }) => {
+const localResolver = ({ resources, region = 'us-east-1', queueUrl }) => {
   const name = (id) => {
     const props = (resources[id] && resources[id].Properties) || {};
     return props.TableName || props.Name || props.QueueName || props.TopicName || props.UserPoolName || props.ClientName;
@@ -18,6 +19,8 @@ const localResolver = ({ resources, region = 'us-east-1' }) => {
     if (id in pseudo) return pseudo[id];
     const n = name(id);
     if (n === undefined) throw new Error(`local stack: cannot resolve Ref ${id}`);
+    // On AWS a queue's Ref is its URL; locally, the local SQS's URL for it when there is one.
+    if (queueUrl && resources[id].Type === 'AWS::SQS::Queue') return queueUrl(n);
     return n;
   };
   const getAtt = (id, attr) => {

@@ -1,4 +1,5 @@
 'use strict';
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { createTables } = require('./tables');
@@ -8,6 +9,19 @@ const { localClient, waitUntilReady } = require('./dynamodb-local');
 const { localPorts } = require('./ports');
 const { startStreamMappings } = require('./stream-mappings');
 const { localResolver, resourcesOf } = require('./intrinsics');
+const { startLocalQueues } = require('./queue-mappings');
+const { periodOf, startScheduleCatchUp } = require('./schedule-catch-up');
+
+/** Stops esbuild's service process (the one serverless-esbuild built with), if esbuild is loaded. */
+const stopBuildService = (log) => {
+  const loaded = Object.keys(require.cache).some((file) => /[\\/]node_modules[\\/]esbuild[\\/]lib[\\/]main\.js$/.test(file));
+  if (!loaded) return;
+  try {
+    require('esbuild').stop();
+  } catch (error) {
+    log.warning(`local stack: could not stop the esbuild service (${error.message})`);
+  }
+};
 const { authorizerSettings, writeAuthSettings } = require('./auth');
 const { InvokeStore } = require('@aws/lambda-invoke-store');
 
@@ -47,7 +61,12 @@ class LocalStackPlugin {
       'before:offline:start': prepare,
       'before:offline:start:init': prepare,
       'offline:start:init': async () => {
+        // The bundles are built (serverless-esbuild builds before this hook) and never rebuilt
+        // (watch is off): its service process would otherwise idle for the stack's whole life.
+        stopBuildService(this.log);
         await this.startStreams();
+        await this.startQueueTriggers();
+        await this.catchUpSchedules();
         this.deliverAsynchronously();
       },
       'offline:start:end': () => this.stopStreams(),
@@ -74,7 +93,7 @@ class LocalStackPlugin {
   }
 
   resolveEnvironment(environment = {}) {
-    const resolve = localResolver({ resources: this.resources(), region: this.region() });
+    const resolve = localResolver({ resources: this.resources(), region: this.region(), queueUrl: this.queues?.queueUrl });
     return Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, resolve(v)]));
   }
 
@@ -97,6 +116,17 @@ class LocalStackPlugin {
     const ports = localPorts();
     const service = this.serverless.service;
     const provider = service.provider;
+    if (tables && !this.queues) {
+      // The local SQS (queue triggers): its endpoint goes into every function's environment.
+      const resources = this.resources();
+      this.queues = await startLocalQueues({
+        file: path.join(this.serverless.serviceDir || process.cwd(), '.local-data', `sqs-${this.stage()}.json`),
+        region: this.region(),
+        accountId: ACCOUNT,
+        retentionSecondsOf: (name) => Number(Object.values(resources).find((r) => r.Type === 'AWS::SQS::Queue' && r.Properties.QueueName === name)?.Properties.MessageRetentionPeriod ?? 345_600),
+        log: (line) => this.log.warning(line),
+      });
+    }
     provider.environment = {
       ...this.resolveEnvironment(provider.environment),
       AWS_REGION: this.region(),
@@ -104,6 +134,9 @@ class LocalStackPlugin {
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.functionsDynamodb}`,
       AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${ports.functionsEventBridge}`,
+      // Lambda's Invoke API is serverless offline's own (the sweep clock starts the sweepers).
+      AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${ports.lambda}`,
+      ...(this.queues ? { AWS_ENDPOINT_URL_SQS: this.queues.endpoint } : {}),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL || 'WARN',
       POWERTOOLS_METRICS_DISABLED: process.env.LOCAL_METRICS === '1' ? 'false' : 'true',
@@ -216,6 +249,81 @@ class LocalStackPlugin {
   async stopStreams() {
     this.asyncInvokes?.stop();
     if (this.streams) await this.streams.stop();
+    if (this.queues) await this.queues.stop();
+    this.scheduleCatchUp?.stop();
+    if (this.localLambda) await this.localLambda.cleanup();
+  }
+
+  /** Serverless offline's own Lambda runner, for the triggers this plugin runs (queues, missed schedules). */
+  async lambdaRunner(functionKeys) {
+    const service = this.serverless.service;
+    if (!this.localLambda) {
+      const { default: Lambda } = await import('serverless-offline/lambda');
+      const offlineOptions = (service.custom && service.custom['serverless-offline']) || {};
+      this.localLambda = new Lambda(this.serverless, { ...service.provider, ...offlineOptions });
+      this.localLambdaKeys = new Set();
+    }
+    const fresh = functionKeys.filter((k) => !this.localLambdaKeys.has(k));
+    fresh.forEach((k) => this.localLambdaKeys.add(k));
+    if (fresh.length) this.localLambda.create(fresh.map((functionKey) => ({ functionKey, functionDefinition: service.getFunction(functionKey) })));
+    return this.localLambda;
+  }
+
+  /** A scheduled run that fell while the stack was down is run once on start (local/emulator/schedule-catch-up.js). */
+  async catchUpSchedules() {
+    await this.prepared;
+    const service = this.serverless.service;
+    const schedules = [];
+    for (const functionKey of service.getAllFunctions()) {
+      const fn = service.getFunction(functionKey);
+      for (const event of fn.events || []) {
+        const rate = event.schedule && (typeof event.schedule === 'string' ? event.schedule : event.schedule.rate);
+        const periodMs = rate && periodOf([].concat(rate)[0]);
+        // Lambda's default maximum event age is six hours.
+        if (periodMs) schedules.push({ functionKey, periodMs, maxAgeMs: (fn.maximumEventAge ?? 21_600) * 1000 });
+      }
+    }
+    if (!schedules.length) return;
+    const lambda = await this.lambdaRunner(schedules.map((s) => s.functionKey));
+    this.scheduleCatchUp = startScheduleCatchUp({
+      file: path.join(this.serverless.serviceDir || process.cwd(), '.local-data', `schedules-${this.stage()}.json`),
+      schedules,
+      run: async (functionKey) => {
+        const fn = lambda.get(functionKey);
+        // The event a schedule rule sends, as serverless offline's scheduler builds it.
+        fn.setEvent({ version: '0', id: crypto.randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), region: this.region(), resources: [], detail: {} });
+        return fn.runHandler();
+      },
+      log: (line) => this.log.warning(`local stack: ${line}`),
+    });
+  }
+
+  /** Queue triggers (`sqs` events): the local SQS delivers each message to its queue's function. */
+  async startQueueTriggers() {
+    await this.prepared;
+    if (!this.queues) return;
+    const service = this.serverless.service;
+    const resources = this.resources();
+    const byQueue = new Map();
+    for (const functionKey of service.getAllFunctions()) {
+      for (const event of service.getFunction(functionKey).events || []) {
+        if (!event.sqs) continue;
+        const id = event.sqs.arn && event.sqs.arn['Fn::GetAtt'] ? event.sqs.arn['Fn::GetAtt'][0] : undefined;
+        const name = id && resources[id] && resources[id].Properties.QueueName;
+        if (typeof name !== 'string') throw new Error(`local stack: the sqs trigger of ${functionKey} needs Fn::GetAtt of a queue with a literal QueueName`);
+        byQueue.set(name, functionKey);
+      }
+    }
+    if (!byQueue.size) return;
+    const lambda = await this.lambdaRunner([...new Set(byQueue.values())]);
+    this.queues.attach(async (queueName, record) => {
+      const functionKey = byQueue.get(queueName);
+      if (!functionKey) return;
+      const fn = lambda.get(functionKey);
+      fn.setEvent({ Records: [record] });
+      await fn.runHandler();
+    });
+    this.log.notice(`local stack: queue triggers on the local SQS (${[...byQueue].map(([q, f]) => `${q} → ${f}`).join(', ')})`);
   }
 
   /**

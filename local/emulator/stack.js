@@ -41,7 +41,7 @@ const waitForHttp = async (url, { timeoutMs, exited }) => {
  * The whole local stack: DynamoDB Local, then `serverless offline` (HTTP API, stream forwarders,
  * EventBridge emulator, schedules) in its own process group. `stop()` takes both down, JVM included.
  * @param {{ env?: Record<string, string>, params?: Record<string, string>, stage?: string, dataDir?: string,
- *   stdio?: any, logFile?: string, log?: (line: string) => void, readyTimeoutMs?: number, demoData?: boolean }} [options]
+ *   stdio?: any, logFile?: string, appendLog?: boolean, log?: (line: string) => void, readyTimeoutMs?: number, demoData?: boolean }} [options]
  *   `demoData: false` leaves the tables empty (a fresh stage).
  *   `stdio: 'quiet'` prints serverless' output without its runtime-schema warning and internal invoke routes.
  */
@@ -52,6 +52,7 @@ const startStack = async ({
   dataDir,
   stdio = 'inherit',
   logFile,
+  appendLog = false,
   log = (line) => console.log(line),
   readyTimeoutMs = 120000,
   demoData = true,
@@ -64,7 +65,8 @@ const startStack = async ({
   let output = stdio === 'quiet' ? ['inherit', 'pipe', 'pipe'] : stdio;
   if (logFile) {
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
-    const fd = fs.openSync(logFile, 'w');
+    // A harness that restarts the stack (chaos) keeps one log of every life of it.
+    const fd = fs.openSync(logFile, appendLog ? 'a' : 'w');
     output = ['ignore', fd, fd];
   }
   // Keep colours when the output is piped through the filter to a terminal.

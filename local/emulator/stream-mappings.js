@@ -13,7 +13,11 @@ const pollIntervals = (env = process.env) => {
   const fixed = env.STREAM_READ_INTERVAL_MS !== undefined ? Number(env.STREAM_READ_INTERVAL_MS) : undefined;
   return {
     minIntervalMs: fixed ?? Number(env.STREAM_POLL_MIN_MS || 10),
-    maxIntervalMs: fixed ?? Number(env.STREAM_POLL_MAX_MS || 250),
+    // A quiet shard is read every 2 s at most: writes made in this process (every handler's) wake
+    // its poller at once, so only a write from outside (a test's, a script's) waits for the poll,
+    // and an idle stack does not keep DynamoDB Local busy answering empty reads.
+    maxIntervalMs: fixed ?? Number(env.STREAM_POLL_MAX_MS || 2000),
+    ...(env.STREAM_SHARD_REFRESH_MS ? { shardRefreshMs: Number(env.STREAM_SHARD_REFRESH_MS) } : {}),
   };
 };
 

@@ -96,6 +96,16 @@ const needs: Record<string, string[]> = {
     ...INBOXES.map((t) => `dynamodb:BatchGetItem ${t}`),
   ],
   ...Object.fromEntries(topology.emitters.flatMap((s) => [[`${s}OutboxForwarder`, forwarder(outboxOf(s))], [`${s}OutboxSweeper`, sweeper(outboxOf(s))]])),
+  // The fallback's clock reads the head of every pending index and starts the sweepers with work;
+  // its queue trigger (Lambda's poller, as the function's role) reads and deletes its own ticks.
+  outboxSweepClock: [
+    ...OUTBOXES.map((t) => `dynamodb:Query ${t}/index/UnpublishedIndex`),
+    ...topology.emitters.map((s) => `lambda:InvokeFunction ${capital(s)}OutboxSweeperLambdaFunction`),
+    'sqs:SendMessage SweepTickQueue',
+    'sqs:ReceiveMessage SweepTickQueue',
+    'sqs:DeleteMessage SweepTickQueue',
+    'sqs:GetQueueAttributes SweepTickQueue',
+  ],
 };
 
 /** A resource as "LogicalId", "LogicalId/stream", "LogicalId/index/Name", or the raw string. */

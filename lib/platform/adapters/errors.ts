@@ -47,3 +47,11 @@ export class MisconfiguredAdapterError extends AdapterError {
     this.name = 'MisconfiguredAdapterError';
   }
 }
+
+/** SQS refused some of the sweep clock's ticks (SendMessageBatch answers per entry). */
+export class SweepTickQueueError extends AdapterError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SweepTickQueueError';
+  }
+}

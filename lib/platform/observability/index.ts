@@ -40,3 +40,17 @@ export const inInvocationScope =
     if (store.hasContext()) return handler(event, context);
     return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(event, context));
   };
+
+const perService = new Map<string, Metrics>();
+/**
+ * A metric recorded for another service's dimension than this function's own, published at once:
+ * the sweep clock reports each outbox's backlog under that outbox's `service`, as the alarms expect.
+ */
+export const serviceMetric = (service: string, name: string, unit: Parameters<Metrics['addMetric']>[1], value: number): void => {
+  let m = perService.get(service);
+  if (!m) {
+    m = new Metrics({ serviceName: service, singleMetric: true });
+    perService.set(service, m);
+  }
+  m.addMetric(name, unit, value);
+};

@@ -51,3 +51,14 @@ export interface RelayOutbox {
   findByAggregate(aggregateId: string, limit: number): Promise<OutboxRow[]>;
   findByType(type: string, from: number, to: number, limit: number): Promise<OutboxRow[]>;
 }
+
+/** Where the sweep clock leaves itself its next ticks: a queue that delivers each message after its delay. */
+export interface SweepTicks {
+  /** One tick per delay (seconds from now). */
+  sendAfter(delaysSeconds: number[]): Promise<void>;
+}
+
+/** Starts one outbox's sweeper (asynchronously: the clock never waits for a sweep). */
+export interface SweeperTrigger {
+  sweep(functionName: string): Promise<void>;
+}

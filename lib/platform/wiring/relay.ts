@@ -1,5 +1,9 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
+import { LambdaSweeperTrigger } from '../adapters/lambda/sweeper-trigger';
+import { SqsSweepTicks } from '../adapters/sqs/sweep-ticks';
 import { dynamoDbClient } from '../adapters/dynamodb/client';
 import { config } from '../../config';
 import type { SagaTopology } from '../saga/topology';
@@ -10,6 +14,7 @@ import { publishOutboxRows } from '../relay/publish-rows';
 import type { EventRepublisher } from '../ports';
 import { OutboxStore } from '../relay/outbox-store';
 import { replayEvents } from '../relay/replay';
+import { sweepClockTick } from '../relay/sweep-clock';
 import { sweepRepeatedly, type SweepResult } from '../relay/sweeper';
 
 /** Composition root of the outbox relay: every service's outbox is relayed by the same code; only its environment differs. */
@@ -26,7 +31,27 @@ export const outboxForwarderHandler = () => {
   return eventHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>((event) => forwardStreamRecords(event.Records, deps));
 };
 
-/** Each service's `outbox-sweeper` function: the fallback path. */
+/**
+ * `outboxSweepClock`: the fallback path's clock, for every outbox. Its schedule (once a minute)
+ * and the ticks it leaves itself on its delay queue both land here; an SQS batch is one tick.
+ */
+export const outboxSweepClockHandler = (topology: Pick<SagaTopology, 'emitters'>) => {
+  const deps = {
+    outboxes: topology.emitters.map((service) => ({
+      metricService: `${service}-outbox`,
+      sweeper: config.outboxSweeperOf(service),
+      outbox: new OutboxStore(dynamoDbClient(), config.outboxTableOf(service)),
+    })),
+    ticks: new SqsSweepTicks(new SQSClient({}), config.sweepTickQueueUrl()),
+    sweepers: new LambdaSweeperTrigger(new LambdaClient({})),
+    graceMs: config.sweepGraceSeconds() * 1000,
+    ticksPerRun: config.sweepsPerRun(),
+    intervalSeconds: config.sweepIntervalSeconds(),
+  };
+  return eventHandler<Partial<SQSEvent> | null, unknown>((event) => sweepClockTick(deps, { scheduled: !Array.isArray(event?.Records) }));
+};
+
+/** Each service's `outbox-sweeper` function: the fallback path, started by the sweep clock. */
 export const outboxSweeperHandler = () => {
   const deps = { ...outboxDeps(), graceMs: config.sweepGraceSeconds() * 1000 };
   const sweepsPerRun = config.sweepsPerRun();

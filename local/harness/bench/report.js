@@ -104,10 +104,10 @@ const markdownSummary = (r) => {
   }
   if (r.throughput) {
     const t = r.throughput;
-    lines.push('', `**Throughput:** ${t.sustainedSagasPerSecond} sagas/s sustained for ${t.seconds} s with p99 ${fmtMs(t.p99Ms)} (p50 ${fmtMs(t.p50Ms)}) and ${t.invariantViolations} invariant violations${t.note ? ` (${t.note})` : ''}.`);
+    lines.push('', t.sustainedSagasPerSecond === null ? `**Throughput:** ${t.note}.` : `**Throughput:** ${t.sustainedSagasPerSecond} sagas/s sustained for ${t.seconds} s with p99 ${fmtMs(t.p99Ms)} (≤ ${fmtMs(t.p99LimitMs)}, 3 × the idle p50; p50 ${fmtMs(t.p50Ms)}) and ${t.invariantViolations} invariant violations${t.note ? ` (${t.note})` : ''}.`);
   }
   if (r.idle) {
-    lines.push('', `**Idle stack:** ${r.idleCpuPercent} % of one core over ${r.idle.seconds} s (DynamoDB Local ${r.idle.javaCpuPercent} %, serverless offline ${r.idle.nodeCpuPercent} %), ${r.idle.rssMiB} MiB resident. Single order on an idle stack: p50 ${fmtMs(r.idleSingleOrderMs.p50)}, p90 ${fmtMs(r.idleSingleOrderMs.p90)} (n = ${r.idleSingleOrderMs.n}).`);
+    lines.push('', `**Idle stack:** ${r.idleCpuPercent} % of one core over ${r.idle.seconds} s (DynamoDB Local ${r.idle.javaCpuPercent} %, serverless offline ${r.idle.nodeCpuPercent} %), ${r.idle.rssMiB} MiB resident. Single order on an idle stack: p50 ${fmtMs(r.idleSingleOrderMs.p50)}, p90 ${fmtMs(r.idleSingleOrderMs.p90)} (n = ${r.idleSingleOrderMs.n}).${r.floor ? ` Floor of one hop (commit → stream → PutEvents → consumer start): p50 ${fmtMs(r.floor.hopMs)}; ${r.floor.hopsPerSaga} hops a saga, so the saga's own work adds ${fmtMs(r.floor.overheadMs)} over them.` : ''}`);
   }
   if (r.cost) {
     const c = r.cost;

@@ -151,7 +151,9 @@ const main = async () => {
     sweepsPerRun: '11',
     compensationRedriveDelaySeconds: QUICK ? '4' : '10',
   };
-  const stackOptions = { env, stage: STAGE, params, dataDir: DATA_DIR, logFile: path.join(ROOT, '.local-data', 'chaos-stack.log'), log: () => {} };
+  const logFile = path.join(ROOT, '.local-data', 'chaos-stack.log');
+  fs.rmSync(logFile, { force: true });
+  const stackOptions = { env, stage: STAGE, params, dataDir: DATA_DIR, logFile, appendLog: true, log: () => {} };
   let stack = await startStack(stackOptions);
   let dynamodb = stack.dynamodb;
   const client = localClient(PORTS.DYNAMODB_PORT);
@@ -238,7 +240,9 @@ const main = async () => {
         at(f * plannedMs, async () => {
           windows.streamsOff = true;
           log('stream forwarders off (sweeper only) ...');
-          await sleep(Math.min(QUICK ? 8000 : 20_000, plannedMs * 0.15));
+          // Longer than a kill and its restart (kills come every 15 s in turn), so some of the
+          // window always falls on a running stack whose forwarders read nothing.
+          await sleep(Math.min(QUICK ? 8000 : 45_000, plannedMs * 0.15));
           windows.streamsOff = false;
           log('stream forwarders on again');
         });

@@ -3,7 +3,16 @@
  * transactions and never answers `TransactionConflict`, so the retry path is proven here, on a
  * mocked client; the integration tier proves the rest on the real thing.
  */
-import { DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  PutItemCommand,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type CancellationReason,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MARKER_TTL_SECONDS, TransactionWriter, type DynamoTxWrite as TxWrite, type ProcessedMarker } from '../../../lib/platform/adapters/dynamodb/transaction';
 import { TransactionConflictError, TransactionThrottledError } from '../../../lib/platform/adapters/errors';
@@ -213,17 +222,51 @@ describe('TransactionWriter.commit', () => {
     expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(0);
   });
 
-  it('commits the marker alone for an event that needs no change (an ignored event is still marked)', async () => {
+  it('commits the marker alone for an event that needs no change (an ignored event is still marked), as one conditional put', async () => {
     // Prepare
-    dynamo.on(TransactWriteItemsCommand).resolves({});
+    dynamo.on(PutItemCommand).resolves({});
     const { writer } = aWriter();
 
     // Act
     await writer.commit({ writes: [], events: [] }, marker);
 
+    // Assess: one item is atomic by itself, at half a transaction's write units.
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(0);
+    const put = dynamo.commandCalls(PutItemCommand)[0]!.args[0].input;
+    expect(put.TableName).toBe('inbox');
+    expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
+  });
+
+  it('reads a single write refused by its condition as the transaction would: a marker is a duplicate, a business write its domain error', async () => {
+    // Prepare
+    dynamo.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    dynamo.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const { writer } = aWriter();
+
+    // Act
+    const duplicate = await expectToReject(() => writer.commit({ writes: [], events: [] }, marker), DuplicateEventError);
+    const domain = await expectToReject(() => writer.commit({ writes: [decrement], events: [] }), InsufficientFundsError);
+
     // Assess
-    expect(sentItems()).toHaveLength(1);
-    expect(sentItems()[0]!.Put?.TableName).toBe('inbox');
+    expect(duplicate.eventId).toBe(marker.eventId);
+    expect(domain).toBeInstanceOf(InsufficientFundsError);
+    expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(0);
+  });
+
+  it('retries a single write that met a transaction on its item (TransactionConflictException), then gives up with TransactionConflictError', async () => {
+    // Prepare
+    const conflict = Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException' });
+    dynamo.on(UpdateItemCommand).rejectsOnce(conflict).resolvesOnce({});
+    const { writer, sleeps } = aWriter(2);
+
+    // Act
+    await writer.commit({ writes: [decrement], events: [] });
+    dynamo.on(UpdateItemCommand).rejects(conflict);
+    const error = await expectToReject(() => writer.commit({ writes: [decrement], events: [] }), TransactionConflictError);
+
+    // Assess
+    expect(sleeps.length).toBeGreaterThanOrEqual(2);
+    expect(error.cause).toBe(conflict);
   });
 });
 
