@@ -224,19 +224,20 @@ describe('order.confirmed is re-driven until every consumer subscribed to it has
     const orderId = body.orderId;
     expect((await orderSettles(orderId)).status).toBe('CONFIRMED');
 
-    // Act: the watchdog runs after the first check is due (2 s on the e2e stack).
+    // Act: the watchdog runs until the first check is due: the saga's deadline (60 s on the e2e
+    // stack), which a confirmation leaves in the watch as it was.
     const saga = await eventually(
       async () => {
         await invokeFunction<Watchdog>('sagaWatchdog', {});
         const { body: state } = await fetchSaga(orderId);
         return state.deliveredAt ? state : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 1_000, what: 'the watchdog to confirm the delivery' },
+      { timeoutMs: 120_000, intervalMs: 2_000, what: 'the watchdog to confirm the delivery' },
     );
 
     // Assess
     expect(saga).toMatchObject({ currentStep: 'CONFIRMED', deliveredAt: expect.any(String) });
     expect(saga.redriveAttempts).toBeUndefined();
     expect(await pointsOf(customerId)).toBe(30);
-  });
+  }, 200_000);
 });

@@ -6,8 +6,10 @@ import { IDEMPOTENCY_KEY_TTL_SECONDS } from '../../lib/services/orders/domain/id
 import { placeOrder } from '../../lib/services/orders/domain/order';
 import { placeOrderUseCase, type PlaceOrderDeps } from '../../lib/services/orders/use-cases/place-order';
 import { systemClock, type Clock } from '../../lib/platform/ports';
-import { IdempotencyKeyReusedError, ValidationError } from '../../lib/platform/errors';
-import { aDynamoDbClientThatLosesTheNextTransactionAnswer, aFixedClock } from '../steps/given';
+import { ConflictError, IdempotencyKeyReusedError, ValidationError } from '../../lib/platform/errors';
+import { reactToSagaEvent, timeOut } from '../../lib/services/orders/domain/transitions';
+import type { Order } from '../../lib/services/orders/domain/order';
+import { aDynamoDbClientThatLosesTheNextTransactionAnswer, aFixedClock, anInventoryReservedEvent } from '../steps/given';
 import { ddb, getItem, queryIndex, scanAll, table } from '../steps/local-aws';
 import { expectToReject } from '../steps/then';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -35,8 +37,8 @@ describe('placing an order (one TransactWriteItems)', () => {
 
     // Assess
     expect(await getItem('OrdersTable', { orderId: order.orderId })).toMatchObject({ status: 'PENDING', customerId: 'customer-123' });
-    // The operators' index gives the saga id (keys only); the saga itself is read by that id.
-    expect(await queryIndex('SagaStateTable', 'OrderIdIndex', 'orderId', order.orderId)).toEqual([{ sagaId: order.sagaId, orderId: order.orderId }]);
+    // The order carries its saga's id; the saga is read by that id (there is no index by orderId).
+    expect(await getItem('OrdersTable', { orderId: order.orderId })).toMatchObject({ sagaId: order.sagaId });
     expect(await getItem('SagaStateTable', { sagaId: order.sagaId })).toMatchObject({ orderId: order.orderId, currentStep: 'CREATED', steps: { created: { status: 'SUCCESS' } } });
     const outbox = await queryIndex<{ type: string; payload: string; pendingShard?: string }>('OrdersOutboxTable', 'AggregateIndex', 'aggregateId', order.orderId);
     expect(outbox).toHaveLength(1);
@@ -208,5 +210,32 @@ describe('Idempotency-Key: the key is recorded in the order’s transaction', ()
 
     // Assess
     expect(await ordersOf(customerId)).toHaveLength(2);
+  });
+});
+
+describe("the keeper's reactions (one transaction each)", () => {
+  it('records a step without touching the order, and refuses a step built on a pending order once the saga has ended', async () => {
+    // Prepare: a pending order, and the keeper's reaction to its reservation, computed while pending.
+    const { order } = await placeOrderUseCase({ customerId: 'customer-123', body: { items: anOrder.items } }, deps());
+    const stored = (await getItem<Order>('OrdersTable', { orderId: order.orderId }))!;
+    const reserved = reactToSagaEvent(stored, anInventoryReservedEvent({ orderId: order.orderId }, { aggregateId: order.orderId, correlationId: order.sagaId }), new Date());
+
+    // Act: the step is recorded (one write: the saga; no check on the order).
+    const writes = orders().reactionWrites(order.orderId, reserved);
+    await tx().commit({ writes, events: [] });
+
+    // Assess
+    expect(writes).toHaveLength(1);
+    expect(await getItem('SagaStateTable', { sagaId: order.sagaId })).toMatchObject({ currentStep: 'INVENTORY_RESERVED' });
+    expect(await getItem('OrdersTable', { orderId: order.orderId })).toMatchObject({ version: stored.version, status: 'PENDING' });
+
+    // Act: the saga ends (the deadline cancels it), then the stale reaction is committed again.
+    const cancelled = timeOut(stored, new Date(Date.parse(stored.deadline) + 1))!;
+    await tx().commit({ writes: orders().reactionWrites(order.orderId, cancelled), events: cancelled.events });
+    const stale = tx().commit({ writes: orders().reactionWrites(order.orderId, reserved), events: [] });
+
+    // Assess: refused as a concurrent change (the keeper reads again), and the trail keeps CANCELLED.
+    await expectToReject(() => stale, ConflictError);
+    expect(await getItem('SagaStateTable', { sagaId: order.sagaId })).toMatchObject({ currentStep: 'CANCELLED', completedAt: expect.any(String) });
   });
 });

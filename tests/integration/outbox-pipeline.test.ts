@@ -127,11 +127,34 @@ describe('outbox publishing against real DynamoDB Local', () => {
     const second = await sweepOutbox({ publisher, outbox: store, graceMs: 100_000 });
 
     // Assess
-    expect(first).toEqual({ found: 1, recovered: 1, failed: 0, unpublishable: 0, complete: true });
-    expect(second).toEqual({ found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true });
+    expect(first).toEqual({ found: 1, recovered: 1, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 });
+    expect(second).toEqual({ found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 });
     expect(bus.envelopes().slice(before).map((e) => e.id)).toEqual([stale.id]);
     expect((await getItem<{ pendingShard?: string }>('PaymentsOutboxTable', { id: fresh.id }))?.pendingShard).toBeDefined();
     expect(await store.oldestUnpublishedAge(now)).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('claims a pending row for one sweep at a time (until its lease runs out), and never a published one', async () => {
+    // Prepare: a pending row and a published one in the inventory outbox.
+    const outboxTable = table('InventoryOutboxTable');
+    const now = Date.now();
+    const pending = toOutboxRow(anEvent(`claim-${now}`));
+    const published = { ...toOutboxRow(anEvent(`claimed-done-${now}`)), pendingShard: undefined, publishedAt: now };
+    for (const row of [pending, published]) await ddb().send(new PutItemCommand({ TableName: outboxTable, Item: toItem(row) }));
+    const store = new OutboxStore(ddb(), outboxTable);
+
+    // Act
+    const first = await store.claimForSweep([pending.id, published.id], now, 30_000);
+    const overlapping = await store.claimForSweep([pending.id], now + 1_000, 30_000);
+    const afterLease = await store.claimForSweep([pending.id], now + 31_000, 30_000);
+
+    // Assess
+    expect([...first]).toEqual([pending.id]);
+    expect(overlapping.size).toBe(0);
+    expect([...afterLease]).toEqual([pending.id]);
+    await store.releaseSweepClaims([pending.id, published.id]);
+    expect([...(await store.claimForSweep([pending.id], now + 32_000, 30_000))]).toEqual([pending.id]);
+    expect(await getItem('InventoryOutboxTable', { id: pending.id })).toMatchObject({ sweepClaimedUntil: now + 62_000, pendingShard: pending.pendingShard });
   });
 
   it('drains every stale row in one sweep, page after page (500 rows, more than a page of every shard), and keeps an unpublishable row pending', async () => {
@@ -151,7 +174,7 @@ describe('outbox publishing against real DynamoDB Local', () => {
     const second = await sweepOutbox({ publisher, outbox: store, graceMs: 200_000 });
 
     // Assess
-    expect(first).toMatchObject({ found: 501, recovered: 500, failed: 0, unpublishable: 1, complete: true });
+    expect(first).toMatchObject({ found: 501, recovered: 500, failed: 0, unpublishable: 1, complete: true, claimedElsewhere: 0 });
     expect(new Set(bus.envelopes().slice(before).map((e) => e.id))).toEqual(new Set(backlog.map((e) => e.id)));
     // Never dropped: still in the pending index, with the reason; the next sweep meets it again and publishes nothing.
     const kept = await getItem<{ pendingShard?: string; unpublishableReason?: string }>('OrdersOutboxTable', { id: odd.id });

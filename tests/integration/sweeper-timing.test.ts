@@ -44,6 +44,8 @@ describe('sweeper timing on deployed settings', () => {
         return { marked: ids, failed: [] };
       },
       markUnpublishable: async () => undefined,
+      claimForSweep: async (ids: string[]) => new Set(ids),
+      releaseSweepClaims: async () => undefined,
       oldestUnpublishedAge: async (now: number) => (pending().length ? now - Math.min(...pending().map((r) => r.createdAt)) : 0),
     };
     rows.forEach((r) => (r.payload = JSON.stringify({ id: r.id, type: r.type, source: 'saga.orders', time: new Date(r.createdAt).toISOString() })));

@@ -136,13 +136,23 @@ export const aFakeOutbox = (unpublished: OutboxRow[] = []) => {
   const oldestUnpublishedAge = jest.fn<Promise<number>, [number]>(async (now) =>
     unpublished.length ? now - Math.min(...unpublished.map((r) => r.createdAt)) : 0,
   );
-  const outbox: Pick<RelayOutbox, 'findUnpublished' | 'markPublished' | 'markUnpublishable' | 'oldestUnpublishedAge'> = {
+  // Claims as the table makes them: a row is claimed by one sweep until its lease runs out.
+  const claims = new Map<string, number>();
+  const claimForSweep = jest.fn<Promise<Set<string>>, [string[], number, number]>(async (ids, now, leaseMs) => {
+    const claimed = ids.filter((id) => (claims.get(id) ?? -Infinity) < now);
+    claimed.forEach((id) => claims.set(id, now + leaseMs));
+    return new Set(claimed);
+  });
+  const releaseSweepClaims = jest.fn<Promise<void>, [string[]]>(async (ids) => void ids.forEach((id) => claims.delete(id)));
+  const outbox: Pick<RelayOutbox, 'findUnpublished' | 'claimForSweep' | 'releaseSweepClaims' | 'markPublished' | 'markUnpublishable' | 'oldestUnpublishedAge'> = {
     findUnpublished,
+    claimForSweep,
+    releaseSweepClaims,
     markPublished,
     markUnpublishable,
     oldestUnpublishedAge,
   };
-  return { outbox, findUnpublished, markPublished, markUnpublishable, oldestUnpublishedAge };
+  return { outbox, findUnpublished, claimForSweep, releaseSweepClaims, markPublished, markUnpublishable, oldestUnpublishedAge };
 };
 
 /** A minimal API Gateway HTTP API (payload v2) event. */

@@ -78,6 +78,24 @@ export class OutboxStore implements RelayOutbox {
   }
 
   /**
+   * One conditional update per row (`sweepClaimedUntil`, which no index projects, so a claim writes
+   * no index). A row already published, or claimed by a sweep whose lease has not run out, is
+   * refused; so is one the update could not reach (the next sweep tries it again).
+   */
+  async claimForSweep(ids: string[], now: number, leaseMs: number): Promise<Set<string>> {
+    const results = await this.updateEach(ids, () => ({
+      UpdateExpression: 'SET sweepClaimedUntil = :until',
+      ConditionExpression: 'attribute_exists(pendingShard) AND (attribute_not_exists(sweepClaimedUntil) OR sweepClaimedUntil < :now)',
+      ExpressionAttributeValues: toValues({ ':until': now + leaseMs, ':now': now }),
+    }));
+    return new Set(ids.filter((_, i) => results[i]!.status === 'fulfilled'));
+  }
+
+  async releaseSweepClaims(ids: string[]): Promise<void> {
+    await this.updateEach(ids, () => ({ UpdateExpression: 'REMOVE sweepClaimedUntil', ConditionExpression: 'attribute_exists(pendingShard)' }));
+  }
+
+  /**
    * `publishedAt` and `publishedBy` keep the first publication (a replay re-publishes without
    * rewriting when and how the event first went out): both ride on the update that marks the row.
    */
@@ -95,7 +113,7 @@ export class OutboxStore implements RelayOutbox {
   /** One conditional update per existing row, at most MARK_CONCURRENCY in flight: a swept page can hold hundreds of rows. */
   private async updateEach(
     ids: string[],
-    update: (id: string) => { UpdateExpression: string; ExpressionAttributeValues: Item },
+    update: (id: string) => { UpdateExpression: string; ExpressionAttributeValues?: Item; ConditionExpression?: string },
   ): Promise<PromiseSettledResult<unknown>[]> {
     const results: PromiseSettledResult<unknown>[] = [];
     for (let i = 0; i < ids.length; i += MARK_CONCURRENCY) {

@@ -43,6 +43,13 @@ export interface RelayOutbox {
   /** One page of the unpublished rows committed at or before `createdBefore` (epoch ms); pass `cursor` back for the next. */
   findUnpublished(createdBefore: number, cursor?: UnpublishedCursor): Promise<{ rows: OutboxRow[]; cursor?: UnpublishedCursor }>;
   oldestUnpublishedAge(now: number): Promise<number>;
+  /**
+   * Claims pending rows for one sweep until `now + leaseMs`: a row claimed by a sweep still running
+   * is not claimed again, so sweeps that overlap never publish the same rows. The ids claimed.
+   */
+  claimForSweep(ids: string[], now: number, leaseMs: number): Promise<Set<string>>;
+  /** Lets go of claimed rows that are still pending (their publication failed). */
+  releaseSweepClaims(ids: string[]): Promise<void>;
   markPublished(ids: string[], now: number, by: PublishPath): Promise<{ marked: string[]; failed: string[] }>;
   /** Records why a row cannot be published; the row stays pending (in the index) until fixed. */
   markUnpublishable(id: string, reason: string, now: number): Promise<void>;

@@ -1,11 +1,11 @@
 import { sleep, type Sleep } from '../adapters/backoff';
 import { count, logger, metrics, MetricUnit } from '../observability';
 import type { EventPublisher, RelayOutbox, UnpublishedCursor } from './ports';
-import { publishOutboxRows } from './publish-rows';
+import { publishOutboxRows, readCommittedEvent } from './publish-rows';
 
 export interface SweepDeps {
   publisher: EventPublisher;
-  outbox: Pick<RelayOutbox, 'findUnpublished' | 'markPublished' | 'markUnpublishable' | 'oldestUnpublishedAge'>;
+  outbox: Pick<RelayOutbox, 'findUnpublished' | 'claimForSweep' | 'releaseSweepClaims' | 'markPublished' | 'markUnpublishable' | 'oldestUnpublishedAge'>;
   /** Rows younger than this are left to the stream forwarder, which is normally done in ms. */
   graceMs: number;
   now?: () => number;
@@ -25,7 +25,15 @@ export interface SweepResult {
   unpublishable: number;
   /** False when the sweep ran out of time before it had seen every stale row. */
   complete: boolean;
+  /** Stale rows another sweep still running had claimed: left to it. */
+  claimedElsewhere: number;
 }
+
+/**
+ * How long a sweep holds the rows it claimed: longer than publishing and marking a page takes. A
+ * sweep that died holding rows leaves them to the first sweep after the lease.
+ */
+export const SWEEP_CLAIM_MS = 30_000;
 
 /** What a sweep leaves itself to publish and mark the page in hand before the invocation times out. */
 export const SWEEP_SAFETY_MS = 5_000;
@@ -43,7 +51,7 @@ export const sweepOutbox = async (deps: SweepDeps): Promise<SweepResult> => {
   // missing datapoint means the sweeper itself stopped (the alarm treats that as breaching).
   metrics.addMetric('OutboxOldestUnpublishedAge', MetricUnit.Milliseconds, await deps.outbox.oldestUnpublishedAge(now()));
   const before = now() - deps.graceMs;
-  const result: SweepResult = { found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true };
+  const result: SweepResult = { found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 };
   let cursor: UnpublishedCursor | undefined;
   do {
     if (remaining() < SWEEP_SAFETY_MS) {
@@ -53,8 +61,18 @@ export const sweepOutbox = async (deps: SweepDeps): Promise<SweepResult> => {
     const page = await deps.outbox.findUnpublished(before, cursor);
     cursor = page.cursor;
     if (page.rows.length === 0) continue;
-    const { failedIds, published, unpublishable } = await publishOutboxRows(page.rows, { ...deps, path: 'sweeper' });
+    // Sweeps can overlap (the clock starts one per tick; a slow one is still running): each row is
+    // published by the one sweep that claims it, never by every sweep that sees it. A row that
+    // cannot be published as it is goes on unclaimed (it is only counted and kept pending).
+    const publishable = page.rows.filter((row) => 'event' in readCommittedEvent(row));
+    const claimed = publishable.length ? await deps.outbox.claimForSweep(publishable.map((row) => row.id), now(), SWEEP_CLAIM_MS) : new Set<string>();
     result.found += page.rows.length;
+    result.claimedElsewhere += publishable.length - claimed.size;
+    const mine = page.rows.filter((row) => claimed.has(row.id) || !publishable.includes(row));
+    if (mine.length === 0) continue;
+    const { failedIds, published, unpublishable } = await publishOutboxRows(mine, { ...deps, path: 'sweeper' });
+    // What failed to publish is let go at once, so the next sweep tries it without waiting out the lease.
+    if (failedIds.size) await deps.outbox.releaseSweepClaims([...failedIds]).catch(() => undefined);
     result.recovered += published;
     result.failed += failedIds.size;
     result.unpublishable += unpublishable;

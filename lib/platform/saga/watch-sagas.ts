@@ -44,11 +44,18 @@ export interface WatchSagasResult {
 
 type Outcome = 'cancelled' | 'redriven' | 'compensated' | 'delivered' | 'nothing';
 
-/** The deadline watch: a saga still running past its deadline is cancelled by its keeper. */
+/**
+ * The deadline watch: a saga still running past its deadline is cancelled by its keeper. A saga
+ * confirmed before it keeps this watch as its first delivery check (confirming moved nothing in
+ * the watch index: no index write per saga); any other finished saga leaves the watch.
+ */
 const handleDeadline = async (watch: DueWatch, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
   const outcome = await deps.timeOut(watch, now);
-  if (outcome === 'nothing') await deps.tx.commit({ writes: [deps.keeper.stopWatching(watch.sagaId)], events: [] });
-  return outcome;
+  if (outcome !== 'nothing') return outcome;
+  const saga = deps.topology.deliveryConsumers.length ? await deps.keeper.getSaga(watch.sagaId) : undefined;
+  if (saga?.steps.confirmation && !saga.deliveredAt) return handleDelivery(watch, deps, now, saga);
+  await deps.tx.commit({ writes: [deps.keeper.stopWatching(watch.sagaId)], events: [] });
+  return 'nothing';
 };
 
 /**
@@ -98,8 +105,8 @@ const handleCompensation = async ({ sagaId }: DueWatch, deps: WatchSagasDeps, no
  * re-published. Every other event of a saga is either answered (and
  * so watched by the deadline or the compensation watch) or is this one.
  */
-const handleDelivery = async ({ sagaId }: DueWatch, deps: WatchSagasDeps, now: Date): Promise<Outcome> => {
-  const saga = await deps.keeper.getSaga(sagaId);
+const handleDelivery = async ({ sagaId }: DueWatch, deps: WatchSagasDeps, now: Date, read?: SagaState): Promise<Outcome> => {
+  const saga = read ?? (await deps.keeper.getSaga(sagaId));
   if (!saga) return 'nothing';
   const eventId = saga.steps.confirmation?.eventId;
   const consumers = deps.topology.deliveryConsumers;

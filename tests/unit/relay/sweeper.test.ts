@@ -1,5 +1,5 @@
 import { toOutboxRow } from '../../../lib/platform/adapters/dynamodb/outbox-row';
-import { sweepOutbox, sweepRepeatedly } from '../../../lib/platform/relay/sweeper';
+import { SWEEP_CLAIM_MS, sweepOutbox, sweepRepeatedly } from '../../../lib/platform/relay/sweeper';
 import { logger } from '../../../lib/platform/observability';
 import { aFakeOutbox, aFakePublisher, aTamperedOutboxRow, someOrderCreatedEvents } from '../../steps/given';
 
@@ -25,7 +25,41 @@ describe('sweepOutbox', () => {
       NOW,
       'sweeper',
     );
-    expect(result).toEqual({ found: 3, recovered: 3, failed: 0, unpublishable: 0, complete: true });
+    expect(result).toEqual({ found: 3, recovered: 3, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 });
+  });
+
+  it('publishes each stale row once when sweeps overlap: a row claimed by a sweep still running is left to it', async () => {
+    // Prepare: two sweeps of one outbox at once (the clock started one per tick; the first is slow).
+    const events = someOrderCreatedEvents(5);
+    const { publisher, publish } = aFakePublisher();
+    const { outbox, claimForSweep } = aFakeOutbox(events.map((e) => toOutboxRow(e)));
+
+    // Act
+    const [first, second] = await Promise.all([0, 1].map(() => sweepOutbox({ publisher, outbox, graceMs: GRACE_MS, now: () => NOW })));
+
+    // Assess: every row published exactly once, by whichever sweep claimed it, for SWEEP_CLAIM_MS.
+    const published = publish.mock.calls.flatMap(([batch]) => batch.map((e) => e.id));
+    expect(published.sort()).toEqual(events.map((e) => e.id).sort());
+    expect(first!.recovered + second!.recovered).toBe(5);
+    expect(first!.claimedElsewhere + second!.claimedElsewhere).toBe(5);
+    expect(claimForSweep).toHaveBeenCalledWith(expect.any(Array), NOW, SWEEP_CLAIM_MS);
+  });
+
+  it('lets go of the rows it failed to publish, so the next sweep retries them without waiting out the claim', async () => {
+    // Prepare: the bus refuses one row once.
+    const events = someOrderCreatedEvents(2);
+    const refused = aFakePublisher({ [events[0]!.id]: { code: 'InternalFailure' } });
+    const { outbox, releaseSweepClaims } = aFakeOutbox(events.map((e) => toOutboxRow(e)));
+    await sweepOutbox({ publisher: refused.publisher, outbox, graceMs: GRACE_MS, now: () => NOW });
+    const { publisher, publish } = aFakePublisher();
+
+    // Act: the next sweep, well within the claim's lease.
+    const next = await sweepOutbox({ publisher, outbox, graceMs: GRACE_MS, now: () => NOW + 1_000 });
+
+    // Assess: the refused row is published; the published one stays claimed (the fake never forgets rows).
+    expect(releaseSweepClaims).toHaveBeenCalledWith([events[0]!.id]);
+    expect(publish.mock.calls.flatMap(([batch]) => batch.map((e) => e.id))).toEqual([events[0]!.id]);
+    expect(next).toMatchObject({ recovered: 1, claimedElsewhere: 1 });
   });
 
   it('counts what it could not publish as failed and leaves it unmarked', async () => {
@@ -38,7 +72,7 @@ describe('sweepOutbox', () => {
     const result = await sweepOutbox({ publisher, outbox, graceMs: GRACE_MS, now: () => NOW });
 
     // Assess
-    expect(result).toEqual({ found: 4, recovered: 3, failed: 1, unpublishable: 0, complete: true });
+    expect(result).toEqual({ found: 4, recovered: 3, failed: 1, unpublishable: 0, complete: true, claimedElsewhere: 0 });
     expect(markPublished.mock.calls[0]![0]).not.toContain(events[0]!.id);
   });
 
@@ -72,7 +106,7 @@ describe('sweepOutbox', () => {
     // Assess
     expect(markUnpublishable).not.toHaveBeenCalled();
     expect(publish).toHaveBeenCalledWith([good, { ...JSON.parse(rows[1]!.payload), version: 9 }]);
-    expect(result).toEqual({ found: 2, recovered: 2, failed: 0, unpublishable: 0, complete: true });
+    expect(result).toEqual({ found: 2, recovered: 2, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 });
   });
 
   it('keeps an unpublishable row pending and counts it, recording the reason only once (no write on every sweep)', async () => {
@@ -90,8 +124,8 @@ describe('sweepOutbox', () => {
 
     // Assess
     expect(publish).toHaveBeenCalledWith([good]);
-    expect(result).toEqual({ found: 2, recovered: 1, failed: 0, unpublishable: 1, complete: true });
-    expect(second).toEqual({ found: 1, recovered: 0, failed: 0, unpublishable: 1, complete: true });
+    expect(result).toEqual({ found: 2, recovered: 1, failed: 0, unpublishable: 1, complete: true, claimedElsewhere: 0 });
+    expect(second).toEqual({ found: 1, recovered: 0, failed: 0, unpublishable: 1, complete: true, claimedElsewhere: 0 });
     expect(again.markUnpublishable).not.toHaveBeenCalled();
   });
 
@@ -111,7 +145,7 @@ describe('sweepOutbox', () => {
     // Assess
     expect(findUnpublished.mock.calls.map((c) => c[1])).toEqual([undefined, { p0: { id: 'a' } }, { p1: { id: 'b' } }]);
     expect(publish).toHaveBeenCalledTimes(3);
-    expect(result).toEqual({ found: 1200, recovered: 1200, failed: 0, unpublishable: 0, complete: true });
+    expect(result).toEqual({ found: 1200, recovered: 1200, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 });
   });
 
   it('stops taking pages when the invocation is about to time out, and says the sweep is incomplete', async () => {
@@ -127,7 +161,7 @@ describe('sweepOutbox', () => {
 
     // Assess
     expect(findUnpublished).toHaveBeenCalledTimes(1);
-    expect(result).toEqual({ found: 2, recovered: 2, failed: 0, unpublishable: 0, complete: false });
+    expect(result).toEqual({ found: 2, recovered: 2, failed: 0, unpublishable: 0, complete: false, claimedElsewhere: 0 });
   });
 
   it('does not call the publisher when nothing is found', async () => {
@@ -141,7 +175,7 @@ describe('sweepOutbox', () => {
     // Assess
     expect(publish).not.toHaveBeenCalled();
     expect(markPublished).not.toHaveBeenCalled();
-    expect(result).toEqual({ found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true });
+    expect(result).toEqual({ found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 });
   });
 });
 
@@ -163,7 +197,7 @@ describe('sweepRepeatedly', () => {
     // Assess
     expect(findUnpublished).toHaveBeenCalledTimes(sweeps);
     expect(slept).toEqual([intervalMs, intervalMs, intervalMs]);
-    expect(results).toEqual(Array.from({ length: sweeps }, () => ({ found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true })));
+    expect(results).toEqual(Array.from({ length: sweeps }, () => ({ found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 })));
   });
 
   it('sleeps between sweeps, not before the first', async () => {
@@ -201,8 +235,8 @@ describe('sweepRepeatedly', () => {
 
     // Assess
     expect(results).toEqual([
-      { found: 2, recovered: 2, failed: 0, unpublishable: 0, complete: true },
-      { found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true },
+      { found: 2, recovered: 2, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 },
+      { found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 },
     ]);
   });
 

@@ -213,6 +213,27 @@ describe('watchSagas', () => {
       expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('confirmDelivery', saga.sagaId)], events: [] });
     });
 
+    it("checks a confirmed saga's delivery at its deadline (confirming left the deadline watch as it was): finished when delivered, re-driven when not", async () => {
+      // Prepare: two sagas confirmed before their deadline, still in the deadline watch; awardPoints processed the first only.
+      const delivered = aConfirmedSaga();
+      const missed = aConfirmedSaga();
+      const { store } = aWatchedStore([[delivered, missed].map((saga): DueWatch => ({ sagaId: saga.sagaId, orderId: saga.orderId, kind: 'deadline' }))], [delivered, missed]);
+      (store.getOrder as jest.Mock).mockImplementation(async (orderId: string) => anOrder({ orderId, status: 'CONFIRMED', deadline: new Date(A_FIXED_NOW.getTime() - 1).toISOString() }));
+      const marker: ProcessedRecord = { consumer: 'awardPoints', eventId: delivered.steps.confirmation!.eventId, processedAt: A_FIXED_NOW.toISOString(), duplicates: 0 };
+      const find = async (keys: { eventId: string }[]) => (keys.some((k) => k.eventId === marker.eventId) ? [marker] : []);
+      const { deps, commit, republish } = depsFor(store, { processed: { find } });
+
+      // Act
+      const result = await watchSagas(deps);
+
+      // Assess: neither is cancelled nor merely dropped from the watch.
+      expect(result).toMatchObject({ cancelled: 0, delivered: 1, redriven: 1, failed: 0 });
+      expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('confirmDelivery', delivered.sagaId)], events: [] });
+      expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('scheduleRedrive', missed.sagaId, 'delivery', 1, new Date(A_FIXED_NOW.getTime() + DELAY_MS).toISOString())], events: [] });
+      expect(republish).toHaveBeenCalledWith(missed.steps.confirmation!.eventId);
+      expect(store.stopWatching).not.toHaveBeenCalled();
+    });
+
     it(`emits DeliveryStuck (which alarms) from the ${COMPENSATION_STUCK_AFTER}rd re-drive on`, async () => {
       // Prepare
       const saga = aConfirmedSaga({ redriveAttempts: COMPENSATION_STUCK_AFTER - 1 });

@@ -21,9 +21,10 @@ export const idempotencyKeyOf = (customerId: string, key: string): string => `${
 /**
  * The watchdog's work list: a sparse index over the sagas it must look at again, partitioned by
  * `watchShard` (w0..w15) and sorted by `watchAt`. A running saga is in it until its deadline
- * (`watchAt` = deadline); a cancelled one until both compensation steps are recorded, a confirmed
- * one until every consumer of `order.confirmed` processed it (`watchAt` = the next time to check,
- * pushed back after each re-drive). One partition for every running saga
+ * (`watchAt` = deadline); a cancelled one until both compensation steps are recorded (`watchAt` =
+ * the next time to check, pushed back after each re-drive), a confirmed one until every consumer of
+ * `order.confirmed` processed it (first checked at the deadline: confirming does not move the
+ * entry, so it writes no index; then as a re-drive). One partition for every running saga
  * with an ever-increasing sort key could not be split by DynamoDB; 16 shards keep each under its
  * per-partition write limit at well over 1,000 orders a second (docs/operations.md, "Capacity").
  */
@@ -43,8 +44,8 @@ export const watchShardOf = (sagaId: string): string => `w${createHash('sha1').u
 
 export interface OrdersRepositoryOptions {
   /**
-   * How long after a saga ends the watchdog first checks that its last event reached every consumer
-   * (compensation recorded, `order.confirmed` processed).
+   * How long after a saga is cancelled the watchdog first checks that its compensation is recorded
+   * (a confirmed saga's first delivery check is its deadline).
    */
   redriveCheckDelayMs?: number;
 }
@@ -121,17 +122,19 @@ export class OrdersRepository implements OrdersStore {
   }
 
   /**
-   * The writes of one orders-side reaction. Every one is guarded by the order's version as read,
-   * so a concurrent change (another event, the watchdog) cancels the transaction and the reaction
-   * is recomputed on fresh state: state transitions can never interleave.
+   * The writes of one orders-side reaction. A reaction that changes the order (it ends the saga)
+   * is guarded by the order's version as read, so a concurrent change (another event, the
+   * watchdog) cancels the transaction and the reaction is recomputed on fresh state: state
+   * transitions can never interleave. One that only records a step leaves the order alone; while
+   * the order was pending it also moves the saga's current step, guarded by the saga not having
+   * ended meanwhile (every end sets `completedAt` with the order's change), which is what the
+   * order's version guarded, without a condition check on the order (two write units).
    */
   reactionWrites(orderId: string, reaction: OrderReaction): DynamoTxWrite[] {
     const conflict = () => new ConflictError(`Order ${orderId} changed concurrently; retrying`);
+    if (!reaction.order) return [this.sagaWrite(reaction.saga, reaction.saga.currentStep ? conflict : undefined)];
     const guard = { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: toValues({ ':v': reaction.expectedVersion }) };
-    const orderWrite: DynamoTxWrite = reaction.order
-      ? { write: { Put: { TableName: this.tables.orders, Item: toItem(reaction.order), ...guard } }, onConditionFailed: conflict }
-      : { write: { ConditionCheck: { TableName: this.tables.orders, Key: toValues({ orderId }), ...guard } }, onConditionFailed: conflict };
-    return [orderWrite, this.sagaWrite(reaction.saga)];
+    return [{ write: { Put: { TableName: this.tables.orders, Item: toItem(reaction.order), ...guard } }, onConditionFailed: conflict }, this.sagaWrite(reaction.saga)];
   }
 
   /**
@@ -186,8 +189,9 @@ export class OrdersRepository implements OrdersStore {
   confirmDelivery(sagaId: string, at: Date): DynamoTxWrite {
     return this.leaveWatch(sagaId, {
       mark: { name: 'deliveredAt', at },
-      condition: 'watchKind = :delivering',
-      values: { ':delivering': DELIVERING },
+      // The deadline watch of a confirmed saga is its first delivery check.
+      condition: 'watchKind IN (:delivering, :running)',
+      values: { ':delivering': DELIVERING, ':running': RUNNING },
       refused: `Saga ${sagaId} is no longer watched for its delivery`,
     });
   }
@@ -214,21 +218,30 @@ export class OrdersRepository implements OrdersStore {
 
   /** Records a re-drive and when to check again; guarded by the attempt count read, so two watchdogs never both count one. */
   scheduleRedrive(sagaId: string, watch: RedriveWatch, attempts: number, nextCheck: Date): DynamoTxWrite {
+    // A delivery check may come from a confirmed saga's deadline watch, which then becomes a delivery watch.
+    const kinds = watch === 'delivery' ? 'watchKind IN (:kind, :running)' : 'watchKind = :kind';
     return {
       write: {
         Update: {
           TableName: this.tables.sagas,
           Key: toValues({ sagaId }),
-          UpdateExpression: 'SET redriveAttempts = :n, watchAt = :next',
-          ConditionExpression: 'watchKind = :kind AND (attribute_not_exists(redriveAttempts) OR redriveAttempts = :previous)',
-          ExpressionAttributeValues: toValues({ ':n': attempts, ':previous': attempts - 1, ':next': nextCheck.toISOString(), ':kind': KIND_OF_WATCH[watch] }),
+          UpdateExpression: 'SET redriveAttempts = :n, watchAt = :next, watchKind = :kind',
+          ConditionExpression: `${kinds} AND (attribute_not_exists(redriveAttempts) OR redriveAttempts = :previous)`,
+          ExpressionAttributeValues: toValues({
+            ':n': attempts,
+            ':previous': attempts - 1,
+            ':next': nextCheck.toISOString(),
+            ':kind': KIND_OF_WATCH[watch],
+            ...(watch === 'delivery' ? { ':running': RUNNING } : {}),
+          }),
         },
       },
       onConditionFailed: () => new ConflictError(`Saga ${sagaId} changed while being re-driven`),
     };
   }
 
-  private sagaWrite(update: SagaUpdate): DynamoTxWrite {
+  /** `whileRunning`: the write is refused (with that error) once the saga has ended. */
+  private sagaWrite(update: SagaUpdate, whileRunning?: () => Error): DynamoTxWrite {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
@@ -251,14 +264,17 @@ export class OrdersRepository implements OrdersStore {
       sets.push('completedAt = :completed');
     }
     let remove = '';
-    if (update.finished && (update.awaitsCompensation || update.awaitsDelivery)) {
-      // Still watched, now for its last event reaching every consumer: the first check comes after
-      // the consumers' own retries have had their chance.
+    if (update.finished && update.awaitsCompensation) {
+      // Still watched, now for its compensation being recorded: the first check comes after the
+      // consumers' own retries have had their chance.
       const at = update.completedAt ? Date.parse(update.completedAt) : Date.now();
       values[':watchAt'] = new Date(at + this.redriveCheckDelayMs).toISOString();
-      values[':watchKind'] = update.awaitsCompensation ? COMPENSATING : DELIVERING;
+      values[':watchKind'] = COMPENSATING;
       values[':shard'] = watchShardOf(update.sagaId);
       sets.push('watchAt = :watchAt', 'watchKind = :watchKind', 'watchShard = :shard');
+    } else if (update.finished && update.awaitsDelivery) {
+      // A confirmation leaves the deadline watch as it is: at the deadline the watchdog checks that
+      // order.confirmed reached every consumer (moving the entry would rewrite the index).
     } else if (update.finished) {
       remove = ` REMOVE ${WATCH_ATTRIBUTES}`;
     }
@@ -268,11 +284,12 @@ export class OrdersRepository implements OrdersStore {
           TableName: this.tables.sagas,
           Key: toValues({ sagaId: update.sagaId }),
           UpdateExpression: `SET ${sets.join(', ')}${remove}`,
-          ConditionExpression: 'attribute_exists(sagaId)',
+          ConditionExpression: whileRunning ? 'attribute_exists(sagaId) AND attribute_not_exists(completedAt)' : 'attribute_exists(sagaId)',
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: toValues(values),
         },
       },
+      ...(whileRunning ? { onConditionFailed: whileRunning } : {}),
     };
   }
 }
