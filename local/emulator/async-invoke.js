@@ -106,7 +106,7 @@ const deadLetterRecord = ({ functionName, ruleName, event, error, attempts, now 
 /**
  * @param {object} opts
  * @param {(functionKey: string, event: object) => Promise<unknown>} opts.run runs the handler once
- * @param {(functionKey: string) => { functionName: string, maximumRetryAttempts?: number, maximumEventAge?: number, reservedConcurrency?: number, delivery?: { maximumRetryAttempts?: number, maximumEventAge?: number } }} opts.settingsOf
+ * @param {(functionKey: string) => { functionName: string, maximumRetryAttempts?: number, maximumEventAge?: number, reservedConcurrency?: number, onFailure?: boolean, delivery?: { maximumRetryAttempts?: number, maximumEventAge?: number } }} opts.settingsOf
  *   the function's asynchronous settings, its reserved concurrency (invocations beyond it are
  *   throttled), and the rule target's retry policy (`delivery`)
  * @param {number} opts.timeFactor local seconds per deployed second (0 < factor ≤ 1)
@@ -143,6 +143,11 @@ const asyncInvoker = ({
   const maxAgeMsOf = (seconds) => (seconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS) * 1000 * timeFactor;
   const giveUp = (functionKey, event, state, condition) => {
     const settings = settingsOf(functionKey);
+    // Lambda discards the event of a function that declares no on-failure destination.
+    if (settings.onFailure === false) {
+      log(`${functionKey} gave up on its event after ${state.attempts} attempts (${condition}): discarded (no on-failure destination)`);
+      return;
+    }
     log(`${functionKey} gave up on event ${event?.id} after ${state.attempts} attempts (${condition}): to the on-failure destination`);
     destination.send(failureRecord({ functionName: settings.functionName, requestId: state.requestId, condition, attempts: state.attempts, event, error: state.error, now: now() }));
   };

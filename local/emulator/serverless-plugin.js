@@ -11,6 +11,7 @@ const { startStreamMappings } = require('./stream-mappings');
 const { localResolver, resourcesOf } = require('./intrinsics');
 const { startLocalQueues } = require('./queue-mappings');
 const { periodOf, startScheduleCatchUp } = require('./schedule-catch-up');
+const { routeEventInvocations, loadInvocationsController } = require('./invoke-route');
 
 /** Stops esbuild's service process (the one serverless-esbuild built with), if esbuild is loaded. */
 const stopBuildService = (log) => {
@@ -67,7 +68,7 @@ class LocalStackPlugin {
         await this.startStreams();
         await this.startQueueTriggers();
         await this.catchUpSchedules();
-        this.deliverAsynchronously();
+        await this.deliverAsynchronously();
       },
       'offline:start:end': () => this.stopStreams(),
       // The core `invoke local` resolves environment variables in its own
@@ -342,7 +343,7 @@ class LocalStackPlugin {
    * run again three times 200 ms apart, then dropped) is replaced by Lambda's (local/emulator/async-invoke.js),
    * with the function's own retry settings and an on-failure destination file per stage.
    */
-  deliverAsynchronously() {
+  async deliverAsynchronously() {
     const eventBridge = this.serverless.pluginManager.plugins.find((p) => typeof p.invokeSubscriber === 'function' && typeof p.convertEntryAndInputToEvent === 'function');
     if (!eventBridge) return;
     const service = this.serverless.service;
@@ -361,6 +362,7 @@ class LocalStackPlugin {
           functionName: fn.name,
           maximumRetryAttempts: fn.maximumRetryAttempts,
           maximumEventAge: fn.maximumEventAge,
+          onFailure: Boolean(fn.destinations?.onFailure),
           // Set where the stage reserves concurrency (param reservedConcurrency): beyond it, throttled.
           reservedConcurrency: fn.reservedConcurrency,
           delivery: rule.retryPolicy,
@@ -379,6 +381,9 @@ class LocalStackPlugin {
     eventBridge.invokeSubscriber = async (functionKey, entry, input) => {
       this.asyncInvokes.invoke(functionKey, eventBridge.convertEntryAndInputToEvent(entry, input));
     };
+    // Lambda's own Invoke with InvocationType Event (the sweep clock starting a sweeper) too.
+    const keyByName = new Map(service.getAllFunctions().map((key) => [service.getFunction(key).name, key]));
+    routeEventInvocations(await loadInvocationsController(), { keyOf: (name) => keyByName.get(name), invokeAsync: (key, event) => this.asyncInvokes.invoke(key, event) });
     this.log.notice(`local stack: consumers invoked asynchronously as on Lambda (retries after ${AWS_RETRY_DELAYS_MS.map((d) => Math.round(d * timeFactor)).join(' and ')} ms, time factor ${timeFactor}); on-failure destination ${path.relative(process.cwd(), file)}`);
   }
 }

@@ -7,7 +7,7 @@ import { asyncInvoker, AWS_RETRY_DELAYS_MS, deployedSagaTimeoutSeconds } from '.
 
 type Scheduled = { ms: number; fn: () => void };
 
-const harness = (outcomes: ('ok' | 'fail')[], settings: { maximumRetryAttempts?: number; maximumEventAge?: number } = {}) => {
+const harness = (outcomes: ('ok' | 'fail')[], settings: { maximumRetryAttempts?: number; maximumEventAge?: number; onFailure?: boolean } = {}) => {
   let clock = 1_000_000;
   const scheduled: Scheduled[] = [];
   const runs: number[] = [];
@@ -43,6 +43,18 @@ const harness = (outcomes: ('ok' | 'fail')[], settings: { maximumRetryAttempts?:
 const event = { id: 'evt-1', source: 'saga.inventory', 'detail-type': 'inventory.reserved', detail: {} };
 
 describe('asyncInvoker', () => {
+  it('discards the event of a function with no on-failure destination once its retries are spent (a sweeper started by the clock)', async () => {
+    // Prepare
+    const { invoker, runs, sent, next } = harness(['fail'], { maximumRetryAttempts: 0, onFailure: false });
+    // Act
+    invoker.invoke('ordersOutboxSweeper', event);
+    while (await next());
+    // Assess: run once, not retried, and nothing in the destination (Lambda keeps none for it).
+    expect(runs).toHaveLength(1);
+    expect(sent).toEqual([]);
+    expect(invoker.pending()).toBe(0);
+  });
+
   it('retries a failing handler twice, about 1 and 2 minutes later (scaled), then sends the event to the destination', async () => {
     // Prepare
     const { invoker, runs, sent, next, start } = harness(['fail', 'fail', 'fail']);
