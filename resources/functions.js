@@ -135,8 +135,8 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream, reserved
     timeout: 300,
     environment: { POWERTOOLS_SERVICE_NAME: 'replay', ...Object.fromEntries(topology.emitters.map((s) => [`${upper(s)}_OUTBOX_TABLE`, ref(outboxOf(s))])) },
     iamRoleStatements: [
-      allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], outboxes.map(arn)),
-      allow(['dynamodb:Query'], outboxes.flatMap((t) => [index(t, 'AggregateIndex'), index(t, 'TypeIndex')])),
+      allow(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'], outboxes.map(arn)),
+      allow(['dynamodb:Query'], outboxes.map((t) => index(t, 'AggregateIndex'))),
       // Replay re-publishes every service's stored events, each under its owner's source, and nothing else.
       allow('events:PutEvents', arn('EventBus'), { Condition: { StringEquals: { 'events:source': topology.emitters.map((s) => topology.sourceOf(s)) } } }),
     ],

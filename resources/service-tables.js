@@ -28,7 +28,6 @@ const tablesFor = (topology, { prefix }) => {
         { AttributeName: 'pendingShard', AttributeType: 'S' },
         { AttributeName: 'createdAt', AttributeType: 'N' },
         { AttributeName: 'aggregateId', AttributeType: 'S' },
-        { AttributeName: 'typeShard', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -43,7 +42,8 @@ const tablesFor = (topology, { prefix }) => {
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['type', 'aggregateId', 'payload', 'unpublishableReason'] },
         },
-        // Replay by order, and by event type within a time window (typeShard = <type>#0..15).
+        // Replay by order, describeSaga, and a compensation's repeated replies. Replay by type scans
+        // the table: an index for it would be one more write on every row.
         {
           IndexName: 'AggregateIndex',
           KeySchema: [
@@ -51,14 +51,6 @@ const tablesFor = (topology, { prefix }) => {
             { AttributeName: 'createdAt', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['type', 'payload'] },
-        },
-        {
-          IndexName: 'TypeIndex',
-          KeySchema: [
-            { AttributeName: 'typeShard', KeyType: 'HASH' },
-            { AttributeName: 'createdAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['type', 'aggregateId', 'payload'] },
         },
       ],
       StreamSpecification: { StreamViewType: 'NEW_IMAGE' },

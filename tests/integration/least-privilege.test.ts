@@ -83,7 +83,7 @@ const needs: Record<string, string[]> = {
     ...topology.deliveryConsumers.map((c) => `dynamodb:BatchGetItem ${inboxOf(topology.serviceOf(c))}`),
   ],
   replayEvents: [
-    ...OUTBOXES.flatMap((t) => [`dynamodb:GetItem ${t}`, `dynamodb:UpdateItem ${t}`, `dynamodb:Query ${t}/index/AggregateIndex`, `dynamodb:Query ${t}/index/TypeIndex`]),
+    ...OUTBOXES.flatMap((t) => [`dynamodb:GetItem ${t}`, `dynamodb:UpdateItem ${t}`, `dynamodb:Scan ${t}`, `dynamodb:Query ${t}/index/AggregateIndex`]),
     'events:PutEvents EventBus',
   ],
   describeSaga: [

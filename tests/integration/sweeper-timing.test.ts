@@ -34,7 +34,7 @@ describe('sweeper timing on deployed settings', () => {
     // Prepare: a row committed every 250 ms over four minutes; scheduled runs every minute,
     // alternately on time and SCHEDULE_DELAY_MS late (the widest gap between two ticks).
     let clock = 0;
-    const rows: OutboxRow[] = Array.from({ length: 960 }, (_, i) => ({ id: `r${i}`, type: 'order.created', aggregateId: `o${i}`, sequence: 1, createdAt: 60_000 + i * 250, payload: '', typeShard: 'x' }));
+    const rows: OutboxRow[] = Array.from({ length: 960 }, (_, i) => ({ id: `r${i}`, type: 'order.created', aggregateId: `o${i}`, sequence: 1, createdAt: 60_000 + i * 250, payload: '' }));
     const publishedAt = new Map<string, number>();
     const pending = () => rows.filter((r) => r.createdAt <= clock && !publishedAt.has(r.id));
     const outbox = {

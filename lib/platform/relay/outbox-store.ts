@@ -1,12 +1,10 @@
-import { BatchGetItemCommand, type BatchGetItemCommandOutput, GetItemCommand, QueryCommand, UpdateItemCommand, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type BatchGetItemCommandOutput, GetItemCommand, QueryCommand, ScanCommand, UpdateItemCommand, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fromItem, toValues, type Item } from '../adapters/dynamodb/marshalling';
 import {
   AGGREGATE_INDEX,
   DEFAULT_OUTBOX_SHARDS,
   shardOf,
   OUTBOX_RETENTION_SECONDS,
-  TYPE_INDEX,
-  TYPE_SHARDS,
   UNPUBLISHED_INDEX,
   type OutboxRow,
 } from '../adapters/dynamodb/outbox-row';
@@ -16,6 +14,8 @@ import type { PublishPath, RelayOutbox, UnpublishedCursor } from './ports';
 /** Rows per shard per page of a sweep: a page of every shard (400 rows) is 40 PutEvents calls, published and marked before the next. */
 const SWEEP_PAGE_PER_SHARD = 25;
 const MARK_CONCURRENCY = 25;
+/** Parallel segments of a replay-by-type scan. */
+const SCAN_SEGMENTS = 4;
 
 /**
  * The relay's view of one service's outbox table: the pending rows (through the sharded sparse
@@ -185,21 +185,35 @@ export class OutboxStore implements RelayOutbox {
     return rows.sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  /** Stored events of one type committed in [from, to] (epoch ms): every shard of the type, merged in commit order. */
+  /**
+   * Stored events of one type committed in [from, to] (epoch ms), the first `limit` in commit
+   * order. A parallel scan of the whole table (rows expire after the retention window): replay by
+   * type is an operator's rare read, and an index for it would cost a write on every row.
+   */
   async findByType(type: string, from: number, to: number, limit: number): Promise<OutboxRow[]> {
-    const perShard = await Promise.all(
-      Array.from({ length: TYPE_SHARDS }, (_, i) =>
-        this.queryAll(
-          {
-            IndexName: TYPE_INDEX,
-            KeyConditionExpression: 'typeShard = :t AND createdAt BETWEEN :from AND :to',
-            ExpressionAttributeValues: toValues({ ':t': `${type}#${i}`, ':from': from, ':to': to }),
-          },
-          limit,
-        ),
-      ),
+    const perSegment = await Promise.all(
+      Array.from({ length: SCAN_SEGMENTS }, async (_, segment) => {
+        const rows: OutboxRow[] = [];
+        let startKey: Item | undefined;
+        do {
+          const page = await this.client.send(
+            new ScanCommand({
+              TableName: this.tableName,
+              Segment: segment,
+              TotalSegments: SCAN_SEGMENTS,
+              FilterExpression: '#type = :t AND createdAt BETWEEN :from AND :to',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: toValues({ ':t': type, ':from': from, ':to': to }),
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          rows.push(...(page.Items ?? []).map((item) => fromItem<OutboxRow>(item)));
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return rows;
+      }),
     );
-    return perShard
+    return perSegment
       .flat()
       .sort((a, b) => a.createdAt - b.createdAt)
       .slice(0, limit);

@@ -13,11 +13,11 @@ import { RECORD_TTL_SECONDS } from '../../retention';
  * attribute, which removes the row from the index. Sharding spreads the index's write traffic
  * over several partitions.
  *
- * `typeShard` (`<type>#<n>`) keys the `TypeIndex` replay-by-type reads: one partition per type
- * would take every row of that type (1,000 a second for `order.created` at 1,000 sagas a second)
- * with an ever-increasing sort key, which DynamoDB cannot split. The indexes project only what
- * their readers use (`type`, `aggregateId`, `payload`), and nothing publishing changes, so
- * marking a row published rewrites no index but the sparse one it leaves.
+ * The indexes project only what their readers use (`type`, `aggregateId`, `payload`), and nothing
+ * publishing changes, so marking a row published rewrites no index but the sparse one it leaves.
+ * There is no index by type: every index is written with every row (in the transaction, at twice
+ * the units), and replay by type, an operator's rare read, scans the table instead (reads cost a
+ * fifth of writes, and only when someone replays).
  */
 export interface OutboxRow {
   id: string;
@@ -26,7 +26,6 @@ export interface OutboxRow {
   sequence: number;
   createdAt: number;
   payload: string;
-  typeShard: string;
   pendingShard?: string;
   publishedAt?: number;
   /** Which path published it first: the stream forwarder, the sweeper or a replay. */
@@ -38,15 +37,11 @@ export interface OutboxRow {
 
 export const UNPUBLISHED_INDEX = 'UnpublishedIndex';
 export const AGGREGATE_INDEX = 'AggregateIndex';
-export const TYPE_INDEX = 'TypeIndex';
 export const DEFAULT_OUTBOX_SHARDS = 16;
-/** Partitions per event type in `TypeIndex`. */
-export const TYPE_SHARDS = 16;
 /** Published rows stay this long for replay (the replay window and a day), then DynamoDB's TTL deletes them. */
 export const OUTBOX_RETENTION_SECONDS = RECORD_TTL_SECONDS;
 
 export const shardOf = (id: string, shards: number): string => `p${bucketOf(id, shards)}`;
-export const typeShardOf = (type: string, id: string): string => `${type}#${bucketOf(id, TYPE_SHARDS)}`;
 
 export const toOutboxRow = (event: BaseEnvelope, shards = DEFAULT_OUTBOX_SHARDS): OutboxRow => ({
   id: event.id,
@@ -55,7 +50,6 @@ export const toOutboxRow = (event: BaseEnvelope, shards = DEFAULT_OUTBOX_SHARDS)
   sequence: event.sequence,
   createdAt: Date.parse(event.time),
   payload: JSON.stringify(event),
-  typeShard: typeShardOf(event.type, event.id),
   pendingShard: shardOf(event.id, shards),
 });
 
