@@ -90,7 +90,7 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream, reserved
         SWEEPS_PER_RUN: '${param:sweepsPerRun}',
       },
       iamRoleStatements: [
-        allow(['dynamodb:Query'], [{ 'Fn::Sub': `\${${outbox}.Arn}/index/UnpublishedIndex` }]),
+        allow(['dynamodb:Query', 'dynamodb:Scan'], [{ 'Fn::Sub': `\${${outbox}.Arn}/index/UnpublishedIndex` }]),
         allow(['dynamodb:UpdateItem'], [arn(outbox)]),
         allow('events:PutEvents', arn('EventBus'), fromOwnSource(service)),
       ],
@@ -118,7 +118,7 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream, reserved
       ])),
     },
     iamRoleStatements: [
-      allow(['dynamodb:Query'], topology.emitters.map((s) => ({ 'Fn::Sub': `\${${outboxOf(s)}.Arn}/index/UnpublishedIndex` }))),
+      allow(['dynamodb:Query', 'dynamodb:Scan'], topology.emitters.map((s) => ({ 'Fn::Sub': `\${${outboxOf(s)}.Arn}/index/UnpublishedIndex` }))),
       allow(['lambda:InvokeFunction'], topology.emitters.map((s) => arn(`${capital(sweeperKey(s))}LambdaFunction`))),
       allow(['sqs:SendMessage'], [arn('SweepTickQueue')]),
     ],

@@ -16,7 +16,7 @@ const forwarder = (outbox: string) => [
   'events:PutEvents EventBus',
   'sqs:SendMessage OutboxForwarderFailureQueue',
 ];
-const sweeper = (outbox: string) => [`dynamodb:Query ${outbox}/index/UnpublishedIndex`, `dynamodb:UpdateItem ${outbox}`, 'events:PutEvents EventBus'];
+const sweeper = (outbox: string) => [`dynamodb:Query ${outbox}/index/UnpublishedIndex`, `dynamodb:Scan ${outbox}/index/UnpublishedIndex`, `dynamodb:UpdateItem ${outbox}`, 'events:PutEvents EventBus'];
 const capital = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 const outboxOf = (service: string) => `${capital(service)}OutboxTable`;
 const inboxOf = (service: string) => `${capital(service)}InboxTable`;
@@ -99,7 +99,7 @@ const needs: Record<string, string[]> = {
   // The fallback's clock reads the head of every pending index and starts the sweepers with work;
   // its queue trigger (Lambda's poller, as the function's role) reads and deletes its own ticks.
   outboxSweepClock: [
-    ...OUTBOXES.map((t) => `dynamodb:Query ${t}/index/UnpublishedIndex`),
+    ...OUTBOXES.flatMap((t) => [`dynamodb:Query ${t}/index/UnpublishedIndex`, `dynamodb:Scan ${t}/index/UnpublishedIndex`]),
     ...topology.emitters.map((s) => `lambda:InvokeFunction ${capital(s)}OutboxSweeperLambdaFunction`),
     'sqs:SendMessage SweepTickQueue',
     'sqs:ReceiveMessage SweepTickQueue',

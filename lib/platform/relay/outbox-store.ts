@@ -57,8 +57,15 @@ export class OutboxStore implements RelayOutbox {
     };
   }
 
-  /** Age in ms of the oldest unpublished row, 0 when there is none: the outbox lag. */
+  /**
+   * Age in ms of the oldest unpublished row, 0 when there is none: the outbox lag. One read of a
+   * single item first: an empty pending index (an idle stage, or every row already forwarded) is
+   * the common answer, and it then costs one request instead of one per shard; otherwise the head
+   * of every shard gives the exact oldest.
+   */
   async oldestUnpublishedAge(now: number): Promise<number> {
+    const probe = await this.client.send(new ScanCommand({ TableName: this.tableName, IndexName: UNPUBLISHED_INDEX, Limit: 1, ProjectionExpression: 'id' }));
+    if (!probe.Items?.length && !probe.LastEvaluatedKey) return 0;
     const heads = await Promise.all(
       Array.from({ length: this.shards }, async (_, i) => {
         const { Items } = await this.client.send(
