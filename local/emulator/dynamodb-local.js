@@ -1,6 +1,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { DynamoDBClient, ListTablesCommand } = require('@aws-sdk/client-dynamodb');
 const { assertJava } = require('./java');
@@ -52,7 +53,11 @@ const startDynamoDbLocal = async ({ port = 8000, dataDir, log = () => {} } = {})
   // JIT's and the collector's own threads compete with the requests they are meant to speed up.
   // -XX:-UsePerfData: no /tmp/hsperfdata_<user> left behind.
   const jvm = (process.env.DYNAMODB_LOCAL_JVM_OPTS ?? '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData').split(/\s+/).filter(Boolean);
-  const args = [...jvm, `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-jar', path.join(dir, 'DynamoDBLocal.jar'), ...storage, '-sharedDb', '-disableTelemetry', '-port', String(port)];
+  // Its SQLite driver unpacks a native library into the temporary directory on every start and
+  // leaves it there when the JVM is killed: each JVM gets a directory of its own, removed when it exits.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dynamodb-local-'));
+  const removeTmp = () => fs.rmSync(tmp, { recursive: true, force: true });
+  const args = [...jvm, `-Djava.io.tmpdir=${tmp}`, `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-jar', path.join(dir, 'DynamoDBLocal.jar'), ...storage, '-sharedDb', '-disableTelemetry', '-port', String(port)];
   const child = spawn(process.env.JAVA_BIN || 'java', args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk) => {
@@ -60,7 +65,12 @@ const startDynamoDbLocal = async ({ port = 8000, dataDir, log = () => {} } = {})
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      removeTmp();
+      resolve({ code, signal });
+    }),
+  );
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -86,6 +96,7 @@ const startDynamoDbLocal = async ({ port = 8000, dataDir, log = () => {} } = {})
     } catch {
       /* already gone */
     }
+    removeTmp();
   };
   process.once('exit', onExit);
 
@@ -100,7 +111,7 @@ const startDynamoDbLocal = async ({ port = 8000, dataDir, log = () => {} } = {})
   }
   early.catch(() => {}); // once ready, a later exit is reported by the caller's own watch
   log(`DynamoDB Local ${path.basename(dir).replace('dynamodb_local_', '')} on 127.0.0.1:${port} (${dataDir ? `data in ${dataDir}` : 'in memory'})`);
-  return { port, pid: child.pid, endpoint: `http://127.0.0.1:${port}`, stop, exited };
+  return { port, pid: child.pid, endpoint: `http://127.0.0.1:${port}`, stop, exited, tmpDir: tmp };
 };
 
 module.exports = { startDynamoDbLocal, localClient, waitUntilReady };
