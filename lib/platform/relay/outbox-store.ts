@@ -198,12 +198,12 @@ export class OutboxStore implements RelayOutbox {
    * type is an operator's rare read, and an index for it would cost a write on every row.
    */
   async findByType(type: string, from: number, to: number, limit: number): Promise<OutboxRow[]> {
+    // Every match of every segment: a scan returns its matches in no order, so the first `limit`
+    // in commit order are known only once all are read.
     const perSegment = await Promise.all(
-      Array.from({ length: SCAN_SEGMENTS }, async (_, segment) => {
-        const rows: OutboxRow[] = [];
-        let startKey: Item | undefined;
-        do {
-          const page = await this.client.send(
+      Array.from({ length: SCAN_SEGMENTS }, (_, segment) =>
+        this.readAll(
+          (startKey) =>
             new ScanCommand({
               TableName: this.tableName,
               Segment: segment,
@@ -213,12 +213,9 @@ export class OutboxStore implements RelayOutbox {
               ExpressionAttributeValues: toValues({ ':t': type, ':from': from, ':to': to }),
               ExclusiveStartKey: startKey,
             }),
-          );
-          rows.push(...(page.Items ?? []).map((item) => fromItem<OutboxRow>(item)));
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-        return rows;
-      }),
+          Number.POSITIVE_INFINITY,
+        ),
+      ),
     );
     return perSegment
       .flat()
@@ -226,11 +223,17 @@ export class OutboxStore implements RelayOutbox {
       .slice(0, limit);
   }
 
-  private async queryAll(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit: number): Promise<OutboxRow[]> {
+  private queryAll(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit: number): Promise<OutboxRow[]> {
+    return this.readAll((startKey) => new QueryCommand({ ...query, TableName: this.tableName, ExclusiveStartKey: startKey }), limit);
+  }
+
+  /** Page after page of a query or scan (`command` for each page's start key), until done or `limit` rows are read. */
+  private async readAll(command: (startKey: Item | undefined) => QueryCommand | ScanCommand, limit: number): Promise<OutboxRow[]> {
     const rows: OutboxRow[] = [];
     let startKey: Item | undefined;
     do {
-      const page = await this.client.send(new QueryCommand({ ...query, TableName: this.tableName, ExclusiveStartKey: startKey }));
+      // Narrowed to the fields both commands' outputs share.
+      const page: { Items?: Item[]; LastEvaluatedKey?: Item } = await this.client.send(command(startKey) as QueryCommand);
       rows.push(...(page.Items ?? []).map((item) => fromItem<OutboxRow>(item)));
       startKey = page.LastEvaluatedKey;
     } while (startKey && rows.length < limit);
