@@ -1,3 +1,4 @@
+import { outboxKeyOf } from '../../steps/then';
 import { toOutboxRow } from '../../../lib/platform/adapters/dynamodb/outbox-row';
 import { SWEEP_CLAIM_MS, sweepOutbox, sweepRepeatedly } from '../../../lib/platform/relay/sweeper';
 import { logger } from '../../../lib/platform/observability';
@@ -21,7 +22,7 @@ describe('sweepOutbox', () => {
     expect(findUnpublished.mock.calls[0]![0]).toBe(NOW - GRACE_MS);
     expect(publish).toHaveBeenCalledWith(events);
     expect(markPublished).toHaveBeenCalledWith(
-      events.map((e) => e.id),
+      events.map(outboxKeyOf),
       NOW,
       'sweeper',
     );
@@ -57,7 +58,7 @@ describe('sweepOutbox', () => {
     const next = await sweepOutbox({ publisher, outbox, graceMs: GRACE_MS, now: () => NOW + 1_000 });
 
     // Assess: the refused row is published; the published one stays claimed (the fake never forgets rows).
-    expect(releaseSweepClaims).toHaveBeenCalledWith([events[0]!.id]);
+    expect(releaseSweepClaims).toHaveBeenCalledWith([events[0]!].map(outboxKeyOf));
     expect(publish.mock.calls.flatMap(([batch]) => batch.map((e) => e.id))).toEqual([events[0]!.id]);
     expect(next).toMatchObject({ recovered: 1, claimedElsewhere: 1 });
   });
