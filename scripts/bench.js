@@ -32,7 +32,6 @@ const { chartSvg, markdownSummary, flashSaleSummary } = require('../local/harnes
 const { flashSale } = require('../local/harness/bench/flash-sale');
 const { option, flag } = require('../local/harness/shared/options');
 const { scanAll: scanTable, batchGet: batchGetItems } = require('../local/harness/shared/tables');
-const { keeperMarkers } = require('../local/harness/shared/markers');
 const { invokeFunction: invoke, invocationsIn } = require('../local/harness/shared/lambda');
 const { readFrom, sizeOf } = require('../local/harness/shared/logs');
 const { stackUsageWhile, exitOnSignals } = require('../local/harness/shared/processes');
@@ -57,16 +56,6 @@ const CUSTOMER = 'customer-123';
 const { topology } = require('../resources/declaration').declaration();
 const OUTBOX_TABLES = topology.emitters.map((service) => `${service}-outbox`);
 const INBOX_TABLES = topology.receivers.map((service) => `${service}-inbox`);
-
-/**
- * The processed markers of some orders' events: every inbox's, and the keeper's, which are its
- * sagas' step records.
- */
-const markersOf = async (s, eventIds, orderIds) => {
-  const [inboxes, sagas] = await Promise.all([Promise.all(INBOX_TABLES.map((t) => scanAll(s, s.table(t)))), scanAll(s, s.table('saga-states'))]);
-  const keeper = keeperMarkers(sagas.filter((saga) => orderIds.has(saga.orderId)), { keeper: topology.saga.keeper.consumer, ownSteps: topology.ownSteps });
-  return [...inboxes.flat(), ...keeper].filter((m) => eventIds.has(m.eventId));
-};
 
 /** What runs on a clock whether or not there are orders: the relay's sweep clock and the watchdog. */
 const SCHEDULED = ['outboxSweepClock', 'sagaWatchdog'];
@@ -188,7 +177,7 @@ const collect = async (s, ids, before, { settleTimeoutMs, publishTimeoutMs = 500
   let rows = await outboxRows();
   for (const until = Date.now() + publishTimeoutMs; rows.some((r) => r.publishedAt === undefined) && Date.now() < until; rows = await outboxRows()) await sleep(1000);
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const markers = await markersOf(s, new Set(byId.keys()), idSet);
+  const markers = (await Promise.all(INBOX_TABLES.map((t) => scanAll(s, s.table(t))))).flat().filter((m) => byId.has(m.eventId));
   // What the confirmed orders were charged, as the keeper recorded it (the books in full: npm run verify).
   const charged = confirmed.reduce((sum, o) => sum + (o.amount || 0), 0);
 
@@ -351,7 +340,7 @@ const measureFloor = async (s, ids, sagaP50Ms) => {
   const idSet = new Set(ids);
   const rows = (await Promise.all(OUTBOX_TABLES.map((t) => scanAll(s, s.table(t))))).flat().filter((r) => idSet.has(r.aggregateId));
   const eventIds = new Set(rows.map((r) => r.id));
-  const markers = await markersOf(s, eventIds, idSet);
+  const markers = (await Promise.all(INBOX_TABLES.map((t) => scanAll(s, s.table(t))))).flat().filter((m) => eventIds.has(m.eventId));
   return hopFloor({ saga: topology.saga, rows, markers, sagaP50Ms });
 };
 

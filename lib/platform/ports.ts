@@ -21,14 +21,6 @@ export interface TxWrite<W extends object = object> {
 export interface UnitOfWork {
   writes: TxWrite[];
   events: BaseEnvelope[];
-  /**
-   * In a consumer: the unit's own state records the event it applies (the saga keeper's step
-   * records carry their event's id) and its write refuses an event already recorded there
-   * (`onConditionFailed` answers `DuplicateEventError`). No processed marker is written then: the
-   * state is the marker, and the write it saves is two units a transaction, or the whole
-   * transaction when the state is the unit's only item.
-   */
-  recordsCause?: boolean;
 }
 
 /** Commits a unit of work; in a consumer it also carries the processed-event marker. */

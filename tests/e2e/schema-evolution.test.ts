@@ -66,10 +66,9 @@ describe('schema evolution: an event type gains a version 2 while version-1 even
     }
     expect(await balanceOf(customerId)).toBe(100_000 - 1000 - 1000 - 2500);
     const v2 = (await fetchSaga(placed.orderId)).body.steps.inventoryReservation!.eventId;
-    for (const [orderId, eventId] of [[unpublished.orderId, unpublished.v1.id], [inFlight.orderId, inFlight.v1.id], [placed.orderId, v2]] as const) {
+    for (const eventId of [unpublished.v1.id, inFlight.v1.id, v2]) {
       expect(await getItem('PaymentsInboxTable', { pk: `chargePayment#${eventId}` })).toBeDefined();
-      // The keeper's marker is the saga step that records the event.
-      expect((await fetchSaga(orderId)).body.steps.inventoryReservation).toMatchObject({ eventId, startedAt: expect.any(String) });
+      expect(await getItem('OrdersInboxTable', { pk: `advanceSaga#${eventId}` })).toBeDefined();
     }
     expect((await outboxRow<{ payload: string }>('InventoryOutboxTable', v2))!.payload).toContain('"version":2');
     const row = await eventually(() => outboxRow<{ publishedAt?: number; payload: string }>('InventoryOutboxTable', unpublished.v1.id).then((r) => (r?.publishedAt ? r : undefined)));

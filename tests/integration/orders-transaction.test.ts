@@ -6,10 +6,10 @@ import { IDEMPOTENCY_KEY_TTL_SECONDS } from '../../lib/services/orders/domain/id
 import { placeOrder } from '../../lib/services/orders/domain/order';
 import { placeOrderUseCase, type PlaceOrderDeps } from '../../lib/services/orders/use-cases/place-order';
 import { systemClock, type Clock } from '../../lib/platform/ports';
-import { ConflictError, DuplicateEventError, IdempotencyKeyReusedError, ValidationError } from '../../lib/platform/errors';
+import { ConflictError, IdempotencyKeyReusedError, ValidationError } from '../../lib/platform/errors';
 import { reactToSagaEvent, timeOut } from '../../lib/services/orders/domain/transitions';
 import type { Order } from '../../lib/services/orders/domain/order';
-import { aDynamoDbClientThatLosesTheNextTransactionAnswer, aFixedClock, anEvent, anInventoryReservedEvent } from '../steps/given';
+import { aDynamoDbClientThatLosesTheNextTransactionAnswer, aFixedClock, anInventoryReservedEvent } from '../steps/given';
 import { ddb, getItem, outboxRow, outboxRowsOf, scanAll, table } from '../steps/local-aws';
 import { expectToReject } from '../steps/then';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -229,40 +229,12 @@ describe("the keeper's reactions (one transaction each)", () => {
     expect(await getItem('OrdersTable', { orderId: order.orderId })).toMatchObject({ version: stored.version, status: 'PENDING' });
 
     // Act: the saga ends (the deadline cancels it), then the stale reaction is committed again.
-    const another = reactToSagaEvent(stored, anInventoryReservedEvent({ orderId: order.orderId }, { aggregateId: order.orderId, correlationId: order.sagaId }), new Date());
     const cancelled = timeOut(stored, new Date(Date.parse(stored.deadline) + 1))!;
     await tx().commit({ writes: orders().reactionWrites(order.orderId, cancelled), events: cancelled.events });
-    const stale = tx().commit({ writes: orders().reactionWrites(order.orderId, another), events: [] });
+    const stale = tx().commit({ writes: orders().reactionWrites(order.orderId, reserved), events: [] });
 
     // Assess: refused as a concurrent change (the keeper reads again), and the trail keeps CANCELLED.
     await expectToReject(() => stale, ConflictError);
     expect(await getItem('SagaStateTable', { sagaId: order.sagaId })).toMatchObject({ currentStep: 'CANCELLED', completedAt: expect.any(String) });
-  });
-
-  it('refuses an event its saga already records as a duplicate (the step is the keeper\'s marker), alone or with the order, and counts it there', async () => {
-    // Prepare: a pending order whose reservation is recorded, and the event that ends it.
-    const { order } = await placeOrderUseCase({ customerId: 'customer-123', body: { items: anOrder.items } }, deps());
-    const stored = (await getItem<Order>('OrdersTable', { orderId: order.orderId }))!;
-    const event = anInventoryReservedEvent({ orderId: order.orderId }, { aggregateId: order.orderId, correlationId: order.sagaId });
-    const started = new Date(Date.now() - 5);
-    await tx().commit({ writes: orders().reactionWrites(order.orderId, reactToSagaEvent(stored, event, new Date(), started)), events: [], recordsCause: true });
-    const failure = anEvent({ type: 'payment.failed', aggregateId: order.orderId, sequence: 1, correlationId: order.sagaId, causationId: event.id, data: { orderId: order.orderId, customerId: order.customerId, amount: 1, reason: 'Insufficient funds' } });
-    const cancelling = reactToSagaEvent(stored, failure, new Date());
-    await tx().commit({ writes: orders().reactionWrites(order.orderId, cancelling), events: cancelling.events, recordsCause: true });
-
-    // Act: each delivered again; the second on the order as first read (PENDING), so it writes the order too.
-    const again = tx().commit({ writes: orders().reactionWrites(order.orderId, reactToSagaEvent(stored, event, new Date())), events: [], recordsCause: true });
-    const staleAgain = tx().commit({ writes: orders().reactionWrites(order.orderId, cancelling), events: cancelling.events, recordsCause: true });
-
-    // Assess: the first is a duplicate; the second meets the order's guard first (the keeper reads
-    // again, then finds the duplicate). The step keeps its first record, now with the duplicate counted.
-    await expectToReject(() => again, DuplicateEventError);
-    await expectToReject(() => staleAgain, ConflictError);
-    await orders().countDuplicate(order.sagaId, 'inventoryReservation', event.id);
-    expect(await getItem('SagaStateTable', { sagaId: order.sagaId })).toMatchObject({
-      currentStep: 'CANCELLED',
-      steps: { inventoryReservation: { eventId: event.id, startedAt: started.toISOString(), duplicates: 1 }, paymentProcessing: { eventId: failure.id, status: 'FAILED' } },
-    });
-    expect(await outboxRowsOf('OrdersOutboxTable', order.orderId)).toHaveLength(2);
   });
 });

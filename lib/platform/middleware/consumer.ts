@@ -23,13 +23,6 @@ export interface ConsumerContext extends Context {
   envelope: BaseEnvelope;
   commit: Commit;
   committed: boolean;
-  /** When this consumer started on the event (its marker's `startedAt`). */
-  startedAt: Date;
-}
-
-/** What a consumer's handler learns about the delivery besides the event: when it started on it. */
-export interface Delivery {
-  startedAt: Date;
 }
 type ConsumerRequest = Request<BusEvent, ConsumerOutcome, Error, ConsumerContext>;
 
@@ -123,7 +116,6 @@ export const idempotentConsumer = (opts: {
   consumer: string;
   tx: Pick<TransactionWriter, 'commit' | 'countDuplicate'>;
   onDuplicate?: ConsumerDeps['onDuplicate'];
-  countDuplicate?: ConsumerDeps['countDuplicate'];
 }): MiddlewareObj<BusEvent, ConsumerOutcome, Error, ConsumerContext> => {
   const duplicate = async (request: ConsumerRequest): Promise<ConsumerOutcome> => {
     const eventId = request.context.envelope.id;
@@ -132,7 +124,7 @@ export const idempotentConsumer = (opts: {
     // Per-saga visibility of re-deliveries (describeSaga). Best effort: the event was handled
     // either way, and failing here would only make the platform deliver it once more.
     try {
-      await (opts.countDuplicate ? opts.countDuplicate(request.context.envelope) : opts.tx.countDuplicate({ consumer: opts.consumer, eventId }));
+      await opts.tx.countDuplicate({ consumer: opts.consumer, eventId });
     } catch (error) {
       logger.warn('Duplicate not counted on its marker', { error: (error as Error).message });
     }
@@ -148,8 +140,7 @@ export const idempotentConsumer = (opts: {
   };
   const idempotentConsumerBefore = (request: ConsumerRequest): void => {
     const { envelope } = request.context;
-    request.context.startedAt = new Date();
-    const marker = { consumer: opts.consumer, eventId: envelope.id, eventType: envelope.type, startedAt: request.context.startedAt.toISOString() };
+    const marker = { consumer: opts.consumer, eventId: envelope.id, eventType: envelope.type, startedAt: new Date().toISOString() };
     request.context.committed = false;
     request.context.commit = async (unit) => {
       await opts.tx.commit(unit, marker);
@@ -172,11 +163,6 @@ export interface ConsumerDeps {
   deadLetters: Pick<DeadLetterStore, 'put'>;
   /** What to do, besides skipping it, with an event this consumer already applied. */
   onDuplicate?: (envelope: BaseEnvelope) => Promise<unknown>;
-  /**
-   * Counts a skipped duplicate where the consumer records the events it applied: by default on its
-   * processed marker; a consumer whose state is its marker (`UnitOfWork.recordsCause`) counts it there.
-   */
-  countDuplicate?: (envelope: BaseEnvelope) => Promise<void>;
   /** Waits between re-runs after a concurrent change (injected by tests). */
   sleep?: Sleep;
 }
@@ -233,7 +219,7 @@ const rerunOnConflict = async (run: () => Promise<void>, sleep: Sleep, remaining
  * Middleware first, handler last: context in logs, metrics, contract validation, provenance, idempotency.
  * The handler receives a validated envelope of an accepted type and a commit function.
  */
-export const consumerHandler = <E extends BaseEnvelope>(opts: Subscription<E>, deps: ConsumerDeps, handler: (envelope: E, commit: Commit, delivery: Delivery) => Promise<void>) =>
+export const consumerHandler = <E extends BaseEnvelope>(opts: Subscription<E>, deps: ConsumerDeps, handler: (envelope: E, commit: Commit) => Promise<void>) =>
   inInvocationScope(
     middy<BusEvent, ConsumerOutcome, Error, ConsumerContext>()
       .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -241,10 +227,10 @@ export const consumerHandler = <E extends BaseEnvelope>(opts: Subscription<E>, d
       .use(logFailures<BusEvent, ConsumerOutcome>())
       .use(envelopeValidator({ consumer: opts.consumer, accepts: opts.accepts, parse: opts.parse, deadLetters: deps.deadLetters }))
       .use(provenanceGuard({ consumer: opts.consumer, idField: opts.idField, deadLetters: deps.deadLetters }))
-      .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx, onDuplicate: deps.onDuplicate, countDuplicate: deps.countDuplicate }))
+      .use(idempotentConsumer({ consumer: opts.consumer, tx: deps.tx, onDuplicate: deps.onDuplicate }))
       .handler(async (_event, context) => {
         const remainingMs = () => (typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Infinity);
-        await rerunOnConflict(() => handler(context.envelope as E, context.commit, { startedAt: context.startedAt }), deps.sleep ?? defaultSleep, remainingMs);
+        await rerunOnConflict(() => handler(context.envelope as E, context.commit), deps.sleep ?? defaultSleep, remainingMs);
         return { status: 'processed', eventId: context.envelope.id };
       }),
   );

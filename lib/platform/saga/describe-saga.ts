@@ -87,7 +87,7 @@ export interface KeptAggregate {
 }
 
 export interface DescribeSagaDeps {
-  topology: Pick<SagaTopology, 'consumersOf' | 'serviceOf' | 'serviceOfSource'> & { saga: { keeper: { service: string; consumer: string }; aggregate: { name: string } } };
+  topology: Pick<SagaTopology, 'consumersOf' | 'serviceOf' | 'serviceOfSource'> & { saga: { keeper: { service: string }; aggregate: { name: string } } };
   /** Reads `{ "<idField>": "..." }` (a ValidationError otherwise). */
   parseReference: (input: unknown) => { orderId: string };
   /** The aggregate, then its saga by the aggregate's `sagaId`: both strongly consistent reads of the keeper's tables, no index. */
@@ -170,18 +170,6 @@ export const describeSaga = async (input: unknown, deps: DescribeSagaDeps): Prom
 
   const ordered = causalOrder(recorded);
   const markerOf = new Map<string, ProcessedRecord>(markers.map((m) => [`${m.consumer}#${m.eventId}`, m]));
-  // The keeper's processed markers are its saga's step records (each records the event it applied).
-  const keeperConsumer = deps.topology.saga.keeper.consumer;
-  for (const record of Object.values(saga?.steps ?? {})) {
-    if (!record || record.eventId === 'watchdog') continue;
-    markerOf.set(`${keeperConsumer}#${record.eventId}`, {
-      consumer: keeperConsumer,
-      eventId: record.eventId,
-      ...(record.startedAt ? { startedAt: record.startedAt } : {}),
-      processedAt: record.timestamp,
-      duplicates: record.duplicates ?? 0,
-    });
-  }
 
   const events: TimelineEvent[] = ordered.map((event) => ({
     id: event.id,

@@ -8,13 +8,6 @@ export const stepRecordSchema = z
     timestamp,
     /** The event that made the step (or `watchdog` for a timeout). */
     eventId: z.string(),
-    /**
-     * When the keeper started on that event. The step record is the keeper's processed marker (it
-     * refuses the same event twice): with `timestamp`, its delivery and work time.
-     */
-    startedAt: timestamp.optional(),
-    /** Deliveries of that event the keeper skipped as duplicates. */
-    duplicates: z.number().int().nonnegative().optional(),
     error: z.string().optional(),
     detail: z.record(z.unknown()).optional(),
   })

@@ -7,7 +7,6 @@ import { TransactionWriter } from '../../platform/adapters/dynamodb/transaction'
 import { config } from '../../config';
 import { topology } from '../saga';
 import { timeOutOrder } from './use-cases/time-out-order';
-import { stepOfCause } from './domain/transitions';
 import { systemClock } from '../../platform/ports';
 import { outboxRepublisher } from '../../platform/wiring/relay';
 
@@ -33,15 +32,6 @@ export const placeOrderDeps = () => ({
 export const readOrdersDeps = () => ({ orders: ordersRepository() });
 
 export const advanceSagaDeps = () => ({ orders: ordersRepository({ redriveCheckDelayMs: redriveCheckDelayMs() }), clock: systemClock });
-
-/**
- * The keeper counts a duplicate it skipped on the saga step that recorded the event (its processed
- * marker): the saga is the event's correlation id.
- */
-export const keeperDuplicates =
-  (orders: Pick<OrdersRepository, 'countDuplicate'>) =>
-  (envelope: { id: string; type: string; correlationId: string }): Promise<void> =>
-    orders.countDuplicate(envelope.correlationId, stepOfCause(envelope.type), envelope.id);
 
 /**
  * Where the delivery watch reads the processed markers of the consumers of the confirmation:

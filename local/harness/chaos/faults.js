@@ -17,21 +17,13 @@ const ddbError = (type, message, status = 400, extra = {}) => ({
   body: { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message, ...extra },
 });
 
-/**
- * The consumer and event of a consumer's commit: a transaction that carries a processed-event marker
- * (its first item), or the keeper's write of the saga step that records the event it applied (its
- * marker: the step's condition names the event as `:causeId`), in a transaction or alone.
- */
+/** The consumer and event of a transaction that carries a processed-event marker (the first item). */
 const markerOf = (json) => {
   const item = json?.TransactItems?.[0]?.Put?.Item;
   const pk = item?.pk?.S;
-  if (pk && item.eventType) {
-    const [consumer, eventId] = pk.split('#');
-    return { consumer, eventId, eventType: item.eventType.S };
-  }
-  const updates = json?.TransactItems ? json.TransactItems.map((i) => i.Update).filter(Boolean) : [json];
-  const cause = updates.map((u) => u?.ExpressionAttributeValues?.[':causeId']?.S).find(Boolean);
-  return cause ? { consumer: 'keeper', eventId: cause, eventType: undefined } : undefined;
+  if (!pk || !item.eventType) return undefined;
+  const [consumer, eventId] = pk.split('#');
+  return { consumer, eventId, eventType: item.eventType.S };
 };
 
 /**
@@ -73,7 +65,7 @@ const dynamoDbRules = ({ random = Math.random, p, active = () => true, outageMs 
         : undefined,
     // A consumer that keeps failing: every attempt at one event fails, `failures` requests long.
     (req) => {
-      if (req.target !== DDB('TransactWriteItems') && req.target !== DDB('UpdateItem')) return undefined;
+      if (req.target !== DDB('TransactWriteItems')) return undefined;
       const marker = markerOf(req.json);
       if (!marker) return undefined;
       const key = `${marker.consumer}#${marker.eventId}`;

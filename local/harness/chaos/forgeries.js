@@ -103,7 +103,7 @@ const forgeries = [
  * injected just before a kill may have been lost in flight with the bus (its deliveries are not
  * durable locally), so those are only checked for the first part.
  * @param {{ id: string, name: string, deadLetteredBy: string[], at: number }[]} injected
- * @param {{ deadLetters: object[], inboxes: Record<string, object[]>, sagas?: object[] }} snapshot
+ * @param {{ deadLetters: object[], inboxes: Record<string, object[]> }} snapshot
  * @param {(at: number) => boolean} mayBeLost
  */
 const checkForgeries = (injected, snapshot, mayBeLost) => {
@@ -114,8 +114,6 @@ const checkForgeries = (injected, snapshot, mayBeLost) => {
   }
   const markers = new Map();
   for (const rows of Object.values(snapshot.inboxes)) for (const row of rows) if (row.eventId) markers.set(row.eventId, row.consumer);
-  // The keeper's markers are its sagas' step records.
-  for (const saga of snapshot.sagas ?? []) for (const [name, step] of Object.entries(saga.steps ?? {})) if (step?.eventId) markers.set(step.eventId, `the keeper (saga step ${name})`);
   for (const forgery of injected) {
     if (markers.has(forgery.id)) {
       violations.push({ kind: 'forged-event-acted-on', message: `${forgery.name} ${forgery.id} was processed by ${markers.get(forgery.id)}`, ids: [forgery.id] });

@@ -1,5 +1,4 @@
 'use strict';
-const { keeperMarkers } = require('../shared/markers');
 /**
  * The saga's books, checked from the state the services left behind. Pure: it takes a snapshot of
  * every table (plain objects) and returns the violations, each with the ids involved. What it
@@ -48,6 +47,7 @@ const invariantsChecker = ({ topology, invariants }) => {
   );
 
   /** Saga steps the keeper writes about its own events (not in reaction to a consumed one). */
+  const OWN_STEPS = new Set(topology.ownSteps);
 
   /**
    * @param {object} snapshot plain items of every table: the keeper's (orders, sagas), each
@@ -87,11 +87,8 @@ const invariantsChecker = ({ topology, invariants }) => {
     for (const [service, items] of Object.entries(snapshot.inboxes)) {
       for (const m of items) markers.set(m.pk, { ...m, service });
     }
-    // The keeper's markers are its sagas' step records (of the orders in scope).
-    const keeper = topology.saga.keeper.consumer;
-    const keeperSteps = keeperMarkers(orders.map((o) => sagas.get(o.orderId)).filter(Boolean), { keeper, ownSteps: topology.ownSteps });
-    for (const m of keeperSteps) markers.set(m.pk, { ...m, eventType: rowById.get(m.eventId)?.row.type, service: topology.saga.keeper.service });
     const hasMarker = (consumer, eventId) => markers.has(`${consumer}#${eventId}`);
+    const keeper = topology.saga.keeper.consumer;
 
     // 1 and 2: every order ends, and its end is consistent with every participant's records.
     for (const order of orders) {
@@ -148,6 +145,13 @@ const invariantsChecker = ({ topology, invariants }) => {
       const consumer = causeType && CONSUMER_OF[service]?.[causeType];
       if (!consumer) continue;
       if (!hasMarker(consumer, event.causationId)) add('effect-without-marker', `${service} emitted ${row.type} ${row.id} for ${event.causationId} without a ${consumer} marker`, [row.id, event.causationId, row.aggregateId]);
+    }
+    for (const order of orders) {
+      const saga = sagas.get(order.orderId);
+      for (const [name, step] of Object.entries(saga?.steps ?? {})) {
+        if (OWN_STEPS.has(name) || !step.eventId) continue;
+        if (!hasMarker(keeper, step.eventId)) add('effect-without-marker', `saga of ${order.orderId} recorded ${name} from ${step.eventId} without an ${keeper} marker`, [order.orderId, step.eventId]);
+      }
     }
     const effectsOf = new Map();
     for (const r of allRows) if (r.event?.causationId) effectsOf.set(r.event.causationId, [...(effectsOf.get(r.event.causationId) ?? []), r]);

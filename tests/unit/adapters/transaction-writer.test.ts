@@ -268,57 +268,6 @@ describe('TransactionWriter.commit', () => {
     expect(sleeps.length).toBeGreaterThanOrEqual(2);
     expect(error.cause).toBe(conflict);
   });
-
-  describe('a unit whose state records the event it applies (recordsCause)', () => {
-    const alreadyRecorded = new DuplicateEventError('advanceSaga', marker.eventId);
-    const recordStep: TxWrite = {
-      write: { Update: { TableName: 'sagas', Key: { sagaId: { S: 's-1' } }, UpdateExpression: 'SET steps.#s = :s', ConditionExpression: 'steps.#s.eventId <> :cause' } },
-      onConditionFailed: () => alreadyRecorded,
-    };
-
-    it('writes no marker: with the outbox row, one transaction of its own items', async () => {
-      // Prepare
-      dynamo.on(TransactWriteItemsCommand).resolves({});
-      const event = anInventoryReservedEvent();
-      const { writer } = aWriter();
-
-      // Act
-      await writer.commit({ writes: [recordStep], events: [event], recordsCause: true }, marker, A_FIXED_NOW);
-
-      // Assess
-      const items = sentItems();
-      expect(items).toHaveLength(2);
-      expect(items[0]).toBe(recordStep.write);
-      expect(items[1]!.Put).toMatchObject({ TableName: 'outbox' });
-    });
-
-    it('alone, is a plain conditional write, and a refusal is what its own write maps it to (a duplicate)', async () => {
-      // Prepare
-      dynamo.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
-      const { writer } = aWriter();
-
-      // Act
-      const error = await expectToReject(() => writer.commit({ writes: [recordStep], events: [], recordsCause: true }, marker, A_FIXED_NOW), DuplicateEventError);
-
-      // Assess
-      expect(error).toBe(alreadyRecorded);
-      expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(1);
-      expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(0);
-      expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
-    });
-
-    it('in a transaction, maps the refusal of its first item to its own answer, not to the (absent) marker', async () => {
-      // Prepare
-      dynamo.on(TransactWriteItemsCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
-      const { writer } = aWriter();
-
-      // Act
-      const error = await expectToReject(() => writer.commit({ writes: [recordStep], events: [anInventoryReservedEvent()], recordsCause: true }, marker, A_FIXED_NOW), DuplicateEventError);
-
-      // Assess
-      expect(error).toBe(alreadyRecorded);
-    });
-  });
 });
 
 describe('TransactionWriter.countDuplicate', () => {

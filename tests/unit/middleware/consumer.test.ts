@@ -326,34 +326,6 @@ describe('consumerHandler: duplicates', () => {
     expect(onDuplicate).toHaveBeenCalledWith(envelope);
   });
 
-  it('counts a duplicate where the consumer says (its state is its marker), not on an inbox marker, and tells the handler when it started', async () => {
-    // Prepare
-    const fakes = aFakeConsumerDeps();
-    const countDuplicate = jest.fn(async () => undefined);
-    const started: Date[] = [];
-    const before = Date.now();
-    const consumer = consumerHandler(
-      { consumer: CONSUMER, accepts: ['order.created'] as const, parse: parseEnvelope, idField: 'orderId' },
-      { ...fakes.deps, countDuplicate },
-      async (_e, commit, delivery) => {
-        started.push(delivery.startedAt);
-        await commit({ ...aUnitOfWork(), recordsCause: true });
-      },
-    );
-    const envelope = anOrderCreatedEvent();
-    fakes.commit.mockRejectedValueOnce(new DuplicateEventError(CONSUMER, envelope.id));
-
-    // Act
-    const outcome = await invokeConsumer(consumer, anEventBridgeEvent(envelope));
-
-    // Assess
-    expect(outcome).toEqual({ status: 'duplicate', eventId: envelope.id });
-    expect(countDuplicate).toHaveBeenCalledWith(envelope);
-    expect(fakes.countDuplicate).not.toHaveBeenCalled();
-    expect(started[0]!.getTime()).toBeGreaterThanOrEqual(before);
-    expect(fakes.commit.mock.calls[0]![1]!.startedAt).toBe(started[0]!.toISOString());
-  });
-
   it('still answers duplicate when answering again fails (the next re-drive tries again)', async () => {
     // Prepare
     const fakes = aFakeConsumerDeps();

@@ -84,11 +84,9 @@ export class TransactionWriter implements Transactions {
     this.sleep = options.sleep ?? sleep;
   }
 
-  async commit(unit: UnitOfWork, consumed?: ProcessedMarker, now: Date = new Date()): Promise<void> {
+  async commit(unit: UnitOfWork, marker?: ProcessedMarker, now: Date = new Date()): Promise<void> {
     // Only the repositories of this folder build writes, so every one is a DynamoDB write.
     const writes = [] as DynamoTxWrite[];
-    // A unit whose state records the event is its own marker (its write maps a duplicate itself).
-    const marker = unit.recordsCause ? undefined : consumed;
     if (marker) writes.push(this.markerWrite(marker, now));
     writes.push(...(unit.writes as DynamoTxWrite[]));
     if (unit.events.length && !this.options.outboxTable) throw new MisconfiguredAdapterError('TransactionWriter needs outboxTable to write events');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { GetItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ConflictError, DuplicateEventError, IdempotencyKeyTakenError } from '../../../platform/errors';
+import { ConflictError, IdempotencyKeyTakenError } from '../../../platform/errors';
 import type { IdempotencyRecord } from '../domain/idempotency';
 import type { Order } from '../domain/order';
 import type { OrderReaction, SagaUpdate } from '../domain/transitions';
@@ -132,26 +132,9 @@ export class OrdersRepository implements OrdersStore {
    */
   reactionWrites(orderId: string, reaction: OrderReaction): DynamoTxWrite[] {
     const conflict = () => new ConflictError(`Order ${orderId} changed concurrently; retrying`);
-    if (!reaction.order) return [this.sagaWrite(reaction.saga, reaction.cause, reaction.saga.currentStep ? conflict : undefined)];
+    if (!reaction.order) return [this.sagaWrite(reaction.saga, reaction.saga.currentStep ? conflict : undefined)];
     const guard = { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: toValues({ ':v': reaction.expectedVersion }) };
-    return [{ write: { Put: { TableName: this.tables.orders, Item: toItem(reaction.order), ...guard } }, onConditionFailed: conflict }, this.sagaWrite(reaction.saga, reaction.cause)];
-  }
-
-  /**
-   * Counts a delivery of `eventId` the keeper skipped, on the step that recorded it (the step is
-   * the keeper's processed marker). Only on the rare duplicate path.
-   */
-  async countDuplicate(sagaId: string, step: string, eventId: string): Promise<void> {
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tables.sagas,
-        Key: toValues({ sagaId }),
-        UpdateExpression: 'ADD steps.#s.duplicates :one',
-        ConditionExpression: 'steps.#s.eventId = :id',
-        ExpressionAttributeNames: { '#s': step },
-        ExpressionAttributeValues: toValues({ ':one': 1, ':id': eventId }),
-      }),
-    );
+    return [{ write: { Put: { TableName: this.tables.orders, Item: toItem(reaction.order), ...guard } }, onConditionFailed: conflict }, this.sagaWrite(reaction.saga)];
   }
 
   /**
@@ -257,21 +240,10 @@ export class OrdersRepository implements OrdersStore {
     };
   }
 
-  /**
-   * `whileRunning`: the write is refused (with that error) once the saga has ended. `cause`: it is
-   * refused as a duplicate once the step records that event (the step is the keeper's processed
-   * marker, so the keeper writes no other); the saga as it was comes back with the refusal, which
-   * tells a duplicate from an ended saga without a read.
-   */
-  private sagaWrite(update: SagaUpdate, cause?: OrderReaction['cause'], whileRunning?: () => Error): DynamoTxWrite {
+  /** `whileRunning`: the write is refused (with that error) once the saga has ended. */
+  private sagaWrite(update: SagaUpdate, whileRunning?: () => Error): DynamoTxWrite {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
-    const conditions = [whileRunning ? 'attribute_exists(sagaId) AND attribute_not_exists(completedAt)' : 'attribute_exists(sagaId)'];
-    if (cause) {
-      names['#cause'] = cause.step;
-      values[':causeId'] = cause.eventId;
-      conditions.push('(attribute_not_exists(steps.#cause.eventId) OR steps.#cause.eventId <> :causeId)');
-    }
     const sets: string[] = [];
     Object.entries(update.steps).forEach(([step, record], i) => {
       names[`#s${i}`] = step;
@@ -312,21 +284,12 @@ export class OrdersRepository implements OrdersStore {
           TableName: this.tables.sagas,
           Key: toValues({ sagaId: update.sagaId }),
           UpdateExpression: `SET ${sets.join(', ')}${remove}`,
-          ConditionExpression: conditions.join(' AND '),
+          ConditionExpression: whileRunning ? 'attribute_exists(sagaId) AND attribute_not_exists(completedAt)' : 'attribute_exists(sagaId)',
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: toValues(values),
-          ...(cause ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
         },
       },
-      ...(cause || whileRunning
-        ? {
-            onConditionFailed: (current?: unknown) => {
-              const saga = current ? fromItem<Pick<SagaState, 'steps'>>(current as Item) : undefined;
-              if (cause && saga?.steps?.[cause.step]?.eventId === cause.eventId) return new DuplicateEventError(topology.saga.keeper.consumer, cause.eventId);
-              return whileRunning ? whileRunning() : new Error(`Saga ${update.sagaId} does not exist`);
-            },
-          }
-        : {}),
+      ...(whileRunning ? { onConditionFailed: whileRunning } : {}),
     };
   }
 }

@@ -39,11 +39,6 @@ export interface OrderReaction {
   order?: Order;
   saga: SagaUpdate;
   events: AnyEnvelope[];
-  /**
-   * The consumed event and the step that records it: the saga's write refuses the same event once
-   * it is recorded there (the step is the keeper's processed marker). Absent for the watchdog's rule.
-   */
-  cause?: { eventId: string; step: StepName };
 }
 
 /** Every event the keeper (advanceSaga) consumes: each step's outcomes and each compensation's answer. */
@@ -140,21 +135,8 @@ const amountOf = (cause: OrderSagaEvent): number => {
  * the order), a step failed (the order is cancelled, with the step's failure as the reason), or a
  * compensation answered.
  */
-export const reactToSagaEvent = (order: Order, cause: OrderSagaEvent, now: Date, startedAt: Date = now): OrderReaction => {
-  const reaction = reactTo(order, cause, now, startedAt);
-  return { ...reaction, cause: { eventId: cause.id, step: stepOfCause(cause.type) } };
-};
-
-/** The step of the saga that records an event the keeper consumes: its step's, or its compensation's. */
-export const stepOfCause = (type: string): StepName => {
-  const meaning = topology.stepEventOf(type);
-  if (!meaning) throw new Error(`${type} is not an event of the saga's steps`);
-  return meaning.kind === 'compensated' ? meaning.compensation.name : meaning.step.name;
-};
-
-const reactTo = (order: Order, cause: OrderSagaEvent, now: Date, startedAt: Date): OrderReaction => {
+export const reactToSagaEvent = (order: Order, cause: OrderSagaEvent, now: Date): OrderReaction => {
   const pending = order.status === 'PENDING';
-  const started = { startedAt: startedAt.toISOString() };
   const recordOnly = (steps: SagaUpdate['steps'], currentStep?: SagaStep): OrderReaction => ({
     expectedVersion: order.version,
     saga: { sagaId: order.sagaId, steps, ...(currentStep && pending ? { currentStep } : {}) },
@@ -164,16 +146,16 @@ const reactTo = (order: Order, cause: OrderSagaEvent, now: Date, startedAt: Date
   if (!meaning) throw new Error(`${cause.type} is not an event of the saga's steps`);
   if (meaning.kind === 'compensated') {
     const detail = pick(cause.data, meaning.compensation.detail);
-    return recordOnly({ [meaning.compensation.name]: step(cause, now, 'SUCCESS', { ...started, ...(detail ? { detail } : {}) }) });
+    return recordOnly({ [meaning.compensation.name]: step(cause, now, 'SUCCESS', detail ? { detail } : {}) });
   }
   if (meaning.kind === 'succeeded') {
     const detail = pick(cause.data, meaning.step.detail);
-    const steps = { [meaning.step.name]: step(cause, now, 'SUCCESS', { ...started, ...(detail ? { detail } : {}) }) };
+    const steps = { [meaning.step.name]: step(cause, now, 'SUCCESS', detail ? { detail } : {}) };
     if (!meaning.last) return recordOnly(steps, meaning.step.reached);
     return pending ? confirm(order, amountOf(cause), cause, now, steps) : recordOnly(steps);
   }
   const reason = String((cause.data as { reason?: unknown }).reason);
-  const steps = { [meaning.step.name]: step(cause, now, 'FAILED', { ...started, error: reason }) };
+  const steps = { [meaning.step.name]: step(cause, now, 'FAILED', { error: reason }) };
   return pending ? cancel(order, `${meaning.step.failure}: ${reason}`, cause.id, now, steps) : recordOnly(steps);
 };
 

@@ -5,7 +5,7 @@ import { sagaMetrics } from './saga-metrics';
 import { type OrdersStore } from '../ports';
 
 /** Steps 4, c1 and the audit trail: the orders service's reaction to the participants' events. */
-export const advanceSaga = async (event: OrderSagaEvent, commit: Commit, deps: { orders: OrdersStore; clock: Clock }, startedAt?: Date): Promise<void> => {
+export const advanceSaga = async (event: OrderSagaEvent, commit: Commit, deps: { orders: OrdersStore; clock: Clock }): Promise<void> => {
   const order = await deps.orders.getOrder(event.aggregateId);
   if (!order) {
     logger.error('Event for an unknown order; recorded as processed and ignored', { orderId: event.aggregateId });
@@ -13,8 +13,7 @@ export const advanceSaga = async (event: OrderSagaEvent, commit: Commit, deps: {
     return commit(nothing());
   }
   const now = deps.clock();
-  const reaction = reactToSagaEvent(order, event, now, startedAt);
-  // The saga's step records the event and refuses it twice: it is the keeper's processed marker.
-  await commit({ writes: deps.orders.reactionWrites(order.orderId, reaction), events: reaction.events, recordsCause: true });
+  const reaction = reactToSagaEvent(order, event, now);
+  await commit({ writes: deps.orders.reactionWrites(order.orderId, reaction), events: reaction.events });
   if (reaction.order) sagaMetrics(reaction.order, now);
 };
