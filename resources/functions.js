@@ -54,8 +54,10 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream, reserved
         allow(['dynamodb:PutItem', 'dynamodb:UpdateItem'], [arn(inboxOf(service))]),
         allow(['dynamodb:PutItem'], [arn('DeadLetterTable')]),
         allow('sqs:SendMessage', { 'Fn::GetAtt': ['ConsumerFailureQueue', 'Arn'] }),
-        // A command received again is answered again: its replies (the order's rows) go back to the pending index.
-        ...(repeatsReplies ? [allow(['dynamodb:Query', 'dynamodb:UpdateItem'], [arn(outboxOf(service))])] : []),
+        // A command received again is answered again: its replies go back to the pending index.
+        ...(repeatsReplies
+          ? [allow(['dynamodb:Query'], [{ 'Fn::Sub': `\${${outboxOf(service)}.Arn}/index/AggregateIndex` }]), allow(['dynamodb:UpdateItem'], [arn(outboxOf(service))])]
+          : []),
       ],
       events: topology.rulePatterns(key).map((pattern) => ({ eventBridge: { ...ruleDelivery, pattern } })),
     };
@@ -133,8 +135,8 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream, reserved
     timeout: 300,
     environment: { POWERTOOLS_SERVICE_NAME: 'replay', ...Object.fromEntries(topology.emitters.map((s) => [`${upper(s)}_OUTBOX_TABLE`, ref(outboxOf(s))])) },
     iamRoleStatements: [
-      // By order: a query of the table (keyed by order); by type or by event id alone: a scan.
-      allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:Scan'], outboxes.map(arn)),
+      allow(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'], outboxes.map(arn)),
+      allow(['dynamodb:Query'], outboxes.map((t) => index(t, 'AggregateIndex'))),
       // Replay re-publishes every service's stored events, each under its owner's source, and nothing else.
       allow('events:PutEvents', arn('EventBus'), { Condition: { StringEquals: { 'events:source': topology.emitters.map((s) => topology.sourceOf(s)) } } }),
     ],
@@ -153,10 +155,9 @@ const functionsFor = (topology, { consumer, ruleDelivery, outboxStream, reserved
     iamRoleStatements: [
       // The order, then its saga by the order's sagaId (consistent reads, no index).
       allow(['dynamodb:GetItem'], [arn('OrdersTable'), arn('SagaStateTable')]),
-      // The order's outbox rows (each outbox is keyed by order) and its dead letters (by their index).
-      allow(['dynamodb:Query'], [...outboxes.map(arn), index('DeadLetterTable', 'AggregateIndex')]),
-      // The consumers' markers.
-      allow(['dynamodb:BatchGetItem'], inboxes.map(arn)),
+      allow(['dynamodb:Query'], [...outboxes.map((t) => index(t, 'AggregateIndex')), index('DeadLetterTable', 'AggregateIndex')]),
+      // The outbox rows themselves (the index by order projects only what replay needs), and the markers.
+      allow(['dynamodb:BatchGetItem'], [...outboxes, ...inboxes].map(arn)),
     ],
   };
   return functions;

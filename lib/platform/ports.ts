@@ -67,8 +67,7 @@ export interface SagaWatchStore {
  * through the relay's publisher: consumers that applied it skip it, one that never did applies it.
  */
 export interface EventRepublisher {
-  /** The stored event `eventId` of order `aggregateId`, published again as it is. */
-  republish(eventId: string, aggregateId: string): Promise<'published' | 'missing' | 'failed'>;
+  republish(eventId: string): Promise<'published' | 'missing' | 'failed'>;
 }
 
 // ---- reads for operations (describeSaga): what the pipeline recorded about one saga ----

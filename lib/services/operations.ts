@@ -19,7 +19,7 @@ export const describeSagaDeps = (): DescribeSagaDeps => {
   const client = dynamoDbClient();
   const outboxes = everyOutbox(topology).map((outbox) => outbox.store);
   const events: EventLog = {
-    eventsOf: async (aggregateId) => (await Promise.all(outboxes.map((o) => o.findByAggregate(aggregateId, MAX_EVENTS_PER_OUTBOX)))).flat().map(recordedEventOf),
+    eventsOf: async (aggregateId) => (await Promise.all(outboxes.map((o) => o.historyOf(aggregateId, MAX_EVENTS_PER_OUTBOX)))).flat().map(recordedEventOf),
   };
   const inboxes = new Map(topology.receivers.map((service) => [service, config.inboxTableOf(service)]));
   return {

@@ -6,7 +6,7 @@ import { watchShardOf } from '../../lib/services/orders/adapters/orders-reposito
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { fetchSaga, invokeFunction, placeOrder, putOnBus, sleep } from '../steps/when';
 import { balanceOf, eventually, orderSettles, pointsOf, sagaHasSteps, stockOf } from '../steps/then';
-import { ddb, getItem, outboxRow, table } from '../steps/local-aws';
+import { ddb, getItem, table } from '../steps/local-aws';
 
 const put = (logicalId: string, item: object) =>
   ddb().send(new PutItemCommand({ TableName: table(logicalId), Item: marshall(item, { removeUndefinedValues: true }) }));
@@ -146,7 +146,7 @@ describe('compensation is re-driven until it is recorded', () => {
     const run = await invokeFunction<Watchdog>('sagaWatchdog', {});
     await eventually(
       async () => {
-        const [inventory, payments] = await Promise.all([outboxRow<{ pendingShard?: string }>('InventoryOutboxTable', released.id), outboxRow<{ pendingShard?: string }>('PaymentsOutboxTable', refunded.id)]);
+        const [inventory, payments] = await Promise.all([getItem<{ pendingShard?: string }>('InventoryOutboxTable', { id: released.id }), getItem<{ pendingShard?: string }>('PaymentsOutboxTable', { id: refunded.id })]);
         return inventory?.pendingShard && payments?.pendingShard ? true : undefined;
       },
       { what: 'the participants to answer the re-driven cancellation again' },

@@ -4,14 +4,14 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { invokeFunction, placeOrder, putOnBus, sleep } from '../steps/when';
 import { balanceOf, eventually, orderSettles, pointsOf, sagaHasSteps, stockOf } from '../steps/then';
-import { ddb, getItem, outboxRowsOf, scanAll, table } from '../steps/local-aws';
+import { ddb, getItem, queryIndex, scanAll, table } from '../steps/local-aws';
 import { type AnyEnvelope } from '../../lib/services/contracts';
 
 const OUTBOXES = ['OrdersOutboxTable', 'InventoryOutboxTable', 'PaymentsOutboxTable'];
 
 /** Every event the saga of an order wrote to any outbox, as stored (same envelope ids). */
 const eventsOf = async (orderId: string): Promise<AnyEnvelope[]> => {
-  const rows = (await Promise.all(OUTBOXES.map((t) => outboxRowsOf<{ payload: string }>(t, orderId)))).flat();
+  const rows = (await Promise.all(OUTBOXES.map((t) => queryIndex<{ payload: string }>(t, 'AggregateIndex', 'aggregateId', orderId)))).flat();
   return rows.map((r) => JSON.parse(r.payload) as AnyEnvelope);
 };
 
@@ -41,7 +41,7 @@ describe('duplicates, reordering and poison events', () => {
     await ddb().send(
       new UpdateItemCommand({
         TableName: table('OrdersOutboxTable'),
-        Key: marshall({ aggregateId: created.aggregateId, id: created.id }),
+        Key: marshall({ id: created.id }),
         UpdateExpression: 'SET pendingShard = :s, createdAt = :old',
         ExpressionAttributeValues: marshall({ ':s': 'p0', ':old': Date.now() - 60_000 }),
       }),

@@ -1,6 +1,6 @@
 import { fetchSaga, placeOrder } from '../steps/when';
 import { eventually } from '../steps/then';
-import { getItem, outboxRow } from '../steps/local-aws';
+import { getItem } from '../steps/local-aws';
 
 describe('CDC outbox pipeline', () => {
   it('delivers order.created from the outbox stream to its EventBridge consumer', async () => {
@@ -14,7 +14,7 @@ describe('CDC outbox pipeline', () => {
     const marker = await eventually(() => getItem('InventoryInboxTable', { pk: `reserveStock#${eventId}` }), { what: 'reserveStock to process order.created' });
     const delivered = Date.now() - started;
     expect(marker).toMatchObject({ consumer: 'reserveStock', eventId, eventType: 'order.created' });
-    const row = await outboxRow<{ publishedAt?: number; createdAt: number; pendingShard?: string }>('OrdersOutboxTable', eventId);
+    const row = await getItem<{ publishedAt?: number; createdAt: number; pendingShard?: string }>('OrdersOutboxTable', { id: eventId });
     expect(row?.pendingShard).toBeUndefined();
     expect(row!.publishedAt! - row!.createdAt).toBeGreaterThanOrEqual(0);
     console.log(`POST → order.created processed by reserveStock: ${delivered} ms; commit → PutEvents accepted: ${row!.publishedAt! - row!.createdAt} ms`);

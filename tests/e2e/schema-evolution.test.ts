@@ -6,7 +6,7 @@ import { watchShardOf } from '../../lib/services/orders/adapters/orders-reposito
 import { aCustomer, anEvent, aProduct } from '../steps/given';
 import { fetchSaga, invokeFunction, placeOrder, putOnBus } from '../steps/when';
 import { balanceOf, eventually, orderSettles } from '../steps/then';
-import { ddb, getItem, outboxRow, scanAll, table } from '../steps/local-aws';
+import { ddb, getItem, scanAll, table } from '../steps/local-aws';
 import { type AnyEnvelope } from '../../lib/services/contracts';
 
 const put = (logicalId: string, item: object) =>
@@ -70,8 +70,8 @@ describe('schema evolution: an event type gains a version 2 while version-1 even
       expect(await getItem('PaymentsInboxTable', { pk: `chargePayment#${eventId}` })).toBeDefined();
       expect(await getItem('OrdersInboxTable', { pk: `advanceSaga#${eventId}` })).toBeDefined();
     }
-    expect((await outboxRow<{ payload: string }>('InventoryOutboxTable', v2))!.payload).toContain('"version":2');
-    const row = await eventually(() => outboxRow<{ publishedAt?: number; payload: string }>('InventoryOutboxTable', unpublished.v1.id).then((r) => (r?.publishedAt ? r : undefined)));
+    expect((await getItem<{ payload: string }>('InventoryOutboxTable', { id: v2 }))!.payload).toContain('"version":2');
+    const row = await eventually(() => getItem<{ publishedAt?: number; payload: string }>('InventoryOutboxTable', { id: unpublished.v1.id }).then((r) => (r?.publishedAt ? r : undefined)));
     expect(JSON.parse(row.payload)).toMatchObject({ version: 1 });
     const letters = await scanAll<{ event: string }>('DeadLetterTable');
     expect(letters.filter((l) => l.event.includes(unpublished.orderId) || l.event.includes(inFlight.orderId) || l.event.includes(placed.orderId))).toEqual([]);

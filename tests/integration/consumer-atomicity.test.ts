@@ -18,7 +18,7 @@ import { systemClock } from '../../lib/platform/ports';
 import { aCatalogue, anEventBridgeEvent, anOrderCreatedEvent, anOversizedOrderCreatedEvent, asJson } from '../steps/given';
 import { invokeConsumer } from '../steps/when';
 import { expectToReject } from '../steps/then';
-import { ddb, getItem, outboxRow, outboxRowsOf, scanAll, table } from '../steps/local-aws';
+import { ddb, getItem, queryIndex, scanAll, table } from '../steps/local-aws';
 import { reactTo, type Envelope } from '../../lib/services/contracts';
 import { topology } from '../../lib/services/saga';
 
@@ -52,7 +52,7 @@ const aProductInStock = async (stock: number, price = 500): Promise<string> => {
 const stockOf = async (productId: string): Promise<number> => (await getItem<Product>('ProductsTable', { productId }))!.stock;
 const reservationOf = (orderId: string) => getItem<Reservation>('ReservationsTable', { orderId });
 const markerOf = (consumer: string, eventId: string) => getItem<ProcessedMarker & { processedAt: string }>('InventoryInboxTable', { pk: markerKey(consumer, eventId) });
-const inventoryOutboxOf = (orderId: string) => outboxRowsOf<{ id: string; type: string; payload: string }>('InventoryOutboxTable', orderId);
+const outboxRowsOf = (orderId: string) => queryIndex<{ id: string; type: string; payload: string }>('InventoryOutboxTable', 'AggregateIndex', 'aggregateId', orderId);
 const markerFor = (event: Envelope<'order.created'>, consumer = RESERVE_STOCK): ProcessedMarker => ({ consumer, eventId: event.id, eventType: event.type });
 
 /** What inventory decides from `catalogue` (possibly a stale read), as a unit of work for `TransactionWriter`. */
@@ -100,8 +100,8 @@ describe('TransactionWriter: the marker and the business writes commit together 
     expect(error.message).toContain(`Shard 0 of ${productId} holds fewer than 5 units now`);
     expect(await markerOf(RESERVE_STOCK, event.id)).toBeUndefined();
     expect(await reservationOf(orderId)).toBeUndefined();
-    expect(await outboxRow('InventoryOutboxTable', decision.events[0].id)).toBeUndefined();
-    expect(await inventoryOutboxOf(orderId)).toEqual([]);
+    expect(await getItem('InventoryOutboxTable', { id: decision.events[0].id })).toBeUndefined();
+    expect(await outboxRowsOf(orderId)).toEqual([]);
     expect(await stockOf(productId)).toBe(2);
   });
 
@@ -141,9 +141,9 @@ describe('TransactionWriter: the marker and the business writes commit together 
     // Assess
     expect(error).toMatchObject({ consumer: RESERVE_STOCK, eventId: event.id });
     expect(await stockOf(productId)).toBe(3);
-    const rows = await inventoryOutboxOf(orderId);
+    const rows = await outboxRowsOf(orderId);
     expect(rows.map((r) => r.id)).toEqual([decision.events[0].id]);
-    expect(await outboxRow('InventoryOutboxTable', again.id)).toBeUndefined();
+    expect(await getItem('InventoryOutboxTable', { id: again.id })).toBeUndefined();
     expect(await markerOf(RESERVE_STOCK, event.id)).toMatchObject({ eventId: event.id, eventType: 'order.created', processedAt: firstAt.toISOString() });
     expect(await reservationOf(orderId)).toMatchObject({ status: 'RESERVED', items: [{ productId, quantity: 2, unitPrice: 500 }] });
   });
@@ -161,7 +161,7 @@ describe('TransactionWriter: the marker and the business writes commit together 
     // Assess
     expect(error.eventId).toBe(event.id);
     expect(await stockOf(productId)).toBe(3);
-    expect(await inventoryOutboxOf(event.data.orderId)).toHaveLength(1);
+    expect(await outboxRowsOf(event.data.orderId)).toHaveLength(1);
   });
 
   it('(b) keys markers by consumer: the same event is not a duplicate for another consumer', async () => {
@@ -197,7 +197,7 @@ describe('reserveStock through consumerHandler on DynamoDB Local', () => {
     expect(second).toEqual({ status: 'duplicate', eventId: event.id });
     expect(await stockOf(productId)).toBe(7);
     expect(await reservationOf(orderId)).toMatchObject({ status: 'RESERVED', amount: 750, items: [{ productId, quantity: 3, unitPrice: 250 }] });
-    const rows = await inventoryOutboxOf(orderId);
+    const rows = await outboxRowsOf(orderId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ type: 'inventory.reserved' });
     expect(JSON.parse(rows[0]!.payload)).toMatchObject({ causationId: event.id, correlationId: event.correlationId, data: { amount: 750 } });
@@ -237,7 +237,7 @@ describe('reserveStock through consumerHandler on DynamoDB Local', () => {
     expect(await stockOf(productId)).toBe(8);
     const markers = (await scanAll<ProcessedMarker>('InventoryInboxTable')).filter((m) => m.eventId === event.id);
     expect(markers).toEqual([expect.objectContaining({ consumer: RESERVE_STOCK, eventType: 'order.created' })]);
-    expect(await inventoryOutboxOf(orderId)).toHaveLength(1);
+    expect(await outboxRowsOf(orderId)).toHaveLength(1);
     expect(await reservationOf(orderId)).toMatchObject({ status: 'RESERVED' });
   });
 
@@ -262,7 +262,7 @@ describe('reserveStock through consumerHandler on DynamoDB Local', () => {
     expect(await stockOf(productId)).toBe(0);
     expect(observed.length).toBeGreaterThan(0);
     expect(Math.min(...observed)).toBeGreaterThanOrEqual(0);
-    const rows = (await Promise.all(events.map((e) => inventoryOutboxOf(e.data.orderId)))).flat();
+    const rows = (await Promise.all(events.map((e) => outboxRowsOf(e.data.orderId)))).flat();
     expect(rows.map((r) => r.type).sort()).toEqual([...Array(5).fill('inventory.reservation.failed'), ...Array(3).fill('inventory.reserved')]);
   });
 

@@ -51,7 +51,7 @@ const consumerNeeds = Object.fromEntries(
         ...Object.entries(declared.access as Record<string, readonly string[]>).flatMap(([table, actions]) => actions.map((a) => `dynamodb:${a} ${table}`)),
         ...(emits ? [`dynamodb:PutItem ${outboxOf(service)}`] : []),
         ...consumerPlumbing(inboxOf(service)),
-        ...(repeatsReplies ? [`dynamodb:Query ${outboxOf(service)}`, `dynamodb:UpdateItem ${outboxOf(service)}`] : []),
+        ...(repeatsReplies ? [`dynamodb:Query ${outboxOf(service)}/index/AggregateIndex`, `dynamodb:UpdateItem ${outboxOf(service)}`] : []),
       ],
     ];
   }),
@@ -83,14 +83,15 @@ const needs: Record<string, string[]> = {
     ...topology.deliveryConsumers.map((c) => `dynamodb:BatchGetItem ${inboxOf(topology.serviceOf(c))}`),
   ],
   replayEvents: [
-    ...OUTBOXES.flatMap((t) => [`dynamodb:GetItem ${t}`, `dynamodb:Query ${t}`, `dynamodb:UpdateItem ${t}`, `dynamodb:Scan ${t}`]),
+    ...OUTBOXES.flatMap((t) => [`dynamodb:GetItem ${t}`, `dynamodb:UpdateItem ${t}`, `dynamodb:Scan ${t}`, `dynamodb:Query ${t}/index/AggregateIndex`]),
     'events:PutEvents EventBus',
   ],
   describeSaga: [
     'dynamodb:GetItem OrdersTable',
     'dynamodb:GetItem SagaStateTable',
-    // The order's rows: each outbox is keyed by order.
-    ...OUTBOXES.map((t) => `dynamodb:Query ${t}`),
+    ...OUTBOXES.map((t) => `dynamodb:Query ${t}/index/AggregateIndex`),
+    // The full rows (when and how each was published): the index projects only what replay needs.
+    ...OUTBOXES.map((t) => `dynamodb:BatchGetItem ${t}`),
     'dynamodb:Query DeadLetterTable/index/AggregateIndex',
     ...INBOXES.map((t) => `dynamodb:BatchGetItem ${t}`),
   ],

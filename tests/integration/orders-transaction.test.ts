@@ -10,7 +10,7 @@ import { ConflictError, IdempotencyKeyReusedError, ValidationError } from '../..
 import { reactToSagaEvent, timeOut } from '../../lib/services/orders/domain/transitions';
 import type { Order } from '../../lib/services/orders/domain/order';
 import { aDynamoDbClientThatLosesTheNextTransactionAnswer, aFixedClock, anInventoryReservedEvent } from '../steps/given';
-import { ddb, getItem, outboxRow, outboxRowsOf, scanAll, table } from '../steps/local-aws';
+import { ddb, getItem, queryIndex, scanAll, table } from '../steps/local-aws';
 import { expectToReject } from '../steps/then';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
@@ -28,7 +28,7 @@ const deps = (overrides: { client?: DynamoDBClient; clock?: Clock } = {}): Place
 const anOrder = { customerId: 'customer-123', items: [{ productId: 'product-1', quantity: 2 }] };
 const aCustomerId = () => `itest-customer-${randomUUID().slice(0, 8)}`;
 const ordersOf = async (customerId: string) => (await scanAll<{ orderId: string; customerId: string }>('OrdersTable')).filter((o) => o.customerId === customerId);
-const ordersOutboxOf = (orderId: string) => outboxRowsOf('OrdersOutboxTable', orderId);
+const outboxRowsOf = (orderId: string) => queryIndex('OrdersOutboxTable', 'AggregateIndex', 'aggregateId', orderId);
 
 describe('placing an order (one TransactWriteItems)', () => {
   it('writes the order, its saga state and the order.created outbox record together', async () => {
@@ -40,10 +40,11 @@ describe('placing an order (one TransactWriteItems)', () => {
     // The order carries its saga's id; the saga is read by that id (there is no index by orderId).
     expect(await getItem('OrdersTable', { orderId: order.orderId })).toMatchObject({ sagaId: order.sagaId });
     expect(await getItem('SagaStateTable', { sagaId: order.sagaId })).toMatchObject({ orderId: order.orderId, currentStep: 'CREATED', steps: { created: { status: 'SUCCESS' } } });
-    const outbox = await outboxRowsOf<{ type: string; payload: string; pendingShard?: string }>('OrdersOutboxTable', order.orderId);
+    const outbox = await queryIndex<{ type: string; payload: string; pendingShard?: string }>('OrdersOutboxTable', 'AggregateIndex', 'aggregateId', order.orderId);
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({ type: 'order.created' });
-    const row = await outboxRow<{ pendingShard?: string }>('OrdersOutboxTable', (outbox[0] as unknown as { id: string }).id);
+    // The index projects only what replay reads; the row itself carries the pending shard.
+    const row = await getItem<{ pendingShard?: string }>('OrdersOutboxTable', { id: (outbox[0] as unknown as { id: string }).id });
     expect(row?.pendingShard).toMatch(/^p\d+$/);
     expect(JSON.parse(outbox[0]!.payload)).toMatchObject({ aggregateId: order.orderId, correlationId: order.sagaId, sequence: 1 });
   });
@@ -59,7 +60,7 @@ describe('placing an order (one TransactWriteItems)', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(TransactionCanceledException);
     expect(await getItem('OrdersTable', { orderId: result.order.orderId })).toBeUndefined();
-    expect(await outboxRow('OrdersOutboxTable', events[0].id)).toBeUndefined();
+    expect(await getItem('OrdersOutboxTable', { id: events[0].id })).toBeUndefined();
   });
 
   it('writes nothing for an invalid request', async () => {
@@ -111,7 +112,7 @@ describe('Idempotency-Key: the key is recorded in the order’s transaction', ()
     expect(second).toEqual({ order: first.order, replayed: true });
     expect(third).toEqual({ order: first.order, replayed: true });
     expect((await ordersOf(customerId)).map((o) => o.orderId)).toEqual([first.order.orderId]);
-    expect(await ordersOutboxOf(first.order.orderId)).toHaveLength(1);
+    expect(await outboxRowsOf(first.order.orderId)).toHaveLength(1);
   });
 
   it('refuses the same key with a different request, and writes nothing', async () => {
@@ -159,7 +160,7 @@ describe('Idempotency-Key: the key is recorded in the order’s transaction', ()
     expect(stored).toHaveLength(1);
     expect(new Set(results.map((r) => r.order.orderId))).toEqual(new Set([stored[0]!.orderId]));
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
-    expect(await ordersOutboxOf(stored[0]!.orderId)).toHaveLength(1);
+    expect(await outboxRowsOf(stored[0]!.orderId)).toHaveLength(1);
   });
 
   it('the ambiguous case: the first attempt committed but its answer was lost; the retry gets the committed order', async () => {
@@ -179,7 +180,7 @@ describe('Idempotency-Key: the key is recorded in the order’s transaction', ()
     expect(committed).toHaveLength(1);
     expect(retry).toMatchObject({ replayed: true, order: { orderId: committed[0]!.orderId, customerId, status: 'PENDING' } });
     expect(await ordersOf(customerId)).toHaveLength(1);
-    expect(await ordersOutboxOf(committed[0]!.orderId)).toHaveLength(1);
+    expect(await outboxRowsOf(committed[0]!.orderId)).toHaveLength(1);
   });
 
   it('frees a key once it has expired (24 hours), even before DynamoDB’s TTL deletes the record', async () => {

@@ -16,7 +16,7 @@ import { EventBridgePublisher } from '../../lib/platform/relay/eventbridge-publi
 import { forwardStreamRecords } from '../../lib/platform/relay/forwarder';
 import { sweepOutbox } from '../../lib/platform/relay/sweeper';
 import { startFakeEventBridge } from '../steps/fake-eventbridge';
-import { ddb, getItem, outboxRow, table } from '../steps/local-aws';
+import { ddb, getItem, table } from '../steps/local-aws';
 import { createEnvelope } from '../../lib/services/contracts';
 
 type FakeBus = Awaited<ReturnType<typeof startFakeEventBridge>>;
@@ -84,7 +84,7 @@ describe('outbox publishing against real DynamoDB Local', () => {
     expect(bus.envelopes().map((e) => e.id)).toEqual(expect.arrayContaining(events.map((e) => e.id)));
     expect(bus.entries.length).toBe(before);
     for (const event of events) {
-      const row = await outboxRow<{ publishedAt?: number; publishedBy?: string; pendingShard?: string; expiresAt?: number }>('OrdersOutboxTable', event.id);
+      const row = await getItem<{ publishedAt?: number; publishedBy?: string; pendingShard?: string; expiresAt?: number }>('OrdersOutboxTable', { id: event.id });
       expect(row?.publishedAt).toEqual(expect.any(Number));
       expect(row?.publishedBy).toBe('stream');
       expect(row?.pendingShard).toBeUndefined();
@@ -106,7 +106,7 @@ describe('outbox publishing against real DynamoDB Local', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0]!.dynamodb!.SequenceNumber }]);
-    expect((await outboxRow<{ pendingShard?: string }>('InventoryOutboxTable', event.id))?.pendingShard).toMatch(/^p\d+$/);
+    expect((await getItem<{ pendingShard?: string }>('InventoryOutboxTable', { id: event.id }))?.pendingShard).toMatch(/^p\d+$/);
   });
 
   it('sweeps only unpublished records older than the grace period, without a scan', async () => {
@@ -130,7 +130,7 @@ describe('outbox publishing against real DynamoDB Local', () => {
     expect(first).toEqual({ found: 1, recovered: 1, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 });
     expect(second).toEqual({ found: 0, recovered: 0, failed: 0, unpublishable: 0, complete: true, claimedElsewhere: 0 });
     expect(bus.envelopes().slice(before).map((e) => e.id)).toEqual([stale.id]);
-    expect((await outboxRow<{ pendingShard?: string }>('PaymentsOutboxTable', fresh.id))?.pendingShard).toBeDefined();
+    expect((await getItem<{ pendingShard?: string }>('PaymentsOutboxTable', { id: fresh.id }))?.pendingShard).toBeDefined();
     expect(await store.oldestUnpublishedAge(now)).toBeGreaterThanOrEqual(1_000);
   });
 
@@ -144,17 +144,17 @@ describe('outbox publishing against real DynamoDB Local', () => {
     const store = new OutboxStore(ddb(), outboxTable);
 
     // Act
-    const first = await store.claimForSweep([pending, published], now, 30_000);
-    const overlapping = await store.claimForSweep([pending], now + 1_000, 30_000);
-    const afterLease = await store.claimForSweep([pending], now + 31_000, 30_000);
+    const first = await store.claimForSweep([pending.id, published.id], now, 30_000);
+    const overlapping = await store.claimForSweep([pending.id], now + 1_000, 30_000);
+    const afterLease = await store.claimForSweep([pending.id], now + 31_000, 30_000);
 
     // Assess
     expect([...first]).toEqual([pending.id]);
     expect(overlapping.size).toBe(0);
     expect([...afterLease]).toEqual([pending.id]);
-    await store.releaseSweepClaims([pending, published]);
-    expect([...(await store.claimForSweep([pending], now + 32_000, 30_000))]).toEqual([pending.id]);
-    expect(await getItem('InventoryOutboxTable', { aggregateId: pending.aggregateId, id: pending.id })).toMatchObject({ sweepClaimedUntil: now + 62_000, pendingShard: pending.pendingShard });
+    await store.releaseSweepClaims([pending.id, published.id]);
+    expect([...(await store.claimForSweep([pending.id], now + 32_000, 30_000))]).toEqual([pending.id]);
+    expect(await getItem('InventoryOutboxTable', { id: pending.id })).toMatchObject({ sweepClaimedUntil: now + 62_000, pendingShard: pending.pendingShard });
   });
 
   it('drains every stale row in one sweep, page after page (500 rows, more than a page of every shard), and keeps an unpublishable row pending', async () => {
@@ -177,7 +177,7 @@ describe('outbox publishing against real DynamoDB Local', () => {
     expect(first).toMatchObject({ found: 501, recovered: 500, failed: 0, unpublishable: 1, complete: true, claimedElsewhere: 0 });
     expect(new Set(bus.envelopes().slice(before).map((e) => e.id))).toEqual(new Set(backlog.map((e) => e.id)));
     // Never dropped: still in the pending index, with the reason; the next sweep meets it again and publishes nothing.
-    const kept = await outboxRow<{ pendingShard?: string; unpublishableReason?: string }>('OrdersOutboxTable', odd.id);
+    const kept = await getItem<{ pendingShard?: string; unpublishableReason?: string }>('OrdersOutboxTable', { id: odd.id });
     expect(kept?.pendingShard).toMatch(/^p\d+$/);
     expect(kept?.unpublishableReason).toMatch(/holds event/);
     expect(second).toMatchObject({ found: 1, recovered: 0, unpublishable: 1 });

@@ -39,12 +39,12 @@ describe('sweeper timing on deployed settings', () => {
     const pending = () => rows.filter((r) => r.createdAt <= clock && !publishedAt.has(r.id));
     const outbox = {
       findUnpublished: async (before: number) => ({ rows: rows.filter((r) => r.createdAt <= before && !publishedAt.has(r.id)) }),
-      markPublished: async (marked: { id: string }[]) => {
-        marked.forEach((row) => publishedAt.set(row.id, clock));
-        return { marked: marked.map((row) => row.id), failed: [] };
+      markPublished: async (ids: string[]) => {
+        ids.forEach((id) => publishedAt.set(id, clock));
+        return { marked: ids, failed: [] };
       },
       markUnpublishable: async () => undefined,
-      claimForSweep: async (claimed: { id: string }[]) => new Set(claimed.map((row) => row.id)),
+      claimForSweep: async (ids: string[]) => new Set(ids),
       releaseSweepClaims: async () => undefined,
       oldestUnpublishedAge: async (now: number) => (pending().length ? now - Math.min(...pending().map((r) => r.createdAt)) : 0),
     };

@@ -9,7 +9,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, EventBridgeEvent, StreamRecord } from 'aws-lambda';
 import type { DeadLetter } from '../../lib/platform/adapters/dynamodb/dead-letters';
 import type { OutboxRow } from '../../lib/platform/adapters/dynamodb/outbox-row';
-import type { OutboxKey, PublishPath, RelayOutbox } from '../../lib/platform/relay/ports';
+import type { PublishPath, RelayOutbox } from '../../lib/platform/relay/ports';
 import type { ProcessedMarker } from '../../lib/platform/adapters/dynamodb/transaction';
 import type { Clock, TxWrite, UnitOfWork } from '../../lib/platform/ports';
 import { toOutboxRow } from '../../lib/platform/adapters/dynamodb/outbox-row';
@@ -128,22 +128,22 @@ export const aFakePublisher = (refuse: Record<string, Pick<PublishFailure, 'code
 /** An outbox whose writes all succeed; `unpublished` is what `findUnpublished` returns, in one page. */
 export const aFakeOutbox = (unpublished: OutboxRow[] = []) => {
   const findUnpublished = jest.fn<Promise<{ rows: OutboxRow[]; cursor?: UnpublishedCursor }>, [number, UnpublishedCursor?]>(async () => ({ rows: unpublished }));
-  const markPublished = jest.fn<Promise<{ marked: string[]; failed: string[] }>, [OutboxKey[], number, PublishPath]>(async (rows) => ({
-    marked: rows.map((row) => row.id),
+  const markPublished = jest.fn<Promise<{ marked: string[]; failed: string[] }>, [string[], number, PublishPath]>(async (ids) => ({
+    marked: ids,
     failed: [],
   }));
-  const markUnpublishable = jest.fn<Promise<void>, [OutboxKey, string, number]>(async () => undefined);
+  const markUnpublishable = jest.fn<Promise<void>, [string, string, number]>(async () => undefined);
   const oldestUnpublishedAge = jest.fn<Promise<number>, [number]>(async (now) =>
     unpublished.length ? now - Math.min(...unpublished.map((r) => r.createdAt)) : 0,
   );
   // Claims as the table makes them: a row is claimed by one sweep until its lease runs out.
   const claims = new Map<string, number>();
-  const claimForSweep = jest.fn<Promise<Set<string>>, [OutboxKey[], number, number]>(async (rows, now, leaseMs) => {
-    const claimed = rows.map((row) => row.id).filter((id) => (claims.get(id) ?? -Infinity) < now);
+  const claimForSweep = jest.fn<Promise<Set<string>>, [string[], number, number]>(async (ids, now, leaseMs) => {
+    const claimed = ids.filter((id) => (claims.get(id) ?? -Infinity) < now);
     claimed.forEach((id) => claims.set(id, now + leaseMs));
     return new Set(claimed);
   });
-  const releaseSweepClaims = jest.fn<Promise<void>, [OutboxKey[]]>(async (rows) => void rows.forEach((row) => claims.delete(row.id)));
+  const releaseSweepClaims = jest.fn<Promise<void>, [string[]]>(async (ids) => void ids.forEach((id) => claims.delete(id)));
   const outbox: Pick<RelayOutbox, 'findUnpublished' | 'claimForSweep' | 'releaseSweepClaims' | 'markPublished' | 'markUnpublishable' | 'oldestUnpublishedAge'> = {
     findUnpublished,
     claimForSweep,

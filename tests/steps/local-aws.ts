@@ -49,24 +49,3 @@ export const queryIndex = async <T = Record<string, unknown>>(
   );
   return (Items ?? []).map((i) => unmarshall(i) as T);
 };
-
-/** One outbox row by its event id alone (the table is keyed by order: a scan, fine for a test's small tables). */
-export const outboxRow = async <T = Record<string, unknown>>(logicalId: string, id: string): Promise<T | undefined> => {
-  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-  do {
-    const page = await ddb().send(
-      new ScanCommand({ TableName: table(logicalId), FilterExpression: 'id = :id', ExpressionAttributeValues: marshall({ ':id': id }), ExclusiveStartKey: start, ConsistentRead: true }),
-    );
-    if (page.Items?.length) return unmarshall(page.Items[0]!) as T;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return undefined;
-};
-
-/** Every outbox row of one order, in commit order: a query of the table's own key. */
-export const outboxRowsOf = async <T = Record<string, unknown>>(logicalId: string, orderId: string): Promise<T[]> => {
-  const { Items } = await ddb().send(
-    new QueryCommand({ TableName: table(logicalId), KeyConditionExpression: 'aggregateId = :v', ExpressionAttributeValues: marshall({ ':v': orderId }), ConsistentRead: true }),
-  );
-  return (Items ?? []).map((i) => unmarshall(i) as T & { createdAt: number }).sort((a, b) => a.createdAt - b.createdAt);
-};

@@ -160,6 +160,3 @@ export const violationsOf = async (opts: { orderIds: string[]; baseline: { stock
     client.destroy();
   }
 };
-
-/** What the relay's writes to a row must name: its key (its order and its event id). */
-export const outboxKeyOf = (event: { id: string; aggregateId: string }): unknown => expect.objectContaining({ id: event.id, aggregateId: event.aggregateId });

@@ -1,27 +1,25 @@
-import { GetItemCommand, QueryCommand, ScanCommand, UpdateItemCommand, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type BatchGetItemCommandOutput, GetItemCommand, QueryCommand, ScanCommand, UpdateItemCommand, ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fromItem, toValues, type Item } from '../adapters/dynamodb/marshalling';
 import {
+  AGGREGATE_INDEX,
   DEFAULT_OUTBOX_SHARDS,
   shardOf,
   OUTBOX_RETENTION_SECONDS,
   UNPUBLISHED_INDEX,
   type OutboxRow,
 } from '../adapters/dynamodb/outbox-row';
-import type { OutboxKey, PublishPath, RelayOutbox, UnpublishedCursor } from './ports';
+import { UnprocessedKeysError } from '../adapters/errors';
+import type { PublishPath, RelayOutbox, UnpublishedCursor } from './ports';
 
 /** Rows per shard per page of a sweep: a page of every shard (400 rows) is 40 PutEvents calls, published and marked before the next. */
 const SWEEP_PAGE_PER_SHARD = 25;
 const MARK_CONCURRENCY = 25;
-/** Parallel segments of a replay-by-type (or by-id-alone) scan. */
+/** Parallel segments of a replay-by-type scan. */
 const SCAN_SEGMENTS = 4;
-
-const keyOf = (row: OutboxKey) => toValues({ aggregateId: row.aggregateId, id: row.id });
 
 /**
  * The relay's view of one service's outbox table: the pending rows (through the sharded sparse
- * index), marking rows published or set aside, and the lookups replay selects by. The table is
- * keyed by order (partition `aggregateId`, sort `id`): one order's events are one query of the
- * table itself, with no index to write on every row.
+ * index), marking rows published or set aside, and the lookups replay selects by.
  */
 export class OutboxStore implements RelayOutbox {
   constructor(
@@ -91,56 +89,56 @@ export class OutboxStore implements RelayOutbox {
    * no index). A row already published, or claimed by a sweep whose lease has not run out, is
    * refused; so is one the update could not reach (the next sweep tries it again).
    */
-  async claimForSweep(rows: OutboxKey[], now: number, leaseMs: number): Promise<Set<string>> {
-    const results = await this.updateEach(rows, () => ({
+  async claimForSweep(ids: string[], now: number, leaseMs: number): Promise<Set<string>> {
+    const results = await this.updateEach(ids, () => ({
       UpdateExpression: 'SET sweepClaimedUntil = :until',
       ConditionExpression: 'attribute_exists(pendingShard) AND (attribute_not_exists(sweepClaimedUntil) OR sweepClaimedUntil < :now)',
       ExpressionAttributeValues: toValues({ ':until': now + leaseMs, ':now': now }),
     }));
-    return new Set(rows.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id));
+    return new Set(ids.filter((_, i) => results[i]!.status === 'fulfilled'));
   }
 
-  async releaseSweepClaims(rows: OutboxKey[]): Promise<void> {
-    await this.updateEach(rows, () => ({ UpdateExpression: 'REMOVE sweepClaimedUntil', ConditionExpression: 'attribute_exists(pendingShard)' }));
+  async releaseSweepClaims(ids: string[]): Promise<void> {
+    await this.updateEach(ids, () => ({ UpdateExpression: 'REMOVE sweepClaimedUntil', ConditionExpression: 'attribute_exists(pendingShard)' }));
   }
 
   /**
    * `publishedAt` and `publishedBy` keep the first publication (a replay re-publishes without
    * rewriting when and how the event first went out): both ride on the update that marks the row.
    */
-  async markPublished(rows: OutboxKey[], now: number, by: PublishPath): Promise<{ marked: string[]; failed: string[] }> {
-    const results = await this.updateEach(rows, () => ({
+  async markPublished(ids: string[], now: number, by: PublishPath): Promise<{ marked: string[]; failed: string[] }> {
+    const results = await this.updateEach(ids, () => ({
       UpdateExpression: 'REMOVE pendingShard SET publishedAt = if_not_exists(publishedAt, :now), publishedBy = if_not_exists(publishedBy, :by), expiresAt = :expires',
       ExpressionAttributeValues: toValues({ ':now': now, ':expires': Math.floor(now / 1000) + OUTBOX_RETENTION_SECONDS, ':by': by }),
     }));
     const marked: string[] = [];
     const failed: string[] = [];
-    results.forEach((r, i) => (r.status === 'fulfilled' ? marked : failed).push(rows[i]!.id));
+    results.forEach((r, i) => (r.status === 'fulfilled' ? marked : failed).push(ids[i]!));
     return { marked, failed };
   }
 
   /** One conditional update per existing row, at most MARK_CONCURRENCY in flight: a swept page can hold hundreds of rows. */
   private async updateEach(
-    rows: OutboxKey[],
-    update: (row: OutboxKey) => { UpdateExpression: string; ExpressionAttributeValues?: Item; ConditionExpression?: string },
+    ids: string[],
+    update: (id: string) => { UpdateExpression: string; ExpressionAttributeValues?: Item; ConditionExpression?: string },
   ): Promise<PromiseSettledResult<unknown>[]> {
     const results: PromiseSettledResult<unknown>[] = [];
-    for (let i = 0; i < rows.length; i += MARK_CONCURRENCY) {
-      const chunk = rows.slice(i, i + MARK_CONCURRENCY);
-      const send = (row: OutboxKey) =>
-        this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: keyOf(row), ConditionExpression: 'attribute_exists(id)', ...update(row) }));
+    for (let i = 0; i < ids.length; i += MARK_CONCURRENCY) {
+      const chunk = ids.slice(i, i + MARK_CONCURRENCY);
+      const send = (id: string) =>
+        this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: toValues({ id }), ConditionExpression: 'attribute_exists(id)', ...update(id) }));
       results.push(...(await Promise.allSettled(chunk.map(send))));
     }
     return results;
   }
 
   /** Records why a row cannot be published. It keeps `pendingShard`: the row stays pending, never dropped. */
-  async markUnpublishable(row: OutboxKey, reason: string, now: number): Promise<void> {
+  async markUnpublishable(id: string, reason: string, now: number): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: keyOf(row),
+          Key: toValues({ id }),
           UpdateExpression: 'SET unpublishableReason = :reason, unpublishableAt = :now',
           ConditionExpression: 'attribute_exists(pendingShard)',
           ExpressionAttributeValues: toValues({ ':reason': reason, ':now': now }),
@@ -157,39 +155,41 @@ export class OutboxStore implements RelayOutbox {
    * kept): the sweeper publishes them again. How a participant answers a command it already
    * applied (`lib/platform/relay/replies.ts`).
    */
-  async markPendingAgain(rows: OutboxKey[]): Promise<void> {
-    const results = await this.updateEach(rows, (row) => ({ UpdateExpression: 'SET pendingShard = :shard', ExpressionAttributeValues: toValues({ ':shard': shardOf(row.id, this.shards) }) }));
+  async markPendingAgain(ids: string[]): Promise<void> {
+    const results = await this.updateEach(ids, (id) => ({ UpdateExpression: 'SET pendingShard = :shard', ExpressionAttributeValues: toValues({ ':shard': shardOf(id, this.shards) }) }));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
   }
 
-  async get(id: string, aggregateId?: string): Promise<OutboxRow | undefined> {
-    if (aggregateId !== undefined) {
-      const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: keyOf({ id, aggregateId }), ConsistentRead: true }));
-      return Item ? fromItem<OutboxRow>(Item) : undefined;
-    }
-    const found = await this.scanAll({ FilterExpression: 'id = :id', ExpressionAttributeValues: toValues({ ':id': id }) });
-    return found[0];
+  async get(id: string): Promise<OutboxRow | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: toValues({ id }), ConsistentRead: true }));
+    return Item ? fromItem<OutboxRow>(Item) : undefined;
+  }
+
+  /** Every stored event of one aggregate (order), in commit order. */
+  findByAggregate(aggregateId: string, limit: number): Promise<OutboxRow[]> {
+    return this.queryAll({ IndexName: AGGREGATE_INDEX, KeyConditionExpression: 'aggregateId = :a', ExpressionAttributeValues: toValues({ ':a': aggregateId }) }, limit);
   }
 
   /**
-   * Every stored row of one aggregate (order), whole, in commit order: one query of the table's
-   * own partition (the rows of one order are a handful, so all are read, then the first `limit` in
-   * commit order kept).
+   * Every stored row of one aggregate, whole (with when and by which path it was published, which
+   * the index by aggregate does not project): the index gives the ids, the table the rows. For
+   * operations reads (describeSaga), never the hot path.
    */
-  async findByAggregate(aggregateId: string, limit: number): Promise<OutboxRow[]> {
-    const rows = await this.readAll(
-      (startKey) =>
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'aggregateId = :a',
-          ExpressionAttributeValues: toValues({ ':a': aggregateId }),
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      Number.POSITIVE_INFINITY,
-    );
-    return rows.sort((a, b) => a.createdAt - b.createdAt || a.sequence - b.sequence).slice(0, limit);
+  async historyOf(aggregateId: string, limit: number): Promise<OutboxRow[]> {
+    const keys = (await this.findByAggregate(aggregateId, limit)).map((row) => toValues({ id: row.id }));
+    const rows: OutboxRow[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let request: Record<string, { Keys: Item[]; ConsistentRead: boolean }> | undefined = { [this.tableName]: { Keys: keys.slice(i, i + 100), ConsistentRead: true } };
+      for (let attempt = 1; request && attempt <= 5; attempt += 1) {
+        const page: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: request }));
+        rows.push(...(page.Responses?.[this.tableName] ?? []).map((item) => fromItem<OutboxRow>(item)));
+        const left: Item[] | undefined = page.UnprocessedKeys?.[this.tableName]?.Keys;
+        request = left?.length ? { [this.tableName]: { Keys: left, ConsistentRead: true } } : undefined;
+      }
+      if (request) throw new UnprocessedKeysError(request[this.tableName]!.Keys.length, 5);
+    }
+    return rows.sort((a, b) => a.createdAt - b.createdAt);
   }
 
   /**
@@ -200,25 +200,31 @@ export class OutboxStore implements RelayOutbox {
   async findByType(type: string, from: number, to: number, limit: number): Promise<OutboxRow[]> {
     // Every match of every segment: a scan returns its matches in no order, so the first `limit`
     // in commit order are known only once all are read.
-    const found = await this.scanAll({
-      FilterExpression: '#type = :t AND createdAt BETWEEN :from AND :to',
-      ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: toValues({ ':t': type, ':from': from, ':to': to }),
-    });
-    return found.sort((a, b) => a.createdAt - b.createdAt).slice(0, limit);
-  }
-
-  /** Every row matching `filter`, read by a parallel scan of the whole table. */
-  private async scanAll(filter: { FilterExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues: Item }): Promise<OutboxRow[]> {
     const perSegment = await Promise.all(
       Array.from({ length: SCAN_SEGMENTS }, (_, segment) =>
         this.readAll(
-          (startKey) => new ScanCommand({ TableName: this.tableName, Segment: segment, TotalSegments: SCAN_SEGMENTS, ...filter, ExclusiveStartKey: startKey }),
+          (startKey) =>
+            new ScanCommand({
+              TableName: this.tableName,
+              Segment: segment,
+              TotalSegments: SCAN_SEGMENTS,
+              FilterExpression: '#type = :t AND createdAt BETWEEN :from AND :to',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: toValues({ ':t': type, ':from': from, ':to': to }),
+              ExclusiveStartKey: startKey,
+            }),
           Number.POSITIVE_INFINITY,
         ),
       ),
     );
-    return perSegment.flat();
+    return perSegment
+      .flat()
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .slice(0, limit);
+  }
+
+  private queryAll(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit: number): Promise<OutboxRow[]> {
+    return this.readAll((startKey) => new QueryCommand({ ...query, TableName: this.tableName, ExclusiveStartKey: startKey }), limit);
   }
 
   /** Page after page of a query or scan (`command` for each page's start key), until done or `limit` rows are read. */

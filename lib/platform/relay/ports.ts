@@ -36,12 +36,6 @@ export interface EventPublisher {
   publish(events: CommittedEvent[]): Promise<PublishResult>;
 }
 
-/**
- * A row's key: its order (the table's partition, so one order's events are one query) and its
- * event id. Every write the relay makes to a row names both.
- */
-export type OutboxKey = Pick<OutboxRow, 'id' | 'aggregateId'>;
-
 /** Where a paged read of the pending rows stopped (opaque to the caller). */
 export type UnpublishedCursor = Record<string, unknown>;
 
@@ -53,16 +47,14 @@ export interface RelayOutbox {
    * Claims pending rows for one sweep until `now + leaseMs`: a row claimed by a sweep still running
    * is not claimed again, so sweeps that overlap never publish the same rows. The ids claimed.
    */
-  claimForSweep(rows: OutboxKey[], now: number, leaseMs: number): Promise<Set<string>>;
+  claimForSweep(ids: string[], now: number, leaseMs: number): Promise<Set<string>>;
   /** Lets go of claimed rows that are still pending (their publication failed). */
-  releaseSweepClaims(rows: OutboxKey[]): Promise<void>;
-  /** Marks rows published; answers with their ids. */
-  markPublished(rows: OutboxKey[], now: number, by: PublishPath): Promise<{ marked: string[]; failed: string[] }>;
+  releaseSweepClaims(ids: string[]): Promise<void>;
+  markPublished(ids: string[], now: number, by: PublishPath): Promise<{ marked: string[]; failed: string[] }>;
   /** Records why a row cannot be published; the row stays pending (in the index) until fixed. */
-  markUnpublishable(row: OutboxKey, reason: string, now: number): Promise<void>;
-  markPendingAgain(rows: OutboxKey[]): Promise<void>;
-  /** One row by its id: one read when its order is known, otherwise a scan (an operator's rare lookup). */
-  get(id: string, aggregateId?: string): Promise<OutboxRow | undefined>;
+  markUnpublishable(id: string, reason: string, now: number): Promise<void>;
+  markPendingAgain(ids: string[]): Promise<void>;
+  get(id: string): Promise<OutboxRow | undefined>;
   findByAggregate(aggregateId: string, limit: number): Promise<OutboxRow[]>;
   findByType(type: string, from: number, to: number, limit: number): Promise<OutboxRow[]>;
 }

@@ -70,7 +70,7 @@ export const publishOutboxRows = async (rows: OutboxRow[], deps: PublishRowsDeps
     logger.error('Outbox row cannot be published as it is; kept pending', { outboxId: row.id, type: row.type, reason: read.reason, path: deps.path });
     if (row.unpublishableReason !== read.reason) {
       try {
-        await deps.outbox.markUnpublishable(row, read.reason, now());
+        await deps.outbox.markUnpublishable(row.id, read.reason, now());
       } catch (error) {
         logger.warn('Could not record why the row is unpublishable', { outboxId: row.id, error: (error as Error).message });
       }
@@ -85,7 +85,7 @@ export const publishOutboxRows = async (rows: OutboxRow[], deps: PublishRowsDeps
   const publishedAt = now();
   const { published, failed } = await deps.publisher.publish(events);
   if (published.length) {
-    const { failed: unmarked } = await deps.outbox.markPublished(published.map((id) => rowsById.get(id)!), publishedAt, deps.path);
+    const { failed: unmarked } = await deps.outbox.markPublished(published, publishedAt, deps.path);
     // Unmarked rows stay in the pending index: the sweeper publishes them again later, which
     // consumers absorb as duplicates. Nothing is lost, so this is not a batch failure.
     if (unmarked.length) logger.warn('Published but not marked; the sweeper will re-publish', { ids: unmarked });

@@ -24,10 +24,10 @@ const causationOf = (row: OutboxRow): string | undefined => {
  */
 export const repeatReplies = async (cause: { id: string; aggregateId: string }, outbox: Pick<RelayOutbox, 'findByAggregate' | 'markPendingAgain'>): Promise<number> => {
   const rows = await outbox.findByAggregate(cause.aggregateId, MAX_ROWS_PER_ORDER);
-  const replies = rows.filter((row) => causationOf(row) === cause.id);
+  const replies = rows.filter((row) => causationOf(row) === cause.id).map((row) => row.id);
   if (replies.length) {
     await outbox.markPendingAgain(replies);
-    logger.info('Command received again: its replies are published again', { causationId: cause.id, replies: replies.map((row) => row.id) });
+    logger.info('Command received again: its replies are published again', { causationId: cause.id, replies });
   }
   return replies.length;
 };

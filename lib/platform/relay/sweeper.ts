@@ -64,16 +64,16 @@ export const sweepOutbox = async (deps: SweepDeps): Promise<SweepResult> => {
     // Sweeps can overlap (the clock starts one per tick; a slow one is still running): each row is
     // published by the one sweep that claims it, never by every sweep that sees it. A row that
     // cannot be published as it is goes on unclaimed (it is only counted and kept pending).
-    const publishable = page.rows.filter((row) => 'event' in readCommittedEvent(row));
+    const publishable = page.rows.filter((row) => 'event' in readCommittedEvent(row)).map((row) => row.id);
     const claimed = publishable.length ? await deps.outbox.claimForSweep(publishable, now(), SWEEP_CLAIM_MS) : new Set<string>();
     result.found += page.rows.length;
     result.claimedElsewhere += publishable.length - claimed.size;
-    const claimable = new Set(publishable.map((row) => row.id));
+    const claimable = new Set(publishable);
     const mine = page.rows.filter((row) => claimed.has(row.id) || !claimable.has(row.id));
     if (mine.length === 0) continue;
     const { failedIds, published, unpublishable } = await publishOutboxRows(mine, { ...deps, path: 'sweeper' });
     // What failed to publish is let go at once, so the next sweep tries it without waiting out the lease.
-    if (failedIds.size) await deps.outbox.releaseSweepClaims(mine.filter((row) => failedIds.has(row.id))).catch(() => undefined);
+    if (failedIds.size) await deps.outbox.releaseSweepClaims([...failedIds]).catch(() => undefined);
     result.recovered += published;
     result.failed += failedIds.size;
     result.unpublishable += unpublishable;

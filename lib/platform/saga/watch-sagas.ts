@@ -69,7 +69,7 @@ const redrive = async (saga: SagaState, watch: RedriveWatch, eventId: string | u
   const { sagaId, orderId } = saga;
   const attempts = (saga.redriveAttempts ?? 0) + 1;
   await deps.tx.commit({ writes: [deps.keeper.scheduleRedrive(sagaId, watch, attempts, nextRedriveCheck(now, attempts, deps.redrive))], events: [] });
-  const published = eventId ? await deps.republisher.republish(eventId, orderId) : 'missing';
+  const published = eventId ? await deps.republisher.republish(eventId) : 'missing';
   const type = watch === 'compensation' ? deps.topology.saga.ends.cancelled : deps.topology.saga.ends.confirmed;
   const log = { orderId, correlationId: sagaId, eventId, attempts, published, missing };
   if (published !== 'published') throw new Error(`Could not re-publish ${type} of order ${orderId}: ${published}`);

@@ -83,8 +83,8 @@ export const replayEventsHandler = (topology: Pick<SagaTopology, 'emitters' | 's
 export const outboxRepublisher = (): EventRepublisher => {
   const deps = outboxDeps();
   return {
-    async republish(eventId, aggregateId) {
-      const row = await deps.outbox.get(eventId, aggregateId);
+    async republish(eventId) {
+      const row = await deps.outbox.get(eventId);
       if (!row) return 'missing';
       const { published } = await publishOutboxRows([row], { ...deps, path: 'redrive' });
       return published === 1 ? 'published' : 'failed';

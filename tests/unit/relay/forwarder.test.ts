@@ -1,4 +1,3 @@
-import { outboxKeyOf } from '../../steps/then';
 import { toOutboxRow } from '../../../lib/platform/adapters/dynamodb/outbox-row';
 import { forwardStreamRecords } from '../../../lib/platform/relay/forwarder';
 import { aFakeOutbox, aFakePublisher, anInsertRecordOf, anOutboxStreamRecord, aTamperedOutboxRow, someOrderCreatedEvents } from '../../steps/given';
@@ -22,7 +21,7 @@ describe('forwardStreamRecords', () => {
     expect(publish).toHaveBeenCalledWith(events);
     expect(markPublished).toHaveBeenCalledTimes(1);
     expect(markPublished).toHaveBeenCalledWith(
-      events.map(outboxKeyOf),
+      events.map((e) => e.id),
       NOW,
       'stream',
     );
@@ -47,7 +46,7 @@ describe('forwardStreamRecords', () => {
 
     // Assess
     expect(publish).toHaveBeenCalledWith([inserted, insertedToo]);
-    expect(markPublished).toHaveBeenCalledWith([inserted!, insertedToo!].map(outboxKeyOf), NOW, 'stream');
+    expect(markPublished).toHaveBeenCalledWith([inserted!.id, insertedToo!.id], NOW, 'stream');
     expect(response.batchItemFailures).toEqual([]);
   });
 
@@ -93,7 +92,7 @@ describe('forwardStreamRecords', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1001' }, { itemIdentifier: '1003' }]);
-    expect(markPublished).toHaveBeenCalledWith([events[0]!, events[2]!, events[4]!].map(outboxKeyOf), NOW, 'stream');
+    expect(markPublished).toHaveBeenCalledWith([events[0]!.id, events[2]!.id, events[4]!.id], NOW, 'stream');
   });
 
   it('does not mark anything when nothing was published', async () => {
@@ -130,7 +129,7 @@ describe('forwardStreamRecords', () => {
     // Assess
     expect(markUnpublishable).not.toHaveBeenCalled();
     expect(publish).toHaveBeenCalledWith([good, JSON.parse(tampered.payload), goodToo]);
-    expect(markPublished).toHaveBeenCalledWith([good!, odd!, goodToo!].map(outboxKeyOf), NOW, 'stream');
+    expect(markPublished).toHaveBeenCalledWith([good!.id, odd!.id, goodToo!.id], NOW, 'stream');
     expect(response.batchItemFailures).toEqual([]);
   });
 
@@ -151,9 +150,9 @@ describe('forwardStreamRecords', () => {
 
     // Assess
     expect(markUnpublishable).toHaveBeenCalledTimes(1);
-    expect(markUnpublishable).toHaveBeenCalledWith(outboxKeyOf(bad!), expect.stringMatching(reason), NOW);
+    expect(markUnpublishable).toHaveBeenCalledWith(bad!.id, expect.stringMatching(reason), NOW);
     expect(publish).toHaveBeenCalledWith([good, goodToo]);
-    expect(markPublished).toHaveBeenCalledWith([good!, goodToo!].map(outboxKeyOf), NOW, 'stream');
+    expect(markPublished).toHaveBeenCalledWith([good!.id, goodToo!.id], NOW, 'stream');
     // Retrying could never fix it and would hold the shard back: the sweeper meets it again instead.
     expect(response.batchItemFailures).toEqual([]);
   });
@@ -169,7 +168,7 @@ describe('forwardStreamRecords', () => {
     const response = await forwardStreamRecords([anOutboxStreamRecord(row)], { publisher, outbox, now });
 
     // Assess
-    expect(markUnpublishable).toHaveBeenCalledWith(outboxKeyOf(event!), expect.stringMatching(/^Unreadable payload: /), NOW);
+    expect(markUnpublishable).toHaveBeenCalledWith(event!.id, expect.stringMatching(/^Unreadable payload: /), NOW);
     expect(publish).not.toHaveBeenCalled();
     expect(response.batchItemFailures).toEqual([]);
   });
@@ -246,7 +245,7 @@ describe('publishedAt', () => {
 
     // Assess
     expect(markPublished).toHaveBeenCalledWith(
-      events.map(outboxKeyOf),
+      events.map((e) => e.id),
       NOW,
       'stream',
     );

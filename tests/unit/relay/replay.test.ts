@@ -3,14 +3,14 @@ import { ValidationError } from '../../../lib/platform/errors';
 import { sources , contracts } from '../../../lib/services/contracts';
 import { parseReplayRequest, replayEvents, type ReplayDeps } from '../../../lib/platform/relay/replay';
 import { aFakePublisher, anOrderCreatedEvent } from '../../steps/given';
-import { expectToThrow, outboxKeyOf } from '../../steps/then';
+import { expectToThrow } from '../../steps/then';
 
 /** An outbox store over fixed rows; records what replay asked of it. */
 const aStore = (rows: OutboxRow[]) => ({
   get: jest.fn(async (id: string) => rows.find((r) => r.id === id)),
   findByAggregate: jest.fn(async (aggregateId: string) => rows.filter((r) => r.aggregateId === aggregateId)),
   findByType: jest.fn(async (type: string, from: number, to: number) => rows.filter((r) => r.type === type && r.createdAt >= from && r.createdAt <= to)),
-  markPublished: jest.fn(async (marked: { id: string }[]) => ({ marked: marked.map((row) => row.id), failed: [] as string[] })),
+  markPublished: jest.fn(async (ids: string[]) => ({ marked: ids, failed: [] as string[] })),
   markUnpublishable: jest.fn(async () => undefined),
 });
 
@@ -62,7 +62,7 @@ describe('replayEvents', () => {
     expect(result).toMatchObject({ dryRun: false, matched: 1, published: 1, failed: 0 });
     expect(publish).toHaveBeenCalledTimes(1);
     expect(publish.mock.calls[0]![0]).toEqual([created]);
-    expect(orders.markPublished).toHaveBeenCalledWith([created].map(outboxKeyOf), expect.any(Number), 'replay');
+    expect(orders.markPublished).toHaveBeenCalledWith([created.id], expect.any(Number), 'replay');
   });
 
   it('lists without publishing on a dry run', async () => {

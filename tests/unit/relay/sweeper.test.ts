@@ -1,4 +1,3 @@
-import { outboxKeyOf } from '../../steps/then';
 import { toOutboxRow } from '../../../lib/platform/adapters/dynamodb/outbox-row';
 import { SWEEP_CLAIM_MS, sweepOutbox, sweepRepeatedly } from '../../../lib/platform/relay/sweeper';
 import { logger } from '../../../lib/platform/observability';
@@ -22,7 +21,7 @@ describe('sweepOutbox', () => {
     expect(findUnpublished.mock.calls[0]![0]).toBe(NOW - GRACE_MS);
     expect(publish).toHaveBeenCalledWith(events);
     expect(markPublished).toHaveBeenCalledWith(
-      events.map(outboxKeyOf),
+      events.map((e) => e.id),
       NOW,
       'sweeper',
     );
@@ -58,7 +57,7 @@ describe('sweepOutbox', () => {
     const next = await sweepOutbox({ publisher, outbox, graceMs: GRACE_MS, now: () => NOW + 1_000 });
 
     // Assess: the refused row is published; the published one stays claimed (the fake never forgets rows).
-    expect(releaseSweepClaims).toHaveBeenCalledWith([events[0]!].map(outboxKeyOf));
+    expect(releaseSweepClaims).toHaveBeenCalledWith([events[0]!.id]);
     expect(publish.mock.calls.flatMap(([batch]) => batch.map((e) => e.id))).toEqual([events[0]!.id]);
     expect(next).toMatchObject({ recovered: 1, claimedElsewhere: 1 });
   });

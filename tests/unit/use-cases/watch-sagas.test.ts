@@ -97,7 +97,7 @@ describe('watchSagas', () => {
     const result = await watchSagas(deps);
 
     // Assess: second attempt, next check after twice the delay.
-    expect(republish).toHaveBeenCalledWith(saga.steps.cancellation!.eventId, saga.orderId);
+    expect(republish).toHaveBeenCalledWith(saga.steps.cancellation!.eventId);
     expect(result).toMatchObject({ redriven: 1, failed: 0 });
     expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('scheduleRedrive', saga.sagaId, 'compensation', 2, new Date(A_FIXED_NOW.getTime() + 2 * DELAY_MS).toISOString())], events: [] });
   });
@@ -192,7 +192,7 @@ describe('watchSagas', () => {
 
       // Assess: the markers asked for are every consumer of order.confirmed, for this event.
       expect(find).toHaveBeenCalledWith([{ consumer: 'awardPoints', eventId: saga.steps.confirmation!.eventId }]);
-      expect(republish).toHaveBeenCalledWith(saga.steps.confirmation!.eventId, saga.orderId);
+      expect(republish).toHaveBeenCalledWith(saga.steps.confirmation!.eventId);
       expect(result).toMatchObject({ redriven: 1, delivered: 0, failed: 0 });
       expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('scheduleRedrive', saga.sagaId, 'delivery', 2, new Date(A_FIXED_NOW.getTime() + 2 * DELAY_MS).toISOString())], events: [] });
     });
@@ -230,7 +230,7 @@ describe('watchSagas', () => {
       expect(result).toMatchObject({ cancelled: 0, delivered: 1, redriven: 1, failed: 0 });
       expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('confirmDelivery', delivered.sagaId)], events: [] });
       expect(commit).toHaveBeenCalledWith({ writes: [aFakeWrite('scheduleRedrive', missed.sagaId, 'delivery', 1, new Date(A_FIXED_NOW.getTime() + DELAY_MS).toISOString())], events: [] });
-      expect(republish).toHaveBeenCalledWith(missed.steps.confirmation!.eventId, missed.orderId);
+      expect(republish).toHaveBeenCalledWith(missed.steps.confirmation!.eventId);
       expect(store.stopWatching).not.toHaveBeenCalled();
     });
 

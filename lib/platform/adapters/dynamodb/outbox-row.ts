@@ -13,12 +13,11 @@ import { RECORD_TTL_SECONDS } from '../../retention';
  * attribute, which removes the row from the index. Sharding spreads the index's write traffic
  * over several partitions.
  *
- * The table is keyed by order (partition `aggregateId`, sort `id`), so one order's events (replay
- * by order, describeSaga, a compensation's repeated replies) are a query of the table itself. The
- * pending index is the only index: every index is written with every row (in the transaction, at
- * twice the units), so the reads that could do without one do: replay by type, or by event id
- * alone, an operator's rare reads, scan the table (reads cost a fifth of writes, and only when
- * someone replays). The index projects only what the sweeper uses, nothing publishing changes.
+ * The indexes project only what their readers use (`type`, `aggregateId`, `payload`), and nothing
+ * publishing changes, so marking a row published rewrites no index but the sparse one it leaves.
+ * There is no index by type: every index is written with every row (in the transaction, at twice
+ * the units), and replay by type, an operator's rare read, scans the table instead (reads cost a
+ * fifth of writes, and only when someone replays).
  */
 export interface OutboxRow {
   id: string;
@@ -37,6 +36,7 @@ export interface OutboxRow {
 }
 
 export const UNPUBLISHED_INDEX = 'UnpublishedIndex';
+export const AGGREGATE_INDEX = 'AggregateIndex';
 export const DEFAULT_OUTBOX_SHARDS = 16;
 /** Published rows stay this long for replay (the replay window and a day), then DynamoDB's TTL deletes them. */
 export const OUTBOX_RETENTION_SECONDS = RECORD_TTL_SECONDS;
